@@ -1,0 +1,5 @@
+"""Allows `python -m sirkbok …`."""
+
+from sirkbok.cli import main
+
+raise SystemExit(main())

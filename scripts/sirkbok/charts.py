@@ -1,0 +1,210 @@
+"""House chart style and figure export.
+
+Every figure in the book goes through `publish`: one look (Norwegian number and date formats, one colour
+per region and per theme, readable on a phone), interactive in the browser without any CDN, an image
+fallback in the same output, and the spec, SVG, PNG and data written under a stable name next to the
+chapter so the same data gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from sirkbok.format import THIN_SPACE
+
+NUMBER_LOCALE = {
+    "decimal": ",",
+    "thousands": THIN_SPACE,
+    "grouping": [3],
+    "currency": ["", "\u00a0kr"],
+    "minus": "\u2212",
+}
+MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
+          "oktober", "november", "desember"]
+TIME_LOCALE = {
+    "dateTime": "%A %e. %B %Y kl. %X",
+    "date": "%d.%m.%Y",
+    "time": "%H:%M:%S",
+    "periods": ["", ""],
+    "days": ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
+    "shortDays": ["søn", "man", "tir", "ons", "tor", "fre", "lør"],
+    "months": MONTHS,
+    "shortMonths": ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov",
+                    "des"],
+}
+
+# Colours pass 3:1 against white (WCAG 1.4.11) and stay apart for common colour-vision deficiencies.
+REGION_COLOURS = {
+    "gjovikregionen": "#1f5f99",
+    "hadelandsregionen": "#a04a00",
+    "ringeriksregionen": "#2b7a3d",
+}
+THEME_COLOURS = {
+    "naeringsparker": "#4a4a9c",
+    "biogass": "#2b7a3d",
+    "bioenergi": "#a04a00",
+    "tekstiler": "#a8326e",
+    "ombrukssentre": "#00708a",
+}
+STATUS_COLOURS = {"målt": "#1f5f99", "estimat": "#b7a0d8", "mangler": "#d9d9d9"}
+TEXT_COLOUR = "#1a1a1a"
+EXPORT_WIDTH = 640
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+
+
+@alt.theme.register("sirkbok", enable=True)
+def _house_theme() -> alt.theme.ThemeConfig:
+    """Large enough type for a phone, quiet grid, left-aligned titles."""
+    return {
+        "config": {
+            "font": FONT,
+            "background": "#ffffff",
+            "view": {"stroke": None, "continuousHeight": 300},
+            "axis": {
+                "labelFontSize": 13,
+                "titleFontSize": 13,
+                "labelColor": TEXT_COLOUR,
+                "titleColor": TEXT_COLOUR,
+                "gridColor": "#e3e3e3",
+                "domainColor": "#6b6b6b",
+                "tickColor": "#6b6b6b",
+                "labelLimit": 220,
+            },
+            "legend": {
+                "labelFontSize": 13,
+                "titleFontSize": 13,
+                "labelColor": TEXT_COLOUR,
+                "titleColor": TEXT_COLOUR,
+                "orient": "bottom",
+                "direction": "vertical",
+                "labelLimit": 300,
+            },
+            "title": {"fontSize": 15, "anchor": "start", "color": TEXT_COLOUR},
+            "header": {"labelFontSize": 13, "titleFontSize": 13},
+            "range": {"category": list(REGION_COLOURS.values()) + list(THEME_COLOURS.values())},
+            "numberFormat": ",.0f",
+            "locale": {"number": NUMBER_LOCALE, "time": TIME_LOCALE},
+        }
+    }
+
+
+def colour_scale(colours: dict[str, str], labels: dict[str, str] | None = None) -> alt.Scale:
+    """A fixed colour scale; `labels` maps ids to the names shown (e.g. region id -> «Gjøvikregionen»)."""
+    domain = [labels.get(key, key) for key in colours] if labels else list(colours)
+    return alt.Scale(domain=domain, range=list(colours.values()))
+
+
+def figure_dir() -> Path:
+    """Figures go next to the running notebook, or to $SIRKBOK_FIGURE_DIR (staging, or a researcher's run)."""
+    return Path(os.environ.get("SIRKBOK_FIGURE_DIR", "figurer"))
+
+
+def _write_atomic(path: Path, content: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)
+
+
+def _canonical(spec: dict) -> str:
+    return json.dumps(spec, ensure_ascii=False, sort_keys=True, indent=1)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A published chart: what the notebook shows and what was exported."""
+
+    name: str
+    caption: str
+    alt_text: str
+    spec: dict
+    table: pd.DataFrame
+    png: bytes
+
+    @property
+    def element_id(self) -> str:
+        digest = hashlib.sha256(_canonical(self.spec).encode()).hexdigest()[:12]
+        return f"vg-{self.name}-{digest}"
+
+    def _table_html(self) -> str:
+        from sirkbok.format import number
+
+        shown = self.table.copy()
+        for column in shown.columns:
+            if pd.api.types.is_float_dtype(shown[column]):
+                shown[column] = shown[column].map(lambda v: number(v, 1))
+            elif pd.api.types.is_integer_dtype(shown[column]):
+                shown[column] = shown[column].map(lambda v: number(v, 0))
+        return shown.to_html(index=False, na_rep="mangler", border=0, classes="sirk-data")
+
+    def html(self) -> str:
+        spec_json = json.dumps(self.spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        spec_json = spec_json.replace("</", "<\\/")
+        alt_attr = html.escape(self.alt_text, quote=True)
+        return (
+            f'<figure class="sirk-figure" id="figur-{self.name}">\n'
+            f'<div class="sirk-chart" id="{self.element_id}">'
+            f'<img src="figurer/{self.name}.svg" alt="{alt_attr}" loading="lazy" '
+            f'width="{EXPORT_WIDTH}"></div>\n'
+            f"<figcaption>{html.escape(self.caption)}</figcaption>\n"
+            f'<details class="sirk-data-details"><summary>Tekstalternativ og data</summary>\n'
+            f"<p>{html.escape(self.alt_text)}</p>\n"
+            f'<div class="sirk-table-wrap">{self._table_html()}</div>\n'
+            f'<p><a href="figurer/{self.name}.csv" download>Last ned dataene (CSV)</a> · '
+            f'<a href="figurer/{self.name}.svg" download>figuren (SVG)</a> · '
+            f'<a href="figurer/{self.name}.png" download>(PNG)</a> · '
+            f'<a href="figurer/{self.name}.vl.json" download>(Vega-Lite)</a></p>\n'
+            "</details>\n</figure>\n"
+            f'<script type="application/json" class="sirk-spec" data-target="{self.element_id}">'
+            f"{spec_json}</script>\n"
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None):  # type: ignore[no-untyped-def]
+        return {
+            "text/html": self.html(),
+            "image/png": base64.b64encode(self.png).decode(),
+            "text/plain": f"Figur: {self.caption}",
+        }
+
+
+def publish(
+    chart: alt.TopLevelMixin,
+    name: str,
+    caption: str,
+    alt_text: str,
+    table: pd.DataFrame,
+) -> Figure:
+    """Export `chart` as figurer/NAME.{vl.json,svg,png,csv} and return it for display.
+
+    `caption` is shown under the figure, `alt_text` describes what the chart shows for readers who
+    cannot see it, and `table` is the data behind it, offered for download.
+    """
+    import vl_convert as vlc
+
+    if not name.replace("-", "").isalnum() or name != name.lower():
+        raise ValueError(f"Figurnavnet «{name}» må bestå av små bokstaver, tall og bindestrek.")
+    spec = chart.properties(description=alt_text).to_dict()
+    composite = any(key in spec for key in ("facet", "hconcat", "vconcat", "concat", "repeat"))
+    interactive = spec if composite else dict(
+        spec, width="container", autosize={"type": "fit-x", "contains": "padding"}
+    )
+    static = spec if composite else dict(spec, width=spec.get("width", EXPORT_WIDTH))
+    options = {"format_locale": NUMBER_LOCALE, "time_format_locale": TIME_LOCALE}
+    svg = vlc.vegalite_to_svg(static, **options)
+    png = vlc.vegalite_to_png(static, scale=1.5, **options)
+    folder = figure_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomic(folder / f"{name}.vl.json", (_canonical(interactive) + "\n").encode())
+    _write_atomic(folder / f"{name}.svg", svg.encode())
+    _write_atomic(folder / f"{name}.png", png)
+    _write_atomic(folder / f"{name}.csv", table.to_csv(index=False, lineterminator="\n").encode())
+    return Figure(name=name, caption=caption, alt_text=alt_text, spec=interactive, table=table,
+                  png=png)

@@ -1,0 +1,76 @@
+"""The single command-line entry point: `sirkbok VERB …` (verbs in English, messages in Norwegian)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from sirkbok.errors import UserError
+
+# verb -> (module defining `add_arguments(parser)` and `run(args) -> int`, Norwegian help text)
+VERBS: dict[str, tuple[str, str]] = {
+    "build": ("sirkbok.build", "Regenerer utdaterte figurer og bygg nettstedet til _build/html."),
+    "regenerate": ("sirkbok.regenerate", "Kjør notatbøkene som data eller kode har endret, med papermill."),
+}
+
+
+class NorwegianFormatter(argparse.HelpFormatter):
+    """Help texts with a Norwegian usage line."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, prefix="bruk: ")
+
+
+class NorwegianParser(argparse.ArgumentParser):
+    """argparse with Norwegian headings and usage errors."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", NorwegianFormatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumenter"
+        self._optionals.title = "valg"
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        message = (
+            message.replace("the following arguments are required", "disse argumentene mangler")
+            .replace("unrecognized arguments", "ukjente argumenter")
+            .replace("invalid choice", "ugyldig valg")
+            .replace("choose from", "velg blant")
+            .replace("expected one argument", "forventet ett argument")
+            .replace("invalid int value", "ugyldig heltall")
+        )
+        self.exit(2, f"{self.prog}: feil: {message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = NorwegianParser(
+        prog="sirkbok",
+        description="Verktøy for kunnskapsbasen om sirkulær verdiskaping i Gjøvik-, Hadelands- "
+        "og Ringeriksregionen.",
+        add_help=False,
+    )
+    top.add_argument("-h", "--help", action="help", help="Vis denne hjelpeteksten og avslutt.")
+    verbs = top.add_subparsers(dest="verb", metavar="KOMMANDO", parser_class=NorwegianParser)
+    verbs.required = True
+    for verb, (module_name, help_text) in VERBS.items():
+        sub = verbs.add_parser(verb, help=help_text, description=help_text, add_help=False)
+        sub.add_argument("-h", "--help", action="help", help="Vis hjelp for denne kommandoen.")
+        module = importlib.import_module(module_name)
+        module.add_arguments(sub)
+        sub.set_defaults(_module=module)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args._module.run(args) or 0)
+    except UserError as error:
+        for problem in error.problems:
+            print(f"feil: {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("avbrutt", file=sys.stderr)
+        return 130

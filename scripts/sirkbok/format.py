@@ -1,0 +1,23 @@
+"""Norwegian number formatting for text, tables and charts (decimal comma, thin-space thousands)."""
+
+from __future__ import annotations
+
+import math
+
+THIN_SPACE = "\u202f"  # narrow no-break space: groups thousands without breaking the number
+MISSING = "mangler"
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """`31581.5` -> `31 581,5` (with a narrow no-break space); missing values read «mangler»."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", THIN_SPACE).replace(".", ",").replace("-", "\u2212")
+
+
+def percent(share: float | None, decimals: int = 0) -> str:
+    """`0.65` -> `65 %` (Norwegian style keeps a space before the sign)."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return MISSING
+    return f"{number(share * 100, decimals)}\u00a0%"

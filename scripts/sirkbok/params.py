@@ -1,0 +1,112 @@
+"""Parameters of the theme notebooks: one spec per theme, defaults drawn from the data package.
+
+Each theme module `sirkbok.tema.<theme>` lists its `PARAMETERS`. A default is either a factor of the data
+package (so the source travels with it) or, where nothing is published, a stated assumption with its
+reason. Values outside the allowed range are refused with a Norwegian message naming the parameter.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sirkbok.errors import Problem, UserError
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One assumption of an analysis, documented for readers and for `sirkbok params`."""
+
+    name: str
+    description: str
+    unit: str
+    minimum: float
+    maximum: float
+    factor: str | None = None
+    assumption: float | None = None
+    reason: str | None = None
+
+    def default(self) -> float:
+        if self.factor is not None:
+            from sirkbok import data
+
+            return float(data.factor(self.factor).value)
+        if self.assumption is None:
+            raise ValueError(f"Parameteren {self.name} mangler både faktor og antatt verdi.")
+        return float(self.assumption)
+
+    def source(self) -> str:
+        """Where the default comes from: the factor and its source, or the stated assumption."""
+        if self.factor is not None:
+            from sirkbok import data
+
+            factor = data.factor(self.factor)
+            return f"faktor {factor.id} ({factor.source}, kildegrad {factor.grade})"
+        return f"antakelse: {self.reason}"
+
+
+def specs(theme: str) -> list[Parameter]:
+    """The parameters of a theme; an unknown theme is refused with the known ones listed."""
+    try:
+        module = importlib.import_module(f"sirkbok.tema.{theme}")
+    except ModuleNotFoundError:
+        raise UserError(Problem(file="", message=f"Ukjent tema «{theme}».", found=theme,
+                                expected="et tema med parametre: " + ", ".join(themes()))) from None
+    return list(module.PARAMETERS)
+
+
+def themes() -> list[str]:
+    """Themes that have a parameter spec (a module in sirkbok/tema)."""
+    from importlib import resources
+
+    folder = resources.files("sirkbok.tema")
+    return sorted(p.name[:-3] for p in folder.iterdir()
+                  if p.name.endswith(".py") and not p.name.startswith("_"))
+
+
+def default(theme: str, name: str) -> float:
+    """The default of one parameter (used in the notebooks' `parameters` cells)."""
+    for parameter in specs(theme):
+        if parameter.name == name:
+            return parameter.default()
+    raise KeyError(name)
+
+
+def defaults(theme: str) -> dict[str, float]:
+    return {p.name: p.default() for p in specs(theme)}
+
+
+def check(theme: str, values: Mapping[str, Any], origin: str = "parametre") -> dict[str, float]:
+    """Validate the theme's parameters found in `values`; every bad one is reported, none is guessed."""
+    problems: list[Problem] = []
+    checked: dict[str, float] = {}
+    for parameter in specs(theme):
+        if parameter.name not in values:
+            continue
+        raw = values[parameter.name]
+        allowed = f"et tall fra {parameter.minimum:g} til {parameter.maximum:g} ({parameter.unit})"
+        try:
+            value = float(str(raw).replace(",", ".")) if isinstance(raw, str) else float(raw)
+        except (TypeError, ValueError):
+            problems.append(Problem(file=origin, found=str(raw),
+                                    expected=allowed,
+                                    message=f"Parameteren «{parameter.name}» er ikke et tall."))
+            continue
+        if not parameter.minimum <= value <= parameter.maximum:
+            problems.append(Problem(file=origin, found=f"{value:g}",
+                                    expected=allowed,
+                                    message=f"Parameteren «{parameter.name}» er utenfor "
+                                    "tillatt område."))
+            continue
+        checked[parameter.name] = value
+    if problems:
+        raise UserError(problems)
+    return checked
+
+
+def unknown(theme: str, names: list[str]) -> list[str]:
+    """Names that are not parameters of the theme (for refusing a researcher's typo)."""
+    known = {p.name for p in specs(theme)}
+    return [n for n in names if n not in known]
