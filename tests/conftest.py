@@ -1,0 +1,53 @@
+"""Shared fixtures: the repository, throw-away copies of it, and one real build of the book."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+IGNORED = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", ".hypothesis",
+                                 ".sirkbok-cache", "__pycache__", ".ruff_cache", "*.egg-info")
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT
+
+
+def copy_repo(target: Path) -> Path:
+    """A copy of the book (files as committed or edited, no environment, no build)."""
+    shutil.copytree(ROOT, target, ignore=IGNORED)
+    return target
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    return copy_repo(tmp_path / "bok")
+
+
+def sirkbok(*args: str, root: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the real command-line tool against the book at `root`."""
+    env = dict(os.environ, SIRKBOK_ROOT=str(root))
+    return subprocess.run([str(BIN / "sirkbok"), *args], cwd=root, env=env, text=True,
+                          capture_output=True, check=check)
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One clean, strict build (-W -n --keep-going) of the committed book; returns the HTML folder."""
+    out = tmp_path_factory.mktemp("build")
+    result = subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(out), "--all", "-W",
+         "-n", "--keep-going"],
+        text=True, capture_output=True,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"Boka bygget ikke:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return out / "_build" / "html"
