@@ -19,7 +19,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from sirkbok.format import THIN_SPACE
+from sirkbok.format import MONTHS, THIN_SPACE
 
 NUMBER_LOCALE = {
     "decimal": ",",
@@ -28,8 +28,6 @@ NUMBER_LOCALE = {
     "currency": ["", "\u00a0kr"],
     "minus": "\u2212",
 }
-MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-          "oktober", "november", "desember"]
 TIME_LOCALE = {
     "dateTime": "%A %e. %B %Y kl. %X",
     "date": "%d.%m.%Y",

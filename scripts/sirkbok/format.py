@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+from datetime import date as _date
 
 THIN_SPACE = "\u202f"  # narrow no-break space: groups thousands without breaking the number
 MISSING = "mangler"
+MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
+          "oktober", "november", "desember"]
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:
@@ -21,3 +24,16 @@ def percent(share: float | None, decimals: int = 0) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return MISSING
     return f"{number(share * 100, decimals)}\u00a0%"
+
+
+def date(value: _date | None, precision: str = "dag") -> str:
+    """`2025-11-17` -> `17. november 2025`; coarser precisions say only what the source says."""
+    if value is None or value != value:  # NaT/NA compare unequal to themselves
+        return MISSING
+    if precision == "halvaar":
+        return f"{'første' if value.month <= 6 else 'andre'} halvår {value.year}"
+    if precision == "maaned":
+        return f"{MONTHS[value.month - 1]} {value.year}"
+    if precision == "aar":
+        return str(value.year)
+    return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"

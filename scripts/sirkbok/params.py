@@ -110,3 +110,48 @@ def unknown(theme: str, names: list[str]) -> list[str]:
     """Names that are not parameters of the theme (for refusing a researcher's typo)."""
     known = {p.name for p in specs(theme)}
     return [n for n in names if n not in known]
+
+
+def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> str:
+    """The «Forutsetninger og kilder» table of a chapter as MyST Markdown, generated from the spec.
+
+    One row per parameter: the value the run used, its unit and allowed range, and where the default
+    comes from (the factor with a citation of its source, or the stated assumption and its reason).
+    """
+    from sirkbok import data
+    from sirkbok.format import number
+
+    def show(value: float) -> str:
+        return number(value, 0) if float(value).is_integer() else number(value, 3).rstrip("0")
+
+    lines = ["| Parameter | Verdi i denne kjøringen | Enhet | Tillatt område | Standardverdi og kilde |",
+             "|---|---|---|---|---|"]
+    for parameter in specs(theme):
+        used = float(values.get(parameter.name, parameter.default()))
+        if parameter.factor is not None:
+            factor = data.factor(parameter.factor)
+            year = f", {factor.year}" if factor.year else ""
+            origin = (f"{show(factor.value)} ({factor.unit}): faktor `{factor.id}`, "
+                      f"{{cite}}`{factor.source}` (kildegrad {factor.grade}{year})")
+        else:
+            origin = f"{show(parameter.default())}: antakelse. {parameter.reason}"
+        lines.append(f"| `{parameter.name}`: {parameter.description} | {show(used)} | "
+                     f"{parameter.unit} | {show(parameter.minimum)}–{show(parameter.maximum)} | "
+                     f"{origin} |")
+    return "\n".join(lines)
+
+
+def citation(theme: str, name: str, value: float) -> str:
+    """How running text cites a parameter's value: the factor's source while the default is used,
+    otherwise that the value is an assumption or was changed for this run (so no source is misquoted)."""
+    for parameter in specs(theme):
+        if parameter.name != name:
+            continue
+        if float(value) != parameter.default():
+            return "(endret parameter i denne kjøringen)"
+        if parameter.factor is None:
+            return "(antakelse, se «Forutsetninger og kilder»)"
+        from sirkbok import data
+
+        return f"{{cite}}`{data.factor(parameter.factor).source}`"
+    raise KeyError(name)

@@ -1,17 +1,359 @@
-"""Placeholder until the regeneration pipeline lands: runs every notebook with papermill."""
+"""`sirkbok regenerate`: run exactly the notebooks whose inputs changed, in parallel, safely.
+
+Staleness is decided by content hashes (see `sirkbok.provenance`); each stale notebook runs with
+papermill in a worker process (`sirkbok.execute`), which commits the notebook and its figures
+atomically. One run at a time per book (a file lock); a killed run leaves only hidden temporary
+files, which the next run removes. `--check` executes nothing and fails when any figure is older
+than its inputs.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import queue
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from sirkbok import paths, provenance
+from sirkbok.errors import Problem, UserError
+
+CACHE = ".sirkbok-cache"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--jobs", "-j", type=int, default=None)
-
-
-def regenerate(jobs: int | None = None) -> int:
-    return 0
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        help="Antall notatbøker som kjøres samtidig (standard: antall kjerner).",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="Kjør notatbøkene selv om ingenting er endret."
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAVN",
+        help="Bare denne notatboka (navn uten .ipynb, eller sti). Kan gjentas.",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="Kjør ingenting; avslutt med feil og list opp utdaterte notatbøker "
+        "og hva som er endret.",
+    )
+    parser.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="Vis hver celle og hele feilsporet når en notatbok feiler.",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    return regenerate(jobs=args.jobs)
+    return regenerate(
+        jobs=args.jobs, force=args.force, only=args.only, check=args.check, verbose=args.verbose
+    )
+
+
+def regenerate(
+    jobs: int | None = None,
+    force: bool = False,
+    only: list[str] | None = None,
+    check: bool = False,
+    root: Path | None = None,
+    verbose: bool = False,
+) -> int:
+    """Bring every (selected) notebook up to date; 0 when all are, 1 when any failed or is stale."""
+    root = (root or paths.root()).resolve()
+    if jobs is not None and jobs < 1:
+        raise UserError(Problem(file="", message="--jobs må være minst 1.", found=str(jobs)))
+    selected = select(root, only)
+    if check:
+        return report_check(root, selected)
+    with lock(root):
+        clean_interrupted(root)
+        statuses = provenance.survey(root, selected)
+        todo = [s for s in statuses if force or s.reasons]
+        if not todo:
+            print("Alle figurer er oppdatert; ingen notatbok ble kjørt.")
+            return 0
+        workers = min(jobs or os.cpu_count() or 1, len(todo))
+        return execute_all(root, todo, workers, verbose)
+
+
+def select(root: Path, only: list[str] | None) -> list[Path] | None:
+    """The notebooks named by --only (stem, path in the book, or path from here); None = all."""
+    if not only:
+        return None
+    every = provenance.notebooks(root)
+    chosen: list[Path] = []
+    unknown = []
+    for name in only:
+        as_path = Path(name)
+        matches = [
+            p
+            for p in every
+            if name in (p.stem, p.name, p.relative_to(root).as_posix())
+            or (as_path.suffix == ".ipynb" and as_path.resolve() == p)
+        ]
+        if not matches:
+            unknown.append(name)
+        chosen.extend(m for m in matches if m not in chosen)
+    if unknown:
+        names = ", ".join(p.relative_to(root).as_posix() for p in every) or "ingen"
+        raise UserError(
+            [
+                Problem(
+                    file="",
+                    message=f"Fant ingen notatbok som heter «{name}».",
+                    expected=f"en av: {names}",
+                )
+                for name in unknown
+            ]
+        )
+    return chosen
+
+
+def report_check(root: Path, selected: list[Path] | None) -> int:
+    stale = [s for s in provenance.survey(root, selected) if s.reasons]
+    for status in stale:
+        print(f"{status.inputs.relative} er utdatert: {'; '.join(status.reasons)}", file=sys.stderr)
+    if stale:
+        count = "én notatbok er" if len(stale) == 1 else f"{len(stale)} notatbøker er"
+        print(
+            f"{count} utdatert. Kjør «make figures» (sirkbok regenerate) og legg inn resultatet.",
+            file=sys.stderr,
+        )
+        return 1
+    print("Alle figurer er oppdatert.")
+    return 0
+
+
+class lock:
+    """One regeneration per book at a time; a second run is told so at once instead of waiting."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = cache_dir(root) / "regenerate.lock"
+
+    def __enter__(self) -> lock:
+        from filelock import FileLock, Timeout
+
+        self.lock = FileLock(str(self.path))
+        try:
+            self.lock.acquire(timeout=0)
+        except Timeout:
+            raise UserError(
+                Problem(
+                    file=f"{CACHE}/regenerate.lock",
+                    message="En annen «sirkbok regenerate» (eller «make book») kjører allerede "
+                    "i denne boka. Vent til den er ferdig, og prøv igjen.",
+                )
+            ) from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
+def cache_dir(root: Path) -> Path:
+    """`.sirkbok-cache/`, which ignores itself in git whatever the top-level .gitignore says."""
+    folder = root / CACHE
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.is_file():
+        ignore.write_text("*\n")
+    return folder
+
+
+def clean_interrupted(root: Path) -> None:
+    """Remove what a killed run left: staged figures and hidden temporary files, nothing else."""
+    shutil.rmtree(cache_dir(root) / "staging", ignore_errors=True)
+    for path in (root / "chapters").rglob(".*.tmp*"):
+        if path.is_file() and provenance.TEMPORARY.match(path.name):
+            path.unlink(missing_ok=True)
+
+
+def execute_all(root: Path, todo: list[provenance.Status], workers: int, verbose: bool) -> int:
+    """Run the notebooks in `workers` processes; report each as it ends; 1 if any failed."""
+    import multiprocessing
+
+    from sirkbok import execute
+
+    context = multiprocessing.get_context("spawn")  # workers inherit neither the lock nor our state
+    tasks = context.Queue()
+    events = context.Queue()
+    kernels = str(execute.write_kernel_spec(cache_dir(root) / "jupyter"))
+    staging = cache_dir(root) / "staging"
+    for index, status in enumerate(todo):
+        tasks.put(
+            {
+                "root": str(root),
+                "relative": status.inputs.relative,
+                "tables": status.inputs.tables,
+                "inputs": status.inputs.hashes,
+                "staging": str(staging / f"{index}-{status.inputs.path.stem}"),
+            }
+        )
+    for _ in range(workers):
+        tasks.put(None)
+
+    def start_worker() -> Any:
+        process = context.Process(target=execute.worker, args=(tasks, events, kernels), daemon=True)
+        process.start()
+        return process
+
+    display = Display(sys.stdout, total=len(todo), verbose=verbose)
+    pool = [start_worker() for _ in range(workers)]
+    results: list[execute.Result] = []
+    running: dict[int, str] = {}  # worker pid -> notebook
+    try:
+        while len(results) < len(todo):
+            try:
+                event = events.get(timeout=0.2)
+            except queue.Empty:
+                display.tick()
+                for process in list(pool):
+                    if process.exitcode is not None and process.pid in running:
+                        # the worker died (out of memory, killed): its notebook failed, go on
+                        results.append(
+                            execute.Result(
+                                notebook=running.pop(process.pid),
+                                ok=False,
+                                seconds=0.0,
+                                error=f"arbeidsprosessen stoppet uventet (kode {process.exitcode})",
+                            )
+                        )
+                        display.finished(results[-1])
+                        pool.remove(process)
+                        pool.append(start_worker())
+                continue
+            kind, pid, *rest = event
+            if kind == "start":
+                running[pid] = rest[0]
+                display.started(rest[0])
+            elif kind == "cell":
+                display.cell(*rest)
+            elif kind == "result":
+                running.pop(pid, None)
+                results.append(rest[0])
+                display.finished(rest[0])
+    except KeyboardInterrupt:
+        for process in pool:
+            process.terminate()
+        raise
+    finally:
+        display.close()
+    for process in pool:
+        process.join(timeout=5)
+    return summarise(results, display.elapsed(), verbose)
+
+
+def summarise(results: list[Any], seconds: float, verbose: bool) -> int:
+    from sirkbok.format import number
+
+    failed = [r for r in results if not r.ok]
+    for result in failed:
+        where = f"{result.notebook}, celle {result.cell}" if result.cell else result.notebook
+        print(f"feil: {where}: {result.error}", file=sys.stderr)
+        for line in result.cell_source.splitlines():
+            print(f"    | {line}", file=sys.stderr)
+        if verbose and result.details:
+            print(result.details, file=sys.stderr)
+        print("    Forrige gyldige utgave av notatboka og figurene er beholdt.", file=sys.stderr)
+    done = len(results) - len(failed)
+    notebooks = "notatbok" if len(results) == 1 else "notatbøker"
+    print(
+        f"Kjørte {len(results)} {notebooks} på {number(seconds, 1)} s: "
+        f"{done} {'ferdig' if done == 1 else 'ferdige'}, {len(failed)} feilet."
+    )
+    return 1 if failed else 0
+
+
+@dataclass
+class Display:
+    """Progress: live lines per running notebook on a terminal, else one plain line per event."""
+
+    stream: TextIO
+    total: int
+    verbose: bool = False
+    start: float = field(default_factory=time.monotonic)
+    running: dict[str, list[Any]] = field(default_factory=dict)  # notebook -> [cell, cells, start]
+    done: int = 0
+    drawn: int = 0
+    drawn_at: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.live = self.stream.isatty() and os.environ.get("TERM") != "dumb"
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def started(self, notebook: str) -> None:
+        self.running[notebook] = [0, 0, time.monotonic()]
+        if not self.live:
+            self._line(f"kjører {notebook}")
+        self.tick()
+
+    def cell(self, notebook: str, index: int, total: int) -> None:
+        if notebook in self.running:
+            self.running[notebook][:2] = [index, total]
+        if self.verbose and not self.live:
+            self._line(f"  {notebook}: celle {index}/{total}")
+        self.tick(throttle=True)
+
+    def finished(self, result: Any) -> None:
+        from sirkbok.format import number
+
+        self.running.pop(result.notebook, None)
+        self.done += 1
+        if result.ok:
+            figures = f", {result.figures} figurfiler" if result.figures else ""
+            self._line(f"ferdig {result.notebook} ({number(result.seconds, 1)} s{figures})")
+        else:
+            where = f", celle {result.cell}" if result.cell else ""
+            self._line(f"FEILET {result.notebook}{where}: {result.error}")
+        self.tick()
+
+    def tick(self, throttle: bool = False) -> None:
+        now = time.monotonic()
+        if not self.live or (throttle and now - self.drawn_at < 0.1):
+            return
+        self.drawn_at = now
+        lines = [
+            f"  ▶ {nb}  "
+            + (f"celle {cell}/{cells}" if cells else "starter kjernen")
+            + f"  {_clock(now - begun)}"
+            for nb, (cell, cells, begun) in self.running.items()
+        ]
+        lines.append(f"{self.done}/{self.total} notatbøker ferdige · {_clock(now - self.start)}")
+        self._erase()
+        self.stream.write("\n".join(lines) + "\n")
+        self.stream.flush()
+        self.drawn = len(lines)
+
+    def _erase(self) -> None:
+        if self.drawn:
+            self.stream.write(f"\x1b[{self.drawn}F\x1b[J")
+            self.drawn = 0
+
+    def _line(self, text: str) -> None:
+        if self.live:
+            self._erase()
+        print(text, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.live:
+            self._erase()
+            self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"

@@ -1,0 +1,204 @@
+"""`make bench`: time regeneration against its targets, on a throw-away copy of the book.
+
+Measures (median of --runs runs): a no-op `sirkbok regenerate`; `regenerate` after one data table
+changed, against running just the notebooks that read it; a full regeneration with 1 and with 2
+workers; `sirkbok build` (what `make book` runs) after one table changed; and the naive baseline,
+`jupyter-book build` with `execute_notebooks: force`. Also the peak memory of a full regeneration.
+The real tree is never touched: everything runs in a temporary copy with SIRKBOK_ROOT pointing there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sirkbok import paths, provenance
+from sirkbok.format import number
+
+BIN = Path(sys.executable).parent
+IGNORED = shutil.ignore_patterns(
+    ".venv", "_build", ".git", ".pytest_cache", ".hypothesis", ".sirkbok-cache", "__pycache__",
+    ".ruff_cache", "*.egg-info",
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sirkbok.bench", description=__doc__)
+    parser.add_argument("--runs", "-n", type=int, default=3, help="Kjøringer per måling (median).")
+    parser.add_argument("--root", type=Path, default=None, help="Boka som kopieres (standard: denne).")
+    parser.add_argument("--keep", action="store_true", help="Behold den midlertidige kopien.")
+    args = parser.parse_args(argv)
+    source = (args.root or paths.root()).resolve()
+    folder = Path(tempfile.mkdtemp(prefix="sirkbok-bench-"))
+    try:
+        book = Path(shutil.copytree(source, folder / "bok", ignore=IGNORED))
+        return Bench(book, args.runs).run()
+    finally:
+        if args.keep:
+            print(f"Kopien er beholdt i {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class Bench:
+    def __init__(self, book: Path, runs: int) -> None:
+        self.book = book
+        self.runs = runs
+        self.env = dict(os.environ, SIRKBOK_ROOT=str(book))
+
+    def command(self, *args: str, executable: str = "sirkbok") -> float:
+        """Seconds one command takes; a failure is shown, and the time still counts."""
+        started = time.perf_counter()
+        result = subprocess.run([str(BIN / executable), *args], cwd=self.book, env=self.env,
+                                capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        if result.returncode != 0:
+            tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
+            print(f"  ! «{executable} {' '.join(args)}» avsluttet med {result.returncode}:",
+                  *tail, sep="\n    ")
+        return seconds
+
+    def median(self, label: str, measure: Callable[[], float]) -> float:
+        times = [measure() for _ in range(self.runs)]
+        print(f"  {label}: " + ", ".join(f"{number(t, 2)}" for t in times) + " s")
+        return statistics.median(times)
+
+    def run(self) -> int:
+        notebooks = provenance.notebooks(self.book)
+        if not notebooks:
+            print("Boka har ingen notatbøker å måle.")
+            return 1
+        table, readers = self.table_read_by_fewest(notebooks)
+        cores = os.cpu_count() or 1
+        print(f"Måler {len(notebooks)} notatbøker i {self.book} ({cores} kjerner, "
+              f"median av {self.runs}). Tabellen som endres: {table} "
+              f"(leses av {', '.join(readers)}).")
+        print("Oppvarming: full regenerering …")
+        self.command("regenerate", "--force")
+        only = [arg for reader in readers for arg in ("--only", reader)]
+        results = {
+            "noop": self.median("ingen endring", lambda: self.command("regenerate")),
+            "changed": self.median("én tabell endret",
+                                   lambda: self.touch(table) or self.command("regenerate")),
+            "readers": self.median("bare notatbøkene som leser tabellen",
+                                   lambda: self.command("regenerate", "--force", *only)),
+            "full1": self.median("full regenerering, 1 arbeider",
+                                 lambda: self.command("regenerate", "--force", "--jobs", "1")),
+            "full2": self.median("full regenerering, 2 arbeidere",
+                                 lambda: self.command("regenerate", "--force", "--jobs", "2")),
+            "book": self.median("sirkbok build etter én endret tabell",
+                                lambda: self.touch(table) or self.command("build")),
+        }
+        self.naive_config()
+        results["naive"] = self.median("naiv jupyter-book build (execute_notebooks: force)",
+                                       lambda: self.command("build", str(self.book), "--all",
+                                                            "-W", "-n", "--keep-going",
+                                                            executable="jupyter-book"))
+        self.naive_config(restore=True)
+        peak, largest = self.peak_memory()
+        return report(results, peak, largest, table, self.runs)
+
+    def table_read_by_fewest(self, notebooks: list[Path]) -> tuple[str, list[str]]:
+        """The declared table read by the fewest notebooks: the typical single correction."""
+        readers: dict[str, list[str]] = {}
+        for path in notebooks:
+            for table in provenance.declared_tables(provenance.read(path)):
+                readers.setdefault(table, []).append(path.relative_to(self.book).as_posix())
+        if not readers:
+            raise SystemExit("Ingen notatbok oppgir tabeller i metadataene («sirkbok»: «tables»).")
+        table = min(sorted(readers), key=lambda t: len(readers[t]))
+        return table, readers[table]
+
+    def touch(self, table: str) -> None:
+        """Change the table's bytes, not its meaning: quote (or unquote) the first header field."""
+        files, _ = provenance.table_files(self.book, [table])
+        path = files[table]
+        text = path.read_text(encoding="utf-8")
+        header, _, rest = text.partition("\n")
+        first, comma, others = header.partition(",")
+        first = first[1:-1] if first.startswith('"') else f'"{first}"'
+        path.write_text(f"{first}{comma}{others}\n{rest}", encoding="utf-8")
+
+    def naive_config(self, restore: bool = False) -> None:
+        config = self.book / "_config.yml"
+        text = config.read_text(encoding="utf-8")
+        before, after = ('"off"', '"force"') if not restore else ('"force"', '"off"')
+        config.write_text(re.sub(rf"(execute_notebooks:\s*){before}", rf"\g<1>{after}", text),
+                          encoding="utf-8")
+
+    def peak_memory(self) -> tuple[int, int]:
+        """Peak summed RSS of the whole process tree of a full regeneration (sampled), and the
+        largest single process (getrusage of the children)."""
+        import psutil
+
+        process = subprocess.Popen([str(BIN / "sirkbok"), "regenerate", "--force"], cwd=self.book,
+                                   env=self.env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        peak = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            parent = psutil.Process(process.pid)
+            while not done.is_set():
+                try:
+                    tree = [parent, *parent.children(recursive=True)]
+                    peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+                except psutil.Error:
+                    pass
+                time.sleep(0.05)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        process.wait()
+        done.set()
+        sampler.join()
+        largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        return peak, largest
+
+
+def report(results: dict[str, float], peak: int, largest: int, table: str, runs: int) -> int:
+    def s(value: float) -> str:
+        return f"{number(value, 2)} s"
+
+    def verdict(ok: bool) -> str:
+        return "nådd" if ok else "IKKE NÅDD"
+
+    changed_limit = results["readers"] + 1.0
+    ratio_workers = results["full2"] / results["full1"]
+    ratio_book = results["book"] / results["naive"]
+    rows = [
+        ("Ingen endring (no-op regenerate)", s(results["noop"]),
+         f"mål < 1 s: {verdict(results['noop'] < 1.0)}"),
+        (f"Én tabell endret ({table})", s(results["changed"]),
+         f"mål ≤ {s(results['readers'])} + 1 s = {s(changed_limit)}: "
+         f"{verdict(results['changed'] <= changed_limit)}"),
+        ("Full regenerering, 1 arbeider", s(results["full1"]), ""),
+        ("Full regenerering, 2 arbeidere", s(results["full2"]),
+         f"{number(ratio_workers, 2)} × 1 arbeider, mål ≤ 0,65: {verdict(ratio_workers <= 0.65)}"),
+        ("make book (sirkbok build) etter én endret tabell", s(results["book"]),
+         f"{number(ratio_book, 2)} × naiv, mål ≤ 0,5: {verdict(ratio_book <= 0.5)}"),
+        ("Naiv: jupyter-book build, execute_notebooks: force", s(results["naive"]), ""),
+        ("Toppminne, full regenerering (hele prosesstreet)", f"{number(peak / 2**20, 0)} MiB",
+         f"største enkeltprosess {number(largest / 2**20, 0)} MiB"),
+    ]
+    width = max(len(label) for label, _, _ in rows)
+    print(f"\nResultat (median av {runs} kjøringer):")
+    for label, value, note in rows:
+        print(f"  {label:<{width}}  {value:>12}  {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""The built book in a real browser: serve it on 127.0.0.1 and drive Debian's chromium with Playwright.
+
+Shared by the browser tests, `sirkbok bench-web` and `sirkbok screenshots`, so all three see the site
+the same way: one local host, every other host blocked, never a downloaded browser build.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOCAL_HOST = "127.0.0.1"
+
+# JavaScript: True once every chart on the page has settled (rendered or fell back to its image).
+CHARTS_SETTLED = """() => Array.from(document.querySelectorAll('.sirk-chart'))
+    .every(d => d.dataset.rendered === 'ok' || d.dataset.rendered === 'fallback')"""
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Static files without a log line per request; optional Cache-Control like a real web host."""
+
+    cache_seconds: int | None = None
+
+    def end_headers(self) -> None:
+        if self.cache_seconds is not None:
+            self.send_header("Cache-Control", f"max-age={self.cache_seconds}")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature of the base
+        pass
+
+
+@contextmanager
+def serve(folder: Path, cache_seconds: int | None = None) -> Iterator[str]:
+    """Serve `folder` on a free port of 127.0.0.1 in a thread; yields the base URL (ending in /)."""
+    handler = type("Handler", (_QuietHandler,), {"cache_seconds": cache_seconds})
+    server = ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def launch(playwright: Any) -> Any:
+    """Debian's chromium, headless, with no background traffic of its own."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+
+
+def is_local(url: str) -> bool:
+    """Requests the book may make: to the serving host, or data:/blob: URLs that never leave the page."""
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname == LOCAL_HOST
+
+
+def block_other_hosts(context: Any) -> list[str]:
+    """Abort every request to another host and record its URL in the returned list.
+
+    Note that Playwright turns off the HTTP cache of a context with routing on: measure caching in a
+    context without this (see `sirkbok.bench_web`).
+    """
+    blocked: list[str] = []
+
+    def handle(route: Any) -> None:
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", handle)
+    return blocked
+
+
+def pages(html_dir: Path) -> list[str]:
+    """Every HTML page of the built book as a path relative to `html_dir`, in a stable order."""
+    return sorted(
+        path.relative_to(html_dir).as_posix()
+        for path in html_dir.rglob("*.html")
+        if "_static" not in path.parts and "_sources" not in path.parts
+    )
+
+
+def chart_pages(html_dir: Path) -> list[str]:
+    """Pages holding at least one chart, the pages with most charts first."""
+    counted = [(path, (html_dir / path).read_text(encoding="utf-8").count('class="sirk-chart"'))
+               for path in pages(html_dir)]
+    return [path for path, count in sorted(counted, key=lambda pc: -pc[1]) if count]

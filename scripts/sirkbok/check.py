@@ -1,0 +1,434 @@
+"""`sirkbok check`: everything a contributor can get wrong, found before the build, in Norwegian.
+
+The table of contents and the chapter files agree, region chapters carry complete front matter,
+internal links, references and citations resolve, images have alternative text, the region pages,
+the data and the figures are up to date. Every problem is listed with its file and line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+import yaml
+
+from sirkbok import paths, regions
+from sirkbok.errors import Problem, UserError, relative
+
+EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+MD_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^()\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
+ROLE = re.compile(r"\{(doc|ref|numref|cite|cite:p|cite:t|cite:ps|cite:ts)\}`([^`]*)`")
+HTML_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+HTML_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+HTML_SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+LABEL = re.compile(r"^\s*\(([^()\s]+)\)=\s*$")
+NAME_OPTION = re.compile(r"^\s*:name:\s*(\S+)\s*$")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\s*(\{[^}]*\})?\s*(.*)$")
+IMAGE_DIRECTIVE = re.compile(r"^\s*(`{3,}|:{3,})\s*\{(image|figure)\}\s*(\S*)")
+CODE_DIRECTIVES = {
+    "{code-cell}",
+    "{code-block}",
+    "{code}",
+    "{raw}",
+    "{math}",
+    "{literalinclude}",
+    "{bibliography}",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--skip-figures",
+        action="store_true",
+        help="Ikke sjekk om figurene er utdatert (går raskere).",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    root = paths.root()
+    problems = check_book(root, figures=not args.skip_figures)
+    if problems:
+        raise UserError(problems)
+    print(
+        "Sjekken fant ingen feil: innholdsfortegnelse, forside-data, lenker, bilder, regionsider, "
+        "data" + ("" if args.skip_figures else " og figurer") + " er i orden."
+    )
+    return 0
+
+
+def check_book(root: Path, figures: bool = True) -> list[Problem]:
+    """Every problem in the book at `root`, in a stable order."""
+    problems: list[Problem] = []
+    toc_entries, toc_problems = read_toc(root)
+    problems += toc_problems
+    problems += orphan_problems(root, toc_entries)
+    data = data_problems(root)
+    problems += data
+    if not data:  # the region pages are generated from the data
+        problems += region_problems(root)
+    problems += content_problems(root)
+    if figures:
+        problems += figure_problems(root)
+    return problems
+
+
+# --- table of contents --------------------------------------------------------------------------
+
+
+def read_toc(root: Path) -> tuple[list[str], list[Problem]]:
+    """The toc's files (root first) and a problem for each entry without a file."""
+    path = root / "_toc.yml"
+    text = path.read_text(encoding="utf-8")
+    try:
+        toc = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return [], [
+            Problem(
+                file="_toc.yml",
+                line=mark.line + 1 if mark else None,
+                message=(
+                    f"Innholdsfortegnelsen er ikke gyldig YAML: {getattr(error, 'problem', error)}."
+                ),
+            )
+        ]
+    entries = [toc["root"]] if toc.get("root") else []
+
+    def walk(items: list) -> None:
+        for item in items or []:
+            if isinstance(item, dict):
+                if item.get("file"):
+                    entries.append(str(item["file"]))
+                for key in ("parts", "chapters", "sections"):
+                    walk(item.get(key, []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    lines = text.splitlines()
+    problems = []
+    for entry in entries:
+        stem = re.sub(r"\.(md|ipynb)$", "", entry)
+        if not any((root / f"{stem}{s}").is_file() for s in regions.CHAPTER_SUFFIXES):
+            line = next(
+                (
+                    n
+                    for n, t in enumerate(lines, 1)
+                    if re.search(rf"(file|root):\s*['\"]?{re.escape(entry)}['\"]?\s*(#.*)?$", t)
+                ),
+                None,
+            )
+            problems.append(
+                Problem(
+                    file="_toc.yml",
+                    line=line,
+                    message=("Innholdsfortegnelsen viser til et kapittel som ikke finnes."),
+                    found=entry,
+                    expected=f"filen {stem}.md eller {stem}.ipynb",
+                )
+            )
+    return [re.sub(r"\.(md|ipynb)$", "", e) for e in entries], problems
+
+
+def orphan_problems(root: Path, toc_entries: list[str]) -> list[Problem]:
+    """Chapter files the toc does not list (they would never appear in the book)."""
+    from sirkbok.scaffold import paths_of_chapters
+
+    listed = set(toc_entries)
+    problems = []
+    for path in sorted(paths_of_chapters(root)):
+        name = path.relative_to(root).with_suffix("").as_posix()
+        if path.name.startswith("_") or name in listed:
+            continue
+        problems.append(
+            Problem(
+                file=relative(path, root),
+                message=(
+                    "Kapitlet står ikke i innholdsfortegnelsen (_toc.yml) og kommer derfor "
+                    "ikke med i boka. Legg det inn der (regionkapitler under «sections:» for "
+                    "regionsiden), eller gi filen et navn som begynner med «_» hvis den ikke "
+                    "skal med."
+                ),
+                expected=f"- file: {name}",
+            )
+        )
+    return problems
+
+
+# --- region pages and front matter --------------------------------------------------------------
+
+
+def region_problems(root: Path) -> list[Problem]:
+    try:
+        region_list, theme_list = regions.region_ids(), regions.theme_ids()
+    except UserError as error:
+        return error.problems
+    problems = []
+    folder = root / regions.REGION_DIR
+    if folder.is_dir():
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+            if sub.name not in region_list and not sub.name.startswith(("_", ".")):
+                problems.append(
+                    Problem(
+                        file=relative(sub, root),
+                        message=("Mappa har ikke navnet til en region."),
+                        found=sub.name,
+                        expected="en av " + ", ".join(region_list),
+                    )
+                )
+    for region in region_list:
+        for chapter in regions.region_chapters(root, region):
+            problems += regions.front_matter_problems(chapter, root, region_list, theme_list)
+    problems += regions.stale_pages(root)
+    return problems
+
+
+# --- links, references, citations and images -----------------------------------------------------
+
+
+@dataclass
+class Text:
+    """Markdown to scan: a .md file, or one notebook cell (lines then count within the cell)."""
+
+    path: Path
+    label: str
+    text: str
+
+
+def markdown_texts(root: Path) -> Iterator[Text]:
+    from sirkbok.scaffold import paths_of_chapters
+
+    for path in sorted(paths_of_chapters(root)):
+        name = relative(path, root)
+        if path.suffix == ".md":
+            yield Text(path, name, path.read_text(encoding="utf-8"))
+            continue
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except json.JSONDecodeError:
+            continue  # reported by the front matter check for region chapters
+        for number, cell in enumerate(cells, start=1):
+            if cell.get("cell_type") == "markdown":
+                source = cell.get("source", "")
+                yield Text(
+                    path,
+                    f"{name}, celle {number}",
+                    "".join(source) if isinstance(source, list) else source,
+                )
+
+
+def prose_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Lines outside code, with HTML comments blanked (line numbers are kept)."""
+    text = re.sub(r"<!--.*?-->", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
+    front = regions.FRONT_MATTER.match(text)
+    skip_to = text[: front.end()].count("\n") if front else 0
+    fence: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number <= skip_to:
+            continue
+        match = FENCE.match(line)
+        if fence is not None:
+            if (
+                match
+                and match.group(1)[0] == fence[0]
+                and len(match.group(1)) >= len(fence)
+                and not match.group(2)
+                and not match.group(3)
+            ):
+                fence = None
+            continue
+        if match and match.group(1)[0] in "`~":
+            directive = match.group(2)
+            if directive is None or directive in CODE_DIRECTIVES:
+                fence = match.group(1)
+                continue
+        yield number, line
+
+
+def labels_and_keys(root: Path, texts: list[Text]) -> tuple[set[str], set[str]]:
+    labels: set[str] = set()
+    for item in texts:
+        for _, line in prose_lines(item.text):
+            for pattern in (LABEL, NAME_OPTION):
+                match = pattern.match(line)
+                if match:
+                    labels.add(match.group(1))
+    bib = root / "references.bib"
+    keys = (
+        set(re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", bib.read_text(encoding="utf-8"), re.M))
+        if bib.is_file()
+        else set()
+    )
+    return labels, keys
+
+
+def _target(raw: str) -> str:
+    match = re.match(r"^.*<([^<>]+)>\s*$", raw, re.S)
+    return (match.group(1) if match else raw).strip()
+
+
+def _document_exists(root: Path, base: Path, target: str) -> bool:
+    path = root / target.lstrip("/") if target.startswith("/") else base / target
+    return any(Path(f"{path}{s}").is_file() for s in ("", ".md", ".ipynb"))
+
+
+def content_problems(root: Path) -> list[Problem]:
+    texts = list(markdown_texts(root))
+    labels, keys = labels_and_keys(root, texts)
+    return [problem for item in texts for problem in _scan(root, item, labels, keys)]
+
+
+def _scan(root: Path, item: Text, labels: set[str], keys: set[str]) -> list[Problem]:
+    """Links, references, citations and images in one Markdown text."""
+    problems: list[Problem] = []
+    base = item.path.parent
+    directive_alt: tuple[int, str] | None = None  # an {image}/{figure} still missing :alt:
+
+    def add(
+        line: int,
+        message: str,
+        found: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        problems.append(
+            Problem(
+                file=item.label,
+                line=line,
+                message=message,
+                found=found,
+                expected=expected,
+            )
+        )
+
+    def close_directive() -> None:
+        nonlocal directive_alt
+        if directive_alt:
+            add(
+                directive_alt[0],
+                "Bildet mangler alternativ tekst («:alt:») som sier hva det viser.",
+                found=directive_alt[1],
+            )
+            directive_alt = None
+
+    for number, line in prose_lines(item.text):
+        image = IMAGE_DIRECTIVE.match(line)
+        if image:
+            close_directive()
+            directive_alt = (number, image.group(3))
+            if (
+                image.group(3)
+                and not EXTERNAL.match(image.group(3))
+                and not _document_exists(root, base, unquote(image.group(3)))
+            ):
+                add(number, "Bildefilen finnes ikke.", found=image.group(3))
+            continue
+        if directive_alt:
+            if re.match(r"^\s*:alt:\s*\S", line):
+                directive_alt = None
+            elif not re.match(r"^\s*:[\w-]+:", line):
+                close_directive()
+        for role, raw in ROLE.findall(line):
+            target = _target(raw)
+            if role == "doc" and not _document_exists(root, base, target):
+                add(
+                    number,
+                    "Lenken peker til et kapittel som ikke finnes.",
+                    found=raw,
+                    expected="en sti til en .md- eller .ipynb-fil uten endelse, for "
+                    "eksempel /chapters/strategi/mal",
+                )
+            elif role in ("ref", "numref") and target not in labels:
+                add(
+                    number,
+                    "Henvisningen peker til et merke som ikke finnes.",
+                    found=target,
+                    expected="et merke satt med «(merke)=» over en overskrift eller "
+                    "«:name: merke» i en figur",
+                )
+            elif role.startswith("cite"):
+                for key in (k.strip() for k in target.split(",")):
+                    if key and key not in keys:
+                        add(
+                            number,
+                            "Ukjent kildenøkkel.",
+                            found=key,
+                            expected="en nøkkel fra chapters/_bibkeys.txt",
+                        )
+        plain = re.sub(
+            r"`[^`]*`",
+            lambda m: " " * len(m.group(0)),
+            ROLE.sub(lambda m: " " * len(m.group(0)), line),
+        )
+        for bang, alt, target in MD_LINK.findall(plain):
+            if bang and not alt.strip():
+                add(
+                    number,
+                    "Bildet mangler alternativ tekst: skriv hva bildet viser mellom "
+                    "hakeparentesene, ![slik](bilde.png).",
+                    found=target,
+                )
+            problems += _local_target(root, base, target, item, number)
+        for tag in HTML_IMG.findall(plain):
+            alt = HTML_ALT.search(tag)
+            if not alt or not "".join(g or "" for g in alt.groups()).strip():
+                add(number, 'Bildet mangler alternativ tekst (alt="…").', found=tag)
+            src = HTML_SRC.search(tag)
+            if src:
+                problems += _local_target(
+                    root, base, next(g for g in src.groups() if g), item, number
+                )
+    close_directive()
+    return problems
+
+
+def _local_target(root: Path, base: Path, target: str, item: Text, line: int) -> list[Problem]:
+    if not target or target.startswith("#") or EXTERNAL.match(target):
+        return []
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+    if not path or _document_exists(root, base, path):
+        return []
+    return [
+        Problem(
+            file=item.label,
+            line=line,
+            message=(
+                "Lenken eller bildet peker til en fil som ikke finnes (stien regnes fra "
+                "mappa filen ligger i)."
+            ),
+            found=target,
+        )
+    ]
+
+
+# --- data and figures -----------------------------------------------------------------------------
+
+
+def data_problems(root: Path) -> list[Problem]:
+    from sirkbok import validate
+
+    result = validate.validate_package(root / "data")
+    return list(getattr(result, "problems", result))
+
+
+def figure_problems(root: Path) -> list[Problem]:
+    from sirkbok import regenerate
+
+    status = regenerate.regenerate(check=True, root=root)
+    sys.stdout.flush()
+    if status:
+        return [
+            Problem(
+                file="",
+                message=(
+                    "Figurene er utdatert: data eller kode er endret siden notatbøkene sist "
+                    "ble kjørt. Kjør `make figures` (eller `make book`)."
+                ),
+            )
+        ]
+    return []

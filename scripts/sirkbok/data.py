@@ -1,0 +1,164 @@
+"""The data package in data/: descriptor, schemas and the loader notebooks use instead of paths.
+
+`load(table)` returns a validated, typed DataFrame (Int64/Float64/string/datetime/boolean, missing = <NA>):
+the whole package is validated once per process and again only when a file in data/ changes, so a
+notebook can never compute on a table that breaks a key, a unit or a source rule.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sirkbok import paths
+from sirkbok.errors import Problem, UserError
+
+DESCRIPTOR = "datapackage.json"
+_cache: dict[str, Any] = {}
+
+
+def package_file(data_dir: Path | None = None) -> Path:
+    return (data_dir or paths.data_dir()) / DESCRIPTOR
+
+
+def descriptor(data_dir: Path | None = None) -> dict:
+    """The parsed data/datapackage.json (cached until the file changes)."""
+    path = package_file(data_dir)
+    try:
+        stamp = (str(path), path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise UserError(Problem(file=str(path), message="Datapakken mangler beskrivelsen "
+                                "datapackage.json.")) from None
+    if _cache.get("descriptor_stamp") != stamp:
+        try:
+            _cache["descriptor"] = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise UserError(Problem(file=str(path), line=error.lineno,
+                                    message=f"Ugyldig JSON: {error.msg}.")) from None
+        _cache["descriptor_stamp"] = stamp
+    return _cache["descriptor"]
+
+
+def table_names(data_dir: Path | None = None) -> list[str]:
+    """The tables (resource names) in descriptor order."""
+    return [resource["name"] for resource in descriptor(data_dir)["resources"]]
+
+
+def resource(table: str, data_dir: Path | None = None) -> dict:
+    """The resource entry for one table; unknown names are a user error listing the known ones."""
+    for entry in descriptor(data_dir)["resources"]:
+        if entry["name"] == table:
+            return entry
+    known = ", ".join(table_names(data_dir))
+    raise UserError(Problem(file=f"data/{DESCRIPTOR}", message="Ukjent tabell.", found=table,
+                            expected=f"en av: {known}"))
+
+
+def schema(table: str, data_dir: Path | None = None) -> dict:
+    """The Table Schema (fields, primaryKey, foreignKeys) of one table."""
+    return resource(table, data_dir)["schema"]
+
+
+def units(data_dir: Path | None = None) -> list[str]:
+    """The one controlled list of units every `enhet` column is checked against."""
+    return [unit["name"] for unit in descriptor(data_dir)["units"]]
+
+
+def table_path(table: str, data_dir: Path | None = None) -> Path:
+    return (data_dir or paths.data_dir()) / resource(table, data_dir)["path"]
+
+
+def _declared_tables_guard(table: str) -> None:
+    """A notebook may read only the tables it declares, so `sirkbok regenerate` knows its inputs."""
+    declared = os.environ.get("SIRKBOK_TABLES")
+    if declared is None:
+        return
+    allowed = {name.strip() for name in declared.split(",") if name.strip()}
+    if table not in allowed:
+        notebook = os.environ.get("SIRKBOK_NOTEBOOK", "notatboka")
+        raise UserError(Problem(
+            file=notebook,
+            message=f"Notatboka leser tabellen «{table}» uten å ha oppgitt den i metadataene "
+            '(«sirkbok»: {«tables»: [...]}).',
+            found=", ".join(sorted(allowed)) or "ingen tabeller",
+            expected=f"at «{table}» står i listen over tabeller i notatbokas metadata",
+        ))
+
+
+def _package_stamp(data_dir: Path) -> tuple:
+    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                        for p in data_dir.iterdir() if p.suffix in {".csv", ".json"}))
+
+
+def tables(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every table, validated and typed; raises UserError listing every problem in the package."""
+    from sirkbok import validate
+
+    folder = (data_dir or paths.data_dir()).resolve()
+    stamp = (str(folder), _package_stamp(folder))
+    if _cache.get("tables_stamp") != stamp:
+        result = validate.validate_package(folder)
+        if result.problems:
+            raise UserError(result.problems)
+        _cache["tables"] = result.tables
+        _cache["tables_stamp"] = stamp
+    return _cache["tables"]
+
+
+def load(table: str) -> pd.DataFrame:
+    """The validated, typed table `table` (a copy: callers may change it freely)."""
+    _declared_tables_guard(table)
+    resource(table)  # unknown names give the list of known tables
+    return tables()[table].copy()
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One conversion or emission factor with its range, unit, source and grade."""
+
+    id: str
+    name: str
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str
+    source: str
+    year: int | None
+    grade: str
+    status: str
+    method: str | None
+    note: str | None
+
+
+def _optional(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def factor(factor_id: str) -> Factor:
+    """The factor `factor_id` from faktorer.csv; `value` is None when the source gives only a range."""
+    frame = load("faktorer")
+    match = frame[frame["id"] == factor_id]
+    if match.empty:
+        raise UserError(Problem(file="data/faktorer.csv", column="id", message="Ukjent faktor.",
+                                found=factor_id, expected="en id fra data/faktorer.csv"))
+    row = match.iloc[0]
+
+    def number(column: str) -> float | None:
+        value = _optional(row[column])
+        return None if value is None else float(value)
+
+    year = _optional(row["aar"])
+    return Factor(
+        id=str(row["id"]), name=str(row["navn"]), value=number("verdi"), low=number("lav"),
+        high=number("hoy"), unit=str(row["enhet"]), source=str(row["kilde"]),
+        year=None if year is None else int(year), grade=str(row["kildegrad"]),
+        status=str(row["status"]), method=_optional(row["metode"]), note=_optional(row["merknad"]),
+    )

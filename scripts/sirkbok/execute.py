@@ -1,0 +1,347 @@
+"""Runs one notebook with papermill in a worker process and commits its outputs atomically.
+
+The notebook in chapters/ is both what a person edits and what the book shows, so it is executed in
+place: papermill writes nothing itself (output_path=None); the executed notebook is cleaned of
+everything that varies between runs (timings, absolute paths), given its provenance, written to
+a temporary file beside the original and os.replace'd. Figures go to a staging folder first and
+are moved next to the notebook only after every cell succeeded, so a failure or a kill -9 at any
+moment leaves the last good notebook and figures in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sirkbok import provenance
+
+KERNEL = "python3"
+VERSIONED = [
+    "pandas",
+    "altair",
+    "vl-convert-python",
+    "papermill",
+    "nbformat",
+    "nbclient",
+    "ipykernel",
+    "sirkbok",
+]
+_events: Any = None  # the queue to the parent process, set by `init_worker`
+
+
+@dataclass
+class Result:
+    """What happened to one notebook (picklable: it travels back from the worker)."""
+
+    notebook: str
+    ok: bool
+    seconds: float
+    figures: int = 0
+    cell: int | None = None
+    cell_source: str = ""
+    error: str = ""
+    details: str = ""
+
+
+def init_worker(events: Any, kernels: str) -> None:
+    """Worker set-up: an event queue, our own kernel spec, and death with the parent (kill -9)."""
+    global _events
+    _events = events
+    # Our kernel spec comes first on the path: `python3` is this interpreter even if a user-level
+    # kernel spec of that name points elsewhere or the virtual environment is not activated.
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        filter(None, [kernels, os.environ.get("JUPYTER_PATH")])
+    )
+    parent = os.getppid()
+
+    def watch() -> None:
+        # A worker whose parent died must not go on and commit outputs under the next run's feet.
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def write_kernel_spec(folder: Path) -> Path:
+    """A `python3` kernel spec for this interpreter in `folder/kernels` (for JUPYTER_PATH)."""
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "metadata": {"debugger": False, "supported_encryption": ["curve"]},
+    }
+    target = folder / "kernels" / KERNEL / "kernel.json"
+    content = json.dumps(spec, indent=1) + "\n"
+    if not target.is_file() or target.read_text() != content:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, content.encode())
+    return folder
+
+
+def atomic_write(path: Path, content: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _emit(kind: str, *event: Any) -> None:
+    if _events is not None:
+        _events.put((kind, os.getpid(), *event))
+
+
+def worker(tasks: Any, events: Any, kernels: str) -> None:
+    """A worker process: run notebooks from `tasks` until the sentinel None; report on `events`."""
+    init_worker(events, kernels)
+    while (task := tasks.get()) is not None:
+        _emit("result", run_notebook(**task))
+
+
+def versions() -> dict[str, str]:
+    found = {"python": ".".join(map(str, sys.version_info[:3]))}
+    for name in VERSIONED:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def _engine(relative: str, names: list[str], values: dict[str, Any], log: Path) -> type:
+    """A papermill engine that reports each cell, reads the parameters' values back from the kernel
+    and sends the kernel's own stderr (start-up warnings, crashes) to `log`, not the terminal."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+
+    class Client(PapermillNotebookClient):
+        def papermill_execute_cells(self) -> None:
+            super().papermill_execute_cells()
+            if names and not self.nb.metadata.get("papermill", {}).get("exception"):
+                values.update(self._read_parameters())
+
+        def _read_parameters(self) -> dict[str, Any]:
+            from nbformat.v4 import new_code_cell
+
+            code = (
+                "import json as _sirkbok_json\n"
+                "def _sirkbok_value(v):\n"
+                "    try:\n"
+                "        _sirkbok_json.dumps(v, allow_nan=False)\n"
+                "        return v\n"
+                "    except (TypeError, ValueError):\n"
+                "        return repr(v)\n"
+                f"print(_sirkbok_json.dumps({{k: _sirkbok_value(globals()[k]) for k in {names!r} "
+                "if k in globals()}))\n"
+                "del _sirkbok_json, _sirkbok_value"
+            )
+            probe = new_code_cell(code)
+            self.nb.cells.append(probe)
+            try:
+                self.execute_cell(probe, len(self.nb.cells) - 1, store_history=False)
+            except Exception:  # noqa: BLE001 - values are recorded when they can be read
+                return {}
+            finally:
+                self.nb.cells.pop()
+            text = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
+            return json.loads(text) if text.strip() else {}
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):  # type: ignore[no-untyped-def]
+            total = len(nb_man.nb.cells)
+            start = nb_man.cell_start
+
+            def cell_start(cell, cell_index=None, **rest):  # type: ignore[no-untyped-def]
+                _emit("cell", relative, (cell_index or 0) + 1, total)
+                return start(cell, cell_index, **rest)
+
+            nb_man.cell_start = cell_start
+            with open(log, "wb") as stderr:
+                return Client(nb_man, **_client_kwargs(kernel_name, kwargs)).execute(stderr=stderr)
+
+    return Engine
+
+
+def _client_kwargs(kernel_name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The arguments papermill's own NBClientEngine hands its client (papermill 2.7)."""
+    from papermill.engines import logger
+
+    options = {
+        k: v for k, v in kwargs.items() if k not in {"input_path", "timeout", "startup_timeout"}
+    }
+    timeout = options.pop("execution_timeout", None)
+    startup = options.pop("start_timeout", 60)
+    return {
+        **options,
+        "timeout": timeout,
+        "startup_timeout": startup,
+        "kernel_name": kernel_name,
+        "log": logger,
+    }
+
+
+def clean(executed: Any, source: Any) -> None:
+    """Remove what differs between two runs of the same inputs: timings, paths, random cell ids."""
+    executed.metadata.pop("papermill", None)
+    executed.nbformat_minor = source.nbformat_minor
+    for cell, original in zip(executed.cells, source.cells, strict=True):
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "id" in original:
+            cell["id"] = original["id"]
+        else:
+            cell.pop("id", None)
+        if "tags" in original.metadata:
+            cell.metadata["tags"] = original.metadata["tags"]
+        else:
+            cell.metadata.pop("tags", None)
+
+
+class NotebookChanged(Exception):
+    """The notebook was edited while it ran: its edit must not be overwritten."""
+
+
+def run_notebook(
+    root: str, relative: str, tables: list[str], inputs: dict[str, str | None], staging: str
+) -> Result:
+    """Execute one notebook (in a worker) and commit it with its figures, or change nothing."""
+    started = time.monotonic()
+    _emit("start", relative)
+    try:
+        return _run(Path(root), relative, tables, inputs, Path(staging), started)
+    except Exception as error:  # noqa: BLE001 - reported per notebook, the others go on
+        return _failure(relative, error, started)
+
+
+def _run(
+    root: Path,
+    relative: str,
+    tables: list[str],
+    inputs: dict[str, str | None],
+    staging: Path,
+    started: float,
+) -> Result:
+    import nbformat
+    import papermill
+
+    path = root / relative
+    original = path.read_bytes()
+    source = nbformat.reads(original.decode("utf-8"), as_version=4)
+    names = provenance.parameter_names(json.loads(nbformat.writes(source)))
+    values: dict[str, Any] = {}
+    staging.mkdir(parents=True, exist_ok=True)
+    os.environ.update(
+        {
+            "SIRKBOK_ROOT": str(root),
+            "SIRKBOK_NOTEBOOK": relative,
+            "SIRKBOK_TABLES": ",".join(tables),
+            "SIRKBOK_FIGURE_DIR": str(staging),
+            "PYTHONHASHSEED": "0",
+        }
+    )
+    from papermill.engines import papermill_engines
+
+    log = staging.parent.parent / "logs" / (relative.replace("/", "__") + ".log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    papermill_engines.register("sirkbok", _engine(relative, names, values, log))
+    executed = papermill.execute_notebook(
+        str(path),
+        None,
+        engine_name="sirkbok",
+        kernel_name=KERNEL,
+        progress_bar=False,
+        cwd=str(path.parent),
+    )
+    clean(executed, source)
+    figures = _figures(root, path, staging)
+    executed.metadata.setdefault("sirkbok", {})["provenance"] = {
+        "inputs": inputs,
+        "parameters": {name: values[name] for name in names if name in values},
+        "versions": versions(),
+        "figures": {key: digest for key, (_, digest) in figures.items()},
+    }
+    nbformat.validate(executed)
+    if path.read_bytes() != original:
+        raise NotebookChanged(
+            "notatboka ble endret mens den kjørte; endringen er beholdt, kjør på nytt"
+        )
+    _commit(root, path, nbformat.writes(executed) + "\n", figures, source)
+    shutil.rmtree(staging, ignore_errors=True)
+    return Result(
+        notebook=relative, ok=True, seconds=time.monotonic() - started, figures=len(figures)
+    )
+
+
+def _figures(root: Path, path: Path, staging: Path) -> dict[str, tuple[Path, str]]:
+    """Staged figure files -> (staged path, hash), keyed by their final path in the book."""
+    target = path.parent / "figurer"
+    found = {}
+    for file in sorted(staging.rglob("*")):
+        if file.is_file() and not provenance.TEMPORARY.match(file.name):
+            final = target / file.relative_to(staging)
+            found[final.relative_to(root).as_posix()] = (file, provenance.sha256_file(file) or "")
+    return found
+
+
+def _commit(
+    root: Path, path: Path, text: str, figures: dict[str, tuple[Path, str]], source: Any
+) -> None:
+    """Figures first, then the notebook: a kill in between leaves it stale, never wrong."""
+    for key, (staged, _) in figures.items():
+        final = root / key
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, final)
+    atomic_write(path, text.encode("utf-8"))
+    previous = source.metadata.get("sirkbok", {}).get("provenance", {}).get("figures", {})
+    for key in previous:
+        if key not in figures:  # a figure this notebook no longer makes
+            (root / key).unlink(missing_ok=True)
+
+
+def _failure(relative: str, error: BaseException, started: float) -> Result:
+    """The notebook, cell, exception name and message; the traceback only for --verbose."""
+    from papermill.exceptions import PapermillExecutionError
+
+    seconds = time.monotonic() - started
+    if isinstance(error, PapermillExecutionError):
+        lines = [line for line in error.source.splitlines() if line.strip()]
+        return Result(
+            notebook=relative,
+            ok=False,
+            seconds=seconds,
+            cell=error.cell_index + 1,
+            cell_source="\n".join(lines[:3]),
+            error=f"{error.ename}: {error.evalue}",
+            details=_strip_ansi("\n".join(error.traceback)),
+        )
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if isinstance(error, NotebookChanged):
+        return Result(notebook=relative, ok=False, seconds=seconds, error=message)
+    return Result(
+        notebook=relative,
+        ok=False,
+        seconds=seconds,
+        error=f"{type(error).__name__}: {message}".rstrip(": "),
+        details="".join(traceback.format_exception(error)),
+    )
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)

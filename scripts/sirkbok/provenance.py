@@ -1,0 +1,369 @@
+"""What each notebook depends on, and whether its recorded outputs are still what those inputs make.
+
+Inputs are declared, not guessed: the notebook's own source (cells, tags, kernel and `sirkbok`
+metadata, not outputs), the CSV files of the tables it lists in `metadata.sirkbok.tables` plus the
+data package descriptor, and the `sirkbok` modules its code imports (followed transitively,
+statically). Everything is compared by SHA-256 of the content, never by modification time, so a
+fresh clone agrees with the tree it came from. This module stays light (no pandas, papermill or
+nbformat) because `--check` and a no-op run must answer in well under a second.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sirkbok
+from sirkbok.errors import Problem, UserError
+
+PACKAGE_DIR = Path(sirkbok.__file__).resolve().parent
+# Keys of package files are relative to the folder holding `scripts/`, the same on every machine.
+PACKAGE_BASE = PACKAGE_DIR.parent.parent
+# Cell metadata written by editors or by execution: never part of what a notebook *is*.
+VOLATILE_CELL_METADATA = {
+    "execution",
+    "papermill",
+    "collapsed",
+    "scrolled",
+    "jupyter",
+    "ExecuteTime",
+    "trusted",
+    "vscode",
+}
+# Temporary files of an interrupted write: `.NAME.tmpPID` (ours and `sirkbok.charts`).
+TEMPORARY = re.compile(r"^\..+\.tmp\d+$")
+
+
+def sha256_bytes(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def sha256_file(path: Path) -> str | None:
+    """The file's hash, or None when it does not exist."""
+    try:
+        return sha256_bytes(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def notebooks(root: Path) -> list[Path]:
+    """Every notebook of the book, sorted; checkpoints, hidden and temporary files are not."""
+    chapters = root / "chapters"
+    found = []
+    for path in chapters.rglob("*.ipynb"):
+        parts = path.relative_to(chapters).parts
+        if any(part.startswith(".") or part == "_build" for part in parts):
+            continue
+        found.append(path)
+    return sorted(found)
+
+
+def read(path: Path) -> dict:
+    """The notebook as JSON (no nbformat: this is on the no-op path)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise UserError(
+            Problem(file=str(path), message=f"Notatboka er ikke gyldig JSON ({error}).")
+        ) from None
+
+
+def sirkbok_metadata(notebook: dict) -> dict:
+    return notebook.get("metadata", {}).get("sirkbok", {}) or {}
+
+
+def declared_tables(notebook: dict) -> list[str]:
+    tables = sirkbok_metadata(notebook).get("tables", [])
+    return [str(t) for t in tables] if isinstance(tables, list) else []
+
+
+def _text(source: str | list[str]) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def source_hash(notebook: dict) -> str:
+    """Hash of what a person edits: running the notebook (outputs, counts, provenance) keeps it."""
+    metadata = notebook.get("metadata", {})
+    own = {key: value for key, value in sirkbok_metadata(notebook).items() if key != "provenance"}
+    cells = []
+    for cell in notebook.get("cells", []):
+        cell_metadata = {
+            k: v for k, v in cell.get("metadata", {}).items() if k not in VOLATILE_CELL_METADATA
+        }
+        cells.append([cell.get("cell_type"), _text(cell.get("source", "")), cell_metadata])
+    canonical = {"kernelspec": metadata.get("kernelspec"), "sirkbok": own, "cells": cells}
+    return sha256_bytes(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode())
+
+
+def code_of(notebook: dict) -> list[str]:
+    """Code cells without IPython magics and shell escapes, which are not Python."""
+    sources = []
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        lines = [
+            line
+            for line in _text(cell.get("source", "")).splitlines()
+            if not line.lstrip().startswith(("%", "!", "?"))
+        ]
+        sources.append("\n".join(lines))
+    return sources
+
+
+def parameters_source(notebook: dict) -> str | None:
+    """The source of the cell tagged `parameters`, as papermill finds it."""
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
+            "tags", []
+        ):
+            return _text(cell.get("source", ""))
+    return None
+
+
+def parameter_names(notebook: dict) -> list[str]:
+    """Names assigned in the `parameters` cell, in order."""
+    source = parameters_source(notebook)
+    if source is None:
+        return []
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names: list[str] = []
+    for node in tree.body:
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else ([node.target] if isinstance(node, ast.AnnAssign) else [])
+        )
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id not in names:
+                names.append(target.id)
+    return names
+
+
+@functools.cache
+def _module_file(name: str) -> Path | None:
+    """`sirkbok.charts` -> scripts/sirkbok/charts.py (or the package's __init__.py)."""
+    relative = Path(*name.split(".")[1:])
+    if not relative.parts:
+        return PACKAGE_DIR / "__init__.py"
+    for candidate in (
+        PACKAGE_DIR / relative.with_suffix(".py"),
+        PACKAGE_DIR / relative / "__init__.py",
+    ):
+        if candidate.is_file() and candidate.parent.joinpath("__init__.py").is_file():
+            return candidate
+    return None
+
+
+def _module_name(path: Path) -> str:
+    relative = path.relative_to(PACKAGE_DIR.parent).with_suffix("")
+    parts = relative.parts[:-1] if relative.name == "__init__" else relative.parts
+    return ".".join(parts)
+
+
+def _all_modules(prefix: str) -> set[str]:
+    """Every module under a (sub)package, for imports that cannot be followed statically."""
+    folder = PACKAGE_DIR.joinpath(*prefix.split(".")[1:])
+    return {_module_name(p) for p in folder.rglob("*.py")} if folder.is_dir() else set()
+
+
+def _imports(source: str, module: str | None) -> set[str]:
+    """The `sirkbok` modules a piece of code may import (with their parent packages)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return _all_modules("sirkbok")  # cannot tell: depend on the whole package
+    package = None
+    if module is not None:
+        package = (
+            module
+            if _module_file(module) and _module_file(module).name == "__init__.py"
+            else module.rpartition(".")[0]
+        )
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(
+                alias.name for alias in node.names if alias.name.split(".")[0] == "sirkbok"
+            )
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level and package:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            if base.split(".")[0] != "sirkbok":
+                continue
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)  # submodules, if they are
+        elif isinstance(node, ast.Call) and _is_dynamic_import(node):
+            found.update(_dynamic_targets(node.args[0] if node.args else None))
+    return found
+
+
+def _is_dynamic_import(node: ast.Call) -> bool:
+    function = node.func
+    name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
+    return name in {"import_module", "__import__"}
+
+
+def _dynamic_targets(argument: ast.expr | None) -> set[str]:
+    """`import_module(f"sirkbok.tema.{theme}")` may load any module of `sirkbok.tema`."""
+    if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+        name = argument.value
+        return {name} if name.startswith("sirkbok") else set()
+    if isinstance(argument, ast.JoinedStr) and argument.values:
+        head = argument.values[0]
+        if isinstance(head, ast.Constant) and str(head.value).startswith("sirkbok"):
+            return _all_modules(str(head.value).rpartition(".")[0] or "sirkbok")
+        return set()
+    return set()  # a variable: outside the package as far as we can see
+
+
+def package_files(sources: list[str]) -> list[Path]:
+    """The transitive closure of `sirkbok` modules imported by `sources` (the notebook's code)."""
+    pending = set().union(*(_imports(source, None) for source in sources)) if sources else set()
+    seen: set[str] = set()
+    files: set[Path] = set()
+    while pending:
+        name = pending.pop()
+        # importing a.b.c runs a/__init__, a/b/__init__ and a/b/c
+        parts = name.split(".")
+        for depth in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:depth])
+            if prefix in seen:
+                continue
+            seen.add(prefix)
+            path = _module_file(prefix)
+            if path is not None:
+                files.add(path)
+                pending |= _module_imports(prefix) - seen
+    return sorted(files)
+
+
+@functools.cache
+def _module_imports(module: str) -> frozenset[str]:
+    """Imports of one package module (parsed once per process: every notebook shares them)."""
+    path = _module_file(module)
+    return frozenset(_imports(path.read_text(encoding="utf-8"), module)) if path else frozenset()
+
+
+def package_key(path: Path) -> str:
+    return path.relative_to(PACKAGE_BASE).as_posix()
+
+
+def table_files(root: Path, tables: list[str]) -> tuple[dict[str, Path], list[Problem]]:
+    """Each declared table's CSV, from the data package (data/<table>.csv until there is one)."""
+    descriptor = root / "data" / "datapackage.json"
+    paths: dict[str, str] = {}
+    problems: list[Problem] = []
+    if descriptor.is_file():
+        try:
+            package = json.loads(descriptor.read_text(encoding="utf-8"))
+            paths = {r["name"]: r["path"] for r in package.get("resources", []) if "name" in r}
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            problems.append(
+                Problem(
+                    file="data/datapackage.json", message=f"Datapakken kan ikke leses ({error})."
+                )
+            )
+    files = {}
+    for table in tables:
+        if paths and table not in paths:
+            problems.append(
+                Problem(
+                    file="data/datapackage.json",
+                    message=f"Tabellen «{table}» er oppgitt av en notatbok, men finnes "
+                    "ikke i datapakken.",
+                    found=table,
+                    expected="en av " + ", ".join(sorted(paths)),
+                )
+            )
+            continue
+        files[table] = root / "data" / paths.get(table, f"{table}.csv")
+    return files, problems
+
+
+@dataclass
+class Inputs:
+    """Everything one notebook was (or would be) made from."""
+
+    path: Path
+    relative: str
+    tables: list[str]
+    hashes: dict[str, str | None]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def inputs(root: Path, path: Path, notebook: dict) -> Inputs:
+    """Current hashes of every input of the notebook at `path`, keyed by path in the book."""
+    relative = path.relative_to(root).as_posix()
+    tables = declared_tables(notebook)
+    files, problems = table_files(root, tables)
+    hashes: dict[str, str | None] = {relative: source_hash(notebook)}
+    for file in [root / "data" / "datapackage.json", *files.values()]:
+        hashes[file.relative_to(root).as_posix()] = sha256_file(file)
+    for module in package_files(code_of(notebook)):
+        hashes[package_key(module)] = sha256_file(module)
+    return Inputs(path=path, relative=relative, tables=tables, hashes=hashes, problems=problems)
+
+
+def recorded(notebook: dict) -> dict | None:
+    record = sirkbok_metadata(notebook).get("provenance")
+    return record if isinstance(record, dict) else None
+
+
+def stale_reasons(root: Path, current: Inputs, notebook: dict) -> list[str]:
+    """Why the notebook must run again (Norwegian, for people); empty when it is current."""
+    record = recorded(notebook)
+    if record is None:
+        return ["den er aldri kjørt av sirkbok regenerate"]
+    reasons = []
+    old = record.get("inputs", {})
+    for key in sorted(set(old) | set(current.hashes)):
+        before, now = old.get(key), current.hashes.get(key)
+        if before == now:
+            continue
+        if key == current.relative:
+            reasons.append("innholdet i notatboka er endret")
+        elif now is None:
+            reasons.append(f"{key} finnes ikke lenger")
+        elif key not in old:
+            reasons.append(f"{key} er et nytt inndata")
+        else:
+            reasons.append(f"{key} er endret")
+    for key, digest in sorted(record.get("figures", {}).items()):
+        actual = sha256_file(root / key)
+        if actual is None:
+            reasons.append(f"figuren {key} mangler")
+        elif actual != digest:
+            reasons.append(f"figuren {key} er endret etter kjøringen")
+    return reasons
+
+
+@dataclass
+class Status:
+    inputs: Inputs
+    reasons: list[str]
+
+
+def survey(root: Path, selected: list[Path] | None = None) -> list[Status]:
+    """Current inputs and staleness of every (selected) notebook; refuses wrong declarations."""
+    statuses = []
+    problems: list[Problem] = []
+    for path in selected if selected is not None else notebooks(root):
+        notebook = read(path)
+        current = inputs(root, path, notebook)
+        problems.extend(current.problems)
+        statuses.append(Status(inputs=current, reasons=stale_reasons(root, current, notebook)))
+    if problems:
+        unique = list(dict.fromkeys(problems))
+        raise UserError(unique)
+    return statuses

@@ -1,0 +1,504 @@
+"""`sirkbok regions`: the generated part of each region's landing page; the chapters' front matter.
+
+A region page lists its municipalities, the themes it leads and its contributed chapters. Those
+lists come from the data package and from the chapters' front matter, so they are generated into a
+marked block in `chapters/regioner/<region>/index.md` (plain Markdown, visible in git, no Sphinx
+extension); the text around the block is the region's own. `sirkbok check` fails when a block is
+stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sirkbok import paths
+from sirkbok.errors import Problem, UserError, relative
+
+BLOCK_START = (
+    "<!-- sirkbok:regionside start — lagd av `sirkbok regions` fra datapakken og "
+    "kapitlenes forside-data; ikke rediger mellom disse merkene -->"
+)
+BLOCK_END = "<!-- sirkbok:regionside slutt -->"
+STATUSES = ("utkast", "til-gjennomgang", "publisert")
+STATUS_LABELS = {"utkast": "utkast", "til-gjennomgang": "til gjennomgang", "publisert": "publisert"}
+REQUIRED_KEYS = ("title", "region", "theme", "authors", "date", "status")
+REGION_DIR = Path("chapters") / "regioner"
+CHAPTER_SUFFIXES = (".md", ".ipynb")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="Bare sjekk at regionsidene er oppdatert; endre ingenting.",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    root = paths.root()
+    if args.check:
+        problems = stale_pages(root)
+        if problems:
+            raise UserError(problems)
+        print("Regionsidene er oppdatert.")
+        return 0
+    changed = update_pages(root)
+    for page in changed:
+        print(f"Oppdaterte {relative(page, root)}")
+    if not changed:
+        print("Regionsidene var allerede oppdatert.")
+    return 0
+
+
+# --- ids from the data package (never a second list) -------------------------------------------
+
+
+def region_ids() -> list[str]:
+    from sirkbok import data
+
+    return [str(v) for v in data.load("regioner")["id"]]
+
+
+def theme_ids() -> list[str]:
+    from sirkbok import data
+
+    return [str(v) for v in data.load("tema")["id"]]
+
+
+# --- front matter -------------------------------------------------------------------------------
+
+
+@dataclass
+class Chapter:
+    """A chapter file with its metadata: YAML front matter (.md) or `sirkbok` notebook metadata."""
+
+    path: Path
+    meta: dict[str, Any] | None
+    key_lines: dict[str, int] = field(default_factory=dict)
+    heading: str | None = None
+    heading_line: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def title(self) -> str | None:
+        value = (self.meta or {}).get("title")
+        return str(value) if value else self.heading
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+def read_chapter(path: Path, root: Path) -> Chapter:
+    """Read a chapter's metadata and first heading; YAML errors become problems, not exceptions."""
+    name = relative(path, root)
+    if path.suffix == ".ipynb":
+        return _read_notebook(path, name)
+    text = path.read_text(encoding="utf-8")
+    chapter = Chapter(path=path, meta=None)
+    body_offset = 0
+    match = FRONT_MATTER.match(text)
+    if match:
+        body_offset = match.end()
+        raw = match.group(1) or ""
+        try:
+            loaded = yaml.safe_load(raw)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else 1
+            chapter.problems.append(
+                Problem(
+                    file=name,
+                    line=line,
+                    message=(
+                        "Forside-dataene (YAML mellom «---»-linjene øverst) kan ikke leses: "
+                        f"{getattr(error, 'problem', None) or error}."
+                    ),
+                )
+            )
+            loaded = {}
+        if loaded is not None and not isinstance(loaded, dict):
+            chapter.problems.append(
+                Problem(
+                    file=name, line=2, message=("Forside-dataene må være «nøkkel: verdi»-linjer.")
+                )
+            )
+            loaded = {}
+        chapter.meta = loaded or {}
+        for number, line in enumerate(raw.splitlines(), start=2):
+            key = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+            if key:
+                chapter.key_lines.setdefault(key.group(1), number)
+    heading = _first_heading(text[body_offset:])
+    if heading:
+        chapter.heading = heading[0]
+        chapter.heading_line = text[:body_offset].count("\n") + heading[1]
+    return chapter
+
+
+def _first_heading(markdown: str) -> tuple[str, int] | None:
+    """The first `# ` heading outside fenced code, with its line number within `markdown`."""
+    fence: str | None = None
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        stripped = line.strip()
+        marker = re.match(r"^(`{3,}|~{3,}|:{3,})", stripped)
+        if marker:
+            token = marker.group(1)
+            if fence is None:
+                fence = token
+            elif token[0] == fence[0] and len(token) >= len(fence) and stripped == token:
+                fence = None
+            continue
+        if fence is None:
+            match = HEADING.match(line)
+            if match:
+                return match.group(1).strip(), number
+    return None
+
+
+def _read_notebook(path: Path, name: str) -> Chapter:
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        return Chapter(
+            path=path,
+            meta=None,
+            problems=[
+                Problem(
+                    file=name,
+                    line=error.lineno,
+                    message=f"Notatboka er ikke gyldig JSON: {error.msg}.",
+                )
+            ],
+        )
+    meta = notebook.get("metadata", {}).get("sirkbok")
+    chapter = Chapter(path=path, meta=dict(meta) if isinstance(meta, dict) else None)
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            heading = _first_heading("".join(source) if isinstance(source, list) else source)
+            if heading:
+                chapter.heading = heading[0]
+                break
+    return chapter
+
+
+def front_matter_problems(
+    chapter: Chapter, root: Path, regions: list[str], themes: list[str]
+) -> list[Problem]:
+    """Every way a region chapter's front matter is incomplete or invalid, with its line."""
+    name = relative(chapter.path, root)
+    problems = list(chapter.problems)
+    where = "forside-dataene" if chapter.path.suffix == ".md" else "notatbokas metadata «sirkbok»"
+    if chapter.meta is None:
+        problems.append(
+            Problem(
+                file=name,
+                line=1,
+                message=(
+                    f"Kapitlet mangler {where} (title, region, theme, authors, date, status). "
+                    "Kopier toppen av malen i scripts/sirkbok/templates/, eller lag kapitlet med "
+                    "`sirkbok new-chapter`."
+                ),
+            )
+        )
+        return problems
+    meta = chapter.meta
+
+    def add(key: str, message: str, found: Any = None, expected: str | None = None) -> None:
+        problems.append(
+            Problem(
+                file=name,
+                line=chapter.key_lines.get(key, 1),
+                message=message,
+                found=None if found is None else str(found),
+                expected=expected,
+            )
+        )
+
+    for key in REQUIRED_KEYS:
+        if meta.get(key) in (None, "", []):
+            add(key, f"«{key}» mangler i {where}.")
+    folder_region = chapter.path.parent.name
+    region = meta.get("region")
+    if region not in (None, ""):
+        if region not in regions:
+            add("region", "Ukjent region.", region, "en av " + ", ".join(regions))
+        elif region != folder_region:
+            add(
+                "region",
+                f"Kapitlet ligger i mappa til {folder_region}, men sier en annen region.",
+                region,
+                folder_region,
+            )
+    theme = meta.get("theme")
+    if theme not in (None, "") and theme not in themes:
+        add("theme", "Ukjent tema.", theme, "en av " + ", ".join(themes))
+    authors = meta.get("authors")
+    if authors not in (None, "", []) and not (
+        isinstance(authors, list) and all(isinstance(a, str) and a.strip() for a in authors)
+    ):
+        add(
+            "authors",
+            "«authors» skal være en liste med navn, én «- Navn»-linje per forfatter.",
+            authors,
+        )
+    date = meta.get("date")
+    if date not in (None, "") and parse_date(date) is None:
+        add("date", "«date» er ikke en gyldig dato.", date, "ÅÅÅÅ-MM-DD, for eksempel 2026-05-04")
+    status = meta.get("status")
+    if status not in (None, "") and status not in STATUSES:
+        add("status", "Ukjent status.", status, "en av " + ", ".join(STATUSES))
+    title = meta.get("title")
+    if title and chapter.heading and str(title).strip() != chapter.heading:
+        problems.append(
+            Problem(
+                file=name,
+                line=chapter.heading_line or 1,
+                message=("Overskriften (første «# »-linje) skal være den samme som «title»."),
+                found=chapter.heading,
+                expected=f"«{title}»",
+            )
+        )
+    return problems
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def region_chapters(root: Path, region: str) -> list[Chapter]:
+    """A region's contributed chapters (everything in its folder but the landing page)."""
+    folder = root / REGION_DIR / region
+    if not folder.is_dir():
+        return []
+    return [
+        read_chapter(path, root)
+        for path in sorted(folder.iterdir())
+        if path.suffix in CHAPTER_SUFFIXES
+        and path.stem != "index"
+        and not path.name.startswith(("_", "."))
+    ]
+
+
+# --- the generated block ------------------------------------------------------------------------
+
+
+def _bib_keys(root: Path) -> set[str]:
+    bib = root / "references.bib"
+    if not bib.is_file():
+        return set()
+    return set(re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", bib.read_text(encoding="utf-8"), re.M))
+
+
+def _text(value: Any) -> str:
+    """A table cell as text; pandas' <NA> and NaN become empty."""
+    if value is None:
+        return ""
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def render_block(root: Path, region: str) -> str:
+    """The generated lists for one region, from the data package and the chapters' front matter."""
+    from sirkbok import data
+
+    bib = _bib_keys(root)
+
+    def cite(key: Any) -> str:
+        key = _text(key)
+        return f" {{cite}}`{key}`" if key and key in bib else ""
+
+    regions = data.load("regioner")
+    row = regions[regions["id"] == region].iloc[0]
+    municipalities = data.load("kommuner")
+    members = municipalities[municipalities["region"] == region]
+    names = dict(
+        zip(
+            municipalities["kommunenummer"].map(_text),
+            municipalities["navn"].map(_text),
+            strict=True,
+        )
+    )
+    themes = data.load("tema")
+    led = themes[themes["ansvarlig_region"] == region]
+    lines = [BLOCK_START, "", "## Kommunene", ""]
+    lines.append(
+        f"Medlemskommunene i {_text(row['navn'])}{cite(row['kilde'])}, med kommunenummer "
+        f"og fylke fra 1. januar 2024{cite('ssb-klass131')}{cite('prop127s')}:"
+    )
+    lines += ["", "| Kommune | Kommunenummer | Fylke |", "|---|---|---|"]
+    for _, member in members.sort_values("navn").iterrows():
+        lines.append(
+            f"| {_text(member['navn'])} | {_text(member['kommunenummer'])} | "
+            f"{_text(member['fylke'])} |"
+        )
+    lines += ["", "## Temaene regionen har ansvar for", ""]
+    if led.empty:
+        lines.append("Regionen har ikke særskilt ansvar for noe tema i fase 1.")
+    for _, theme in led.iterrows():
+        theme_id = _text(theme["id"])
+        name = _text(theme["navn"])
+        chapter = root / "chapters" / "tema" / theme_id
+        if any(chapter.with_suffix(s).is_file() for s in CHAPTER_SUFFIXES):
+            name = f"{{doc}}`{name} </chapters/tema/{theme_id}>`"
+        responsible = [
+            names.get(n.strip(), n.strip())
+            for n in re.split(r"[;,]", _text(theme.get("ansvarlige_kommuner")))
+            if n.strip()
+        ]
+        extra = f" ({_join(responsible)} har hovedansvaret i regionen)" if responsible else ""
+        lines.append(f"- {name}{extra}{cite(theme['kilde'])}")
+    lines += ["", "## Kapitler fra regionen", ""]
+    chapters = region_chapters(root, region)
+    if not chapters:
+        lines.append(
+            "Regionen har ikke skrevet egne kapitler ennå. Se kapitlet {doc}`Bidra "
+            "</chapters/bidra>` for hvordan du legger til et."
+        )
+    theme_names = dict(zip(themes["id"].map(_text), themes["navn"].map(_text), strict=True))
+    for chapter in sorted(
+        chapters,
+        key=lambda c: (str((c.meta or {}).get("theme", "")), (c.title or c.path.stem).casefold()),
+    ):
+        meta = chapter.meta or {}
+        title = (chapter.title or chapter.path.stem).replace("<", "‹").replace("`", "'")
+        details = [f"tema: {theme_names.get(str(meta.get('theme')), meta.get('theme', '?'))}"]
+        authors = meta.get("authors")
+        if isinstance(authors, list) and authors:
+            details.append(f"av {_join([str(a) for a in authors])}")
+        date = parse_date(meta.get("date")) if meta.get("date") else None
+        if date:
+            details.append(f"{date.day}.{date.month}.{date.year}")
+        details.append(f"status: {STATUS_LABELS.get(str(meta.get('status')), meta.get('status'))}")
+        lines.append(f"- {{doc}}`{title} <{chapter.path.stem}>` ({', '.join(details)})")
+    lines += ["", BLOCK_END]
+    return "\n".join(lines)
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+
+
+def landing_page(root: Path, region: str) -> Path:
+    return root / REGION_DIR / region / "index.md"
+
+
+def _replace_block(text: str, block: str) -> str | None:
+    """The page with its block replaced; None when the markers are missing."""
+    start, end = text.find(BLOCK_START[:24]), text.find(BLOCK_END)
+    if start < 0 or end < start:
+        return None
+    return text[:start] + block + text[end + len(BLOCK_END) :]
+
+
+def planned_pages(root: Path) -> dict[Path, str]:
+    """Every landing page as it should read from the data and the chapters now on disk.
+
+    Raises UserError when a landing page or its markers are missing.
+    """
+    problems: list[Problem] = []
+    planned: dict[Path, str] = {}
+    for region in region_ids():
+        page = landing_page(root, region)
+        if not page.is_file():
+            problems.append(
+                Problem(
+                    file=relative(page, root),
+                    message=(
+                        "Regionsiden mangler. Den skal ha en overskrift, egen tekst og merkene "
+                        f"{BLOCK_START[:24]}… og {BLOCK_END}."
+                    ),
+                )
+            )
+            continue
+        text = page.read_text(encoding="utf-8")
+        new = _replace_block(text, render_block(root, region))
+        if new is None:
+            problems.append(
+                Problem(
+                    file=relative(page, root),
+                    message=(
+                        "Regionsiden mangler merkene for den genererte delen "
+                        f"({BLOCK_START[:24]}… og {BLOCK_END})."
+                    ),
+                )
+            )
+            continue
+        planned[page] = new
+    if problems:
+        raise UserError(problems)
+    return planned
+
+
+def stale_pages(root: Path) -> list[Problem]:
+    """One problem per landing page whose generated block differs from data and front matter."""
+    try:
+        planned = planned_pages(root)
+    except UserError as error:
+        return error.problems
+    problems = []
+    for page, text in planned.items():
+        current = page.read_text(encoding="utf-8")
+        if current != text:
+            line = current[: current.find(BLOCK_START[:24])].count("\n") + 1
+            problems.append(
+                Problem(
+                    file=relative(page, root),
+                    line=line,
+                    message=(
+                        "Lista over kommuner, temaer og kapitler på regionsiden er utdatert. "
+                        "Kjør `sirkbok regions` (eller `make regions`) for å oppdatere den."
+                    ),
+                )
+            )
+    return problems
+
+
+def update_pages(root: Path) -> list[Path]:
+    """Rewrite the stale landing pages atomically; returns the pages that changed."""
+    changed = []
+    for page, text in planned_pages(root).items():
+        if page.read_text(encoding="utf-8") != text:
+            write_atomic(page, text)
+            changed.append(page)
+    return changed
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, so a file is never half-written."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,70 @@
+"""Sources live in one place, data/kilder.csv; references.bib is generated from it.
+
+So a source added for a data row is at once citable in the book, and the bibliography can never cite a
+key the data package does not know. Run `python -m sirkbok.sources [FILE]` to write the .bib file.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from sirkbok import paths
+
+LATEX_SPECIAL = re.compile(r"([&%$#_])")
+FIELD_WIDTH = 12
+
+
+def _escape(text: str) -> str:
+    """Escape the characters BibTeX/LaTeX would otherwise treat as markup (not in URLs)."""
+    return LATEX_SPECIAL.sub(r"\\\1", text)
+
+
+def _field(name: str, value: str) -> str:
+    return f"  {name:<{FIELD_WIDTH}} = {{{value}}}"
+
+
+def bibtex() -> str:
+    """The bibliography text for every row of kilder.csv, in table order."""
+    from sirkbok import data
+
+    kilder = data.load("kilder").astype(object).where(lambda f: f.notna(), None)
+    entries = ["% Generert fra data/kilder.csv med sirkbok.sources.write_bibtex. Ikke rediger "
+               "for hånd:\n% endre data/kilder.csv og generer på nytt.\n"]
+    for row in kilder.to_dict("records"):
+        fields = []
+        if row["forfatter"]:
+            fields.append(_field("author", _escape(row["forfatter"])))
+        elif row["utgiver"]:
+            fields.append(_field("author", "{" + _escape(row["utgiver"]) + "}"))
+        fields.append(_field("title", "{" + _escape(row["tittel"]) + "}"))
+        for column, name in (("tidsskrift", "journal"), ("volum", "volume"), ("sider", "pages")):
+            if row[column]:
+                fields.append(_field(name, _escape(row[column])))
+        if row["aar"] is not None:
+            fields.append(_field("year", str(int(row["aar"]))))
+        if row["forlag"]:
+            fields.append(_field("publisher", _escape(row["forlag"])))
+        if row["url"]:
+            fields.append(_field("url", row["url"]))
+        note = _escape(row["merknad"] or "")
+        if row["kildegrad"]:
+            note = f"{note}. Kildegrad: {row['kildegrad']}" if note else f"Kildegrad: {row['kildegrad']}"
+        if note:
+            fields.append(_field("note", note))
+        entries.append(f"@{row['type']}{{{row['id']},\n" + ",\n".join(fields) + "\n}\n")
+    return "\n".join(entries)
+
+
+def write_bibtex(path: Path | str | None = None) -> Path:
+    """Write the generated bibliography (default: references.bib in the book root) atomically."""
+    from sirkbok.importer import write_atomic
+
+    target = Path(path) if path else paths.root() / "references.bib"
+    write_atomic(target, bibtex())
+    return target
+
+
+if __name__ == "__main__":
+    print(f"Skrev {write_bibtex(sys.argv[1] if len(sys.argv) > 1 else None)}")

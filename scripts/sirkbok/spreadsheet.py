@@ -1,0 +1,311 @@
+"""`sirkbok template TABLE`: an Excel workbook made from a table's schema, for Excel users.
+
+The first sheet (named after the table, which is what `sirkbok import` reads) holds the current
+rows, so a correction is "change a cell, save, import". Headers carry the unit; enum fields, units
+and foreign keys get drop-down lists; cells get number formats; the sheet «Forklaring» explains
+every column. All of it comes from data/datapackage.json, so the template cannot disagree with the
+validator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sirkbok import paths
+from sirkbok.errors import Problem, UserError, relative
+
+TYPE_NAMES = {
+    "string": "tekst",
+    "integer": "heltall",
+    "number": "tall (desimalkomma)",
+    "date": "dato (ÅÅÅÅ-MM-DD)",
+    "year": "årstall",
+    "boolean": "sann/usann",
+}
+NUMBER_FORMATS = {
+    "string": "@",
+    "integer": "#,##0",
+    "number": "General",
+    "date": "yyyy-mm-dd",
+    "year": "0",
+    "boolean": "General",
+}
+EXTRA_ROWS = 200  # drop-down lists and formats also cover this many empty rows for new data
+LISTS_SHEET = "Lister"
+HELP_SHEET = "Forklaring"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("tabell", metavar="TABELL", help="Tabellen i data/, for eksempel kommuner.")
+    parser.add_argument(
+        "--out",
+        metavar="FIL",
+        default=None,
+        help="Hvor malen skal lagres (standard: TABELL.xlsx i mappa du står i).",
+    )
+    parser.add_argument(
+        "--empty", action="store_true", help="Lag malen uten dagens rader (for helt nye data)."
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    out = Path(args.out) if args.out else Path.cwd() / f"{args.tabell}.xlsx"
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(
+            Problem(
+                file=str(out),
+                message="Malen må lagres som .xlsx.",
+                found=out.suffix or "ingen filendelse",
+                expected=".xlsx",
+            )
+        )
+    if out.exists():
+        raise UserError(
+            Problem(
+                file=str(out),
+                message=(
+                    "Filen finnes allerede, og malen skriver ikke over den. Slett den eller "
+                    "velg et annet navn med --out."
+                ),
+            )
+        )
+    rows = write_template(args.tabell, out, prefill=not args.empty)
+    root = paths.root()
+    shown = relative(out, Path.cwd())
+    print(f"Laget {shown} for tabellen {args.tabell} ({rows} rader fylt inn).")
+    print("\nNeste steg:")
+    print(
+        f"  1. Åpne {shown} i Excel, rett eller legg til rader i arket «{args.tabell}». "
+        f"Arket «{HELP_SHEET}» forklarer hver kolonne."
+    )
+    print("  2. Lagre som Excel-arbeidsbok (.xlsx).")
+    print(
+        f"  3. Se hva som endres: `sirkbok import {shown} --table {args.tabell}`, og skriv det "
+        "med --yes."
+    )
+    print(
+        f"  4. Sjekk boka: `sirkbok check` (i {root.name}), og send endringen som et "
+        "endringsforslag."
+    )
+    return 0
+
+
+def _cell(value: Any, field_type: str) -> Any:
+    """A typed table value as an Excel cell value (missing -> empty cell)."""
+    import pandas as pd
+
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if field_type == "date":
+        return pd.Timestamp(value).date()
+    if field_type in ("integer", "year"):
+        return int(value)
+    if field_type == "number":
+        return float(value)
+    if field_type == "boolean":
+        return bool(value)
+    return str(value)
+
+
+def header(field: dict) -> str:
+    """`folketall (innbyggere)`: the field name, which `sirkbok import` reads, and its unit."""
+    return f"{field['name']} ({field['unit']})" if field.get("unit") else field["name"]
+
+
+def allowed_values(table: str, field: dict, descriptor: dict) -> tuple[list[str], str] | None:
+    """The drop-down list for a field and where it comes from; None when any value may be typed."""
+    from sirkbok import data
+
+    enum = field.get("constraints", {}).get("enum")
+    if enum:
+        return [str(v) for v in enum], "fast liste"
+    if field.get("isUnit"):
+        return [u["name"] for u in descriptor.get("units", [])], "enhetslista i datapakken"
+    for key in data.schema(table).get("foreignKeys", []):
+        fields = key["fields"]
+        if (fields if isinstance(fields, str) else fields[0]) == field["name"]:
+            target = key["reference"]["resource"] or table
+            column = key["reference"]["fields"]
+            column = column if isinstance(column, str) else column[0]
+            values = [str(v) for v in data.load(target)[column].dropna()]
+            return values, f"«{column}» i tabellen {target}"
+    return None
+
+
+def write_template(table: str, out: Path, prefill: bool = True) -> int:
+    """Write the workbook atomically; returns how many rows were filled in."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from sirkbok import data
+
+    descriptor = data.descriptor()
+    resource = data.resource(table)
+    fields = resource["schema"]["fields"]
+    unit_titles = {u["name"]: u.get("title", u["name"]) for u in descriptor.get("units", [])}
+    frame = data.load(table) if prefill else None
+    book = Workbook()
+    sheet = book.active
+    sheet.title = table
+    lists = book.create_sheet(LISTS_SHEET)
+    help_sheet = book.create_sheet(HELP_SHEET, index=1)
+    bold = Font(bold=True)
+    required_fill = PatternFill("solid", fgColor="FFF2CC")
+    last_row = 1 + (len(frame) if frame is not None else 0) + EXTRA_ROWS
+    explanations = []
+    for number, field in enumerate(fields, start=1):
+        letter = get_column_letter(number)
+        constraints = field.get("constraints", {})
+        required = bool(constraints.get("required"))
+        top = sheet.cell(row=1, column=number, value=header(field))
+        top.font = bold
+        if required:
+            top.fill = required_fill
+        if field.get("description") or field.get("title"):
+            top.comment = Comment(field.get("description") or field["title"], "sirkbok")
+        kind = field.get("type", "string")
+        if frame is not None:
+            for row, value in enumerate(frame[field["name"]].tolist(), start=2):
+                sheet.cell(row=row, column=number, value=_cell(value, kind))
+        for row in range(2, last_row + 1):
+            sheet.cell(row=row, column=number).number_format = NUMBER_FORMATS.get(kind, "General")
+        width = max(
+            [len(header(field))]
+            + [len(str(c.value)) for c in sheet[letter][1:50] if c.value is not None]
+        )
+        sheet.column_dimensions[letter].width = min(max(width + 2, 10), 60)
+        allowed = allowed_values(table, field, descriptor)
+        if allowed:
+            values, origin = allowed
+            lists.cell(row=1, column=number, value=field["name"]).font = bold
+            for row, value in enumerate(values, start=2):
+                lists.cell(row=row, column=number, value=value).number_format = "@"
+            strict = origin == "fast liste" or origin.startswith("enhets")
+            validation = DataValidation(
+                type="list",
+                allow_blank=not required,
+                formula1=f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}",
+                showErrorMessage=True,
+                errorStyle="stop" if strict else "warning",
+                errorTitle="Ukjent verdi",
+                error=(
+                    "Velg en verdi fra lista."
+                    if strict
+                    else f"Verdien står ikke i {origin}. Legg den inn der først, eller velg fra "
+                    "lista."
+                ),
+            )
+            validation.add(f"{letter}2:{letter}{last_row}")
+            sheet.add_data_validation(validation)
+        explanations.append(_explain(field, required, allowed, unit_titles))
+    sheet.freeze_panes = "A2"
+    lists.sheet_state = "hidden"
+    _write_help(help_sheet, table, resource, explanations, bold)
+    for cell in help_sheet["C"]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    os.close(handle)
+    try:  # the finished workbook moves into place in one step, never half-written
+        book.save(temp)
+        os.replace(temp, out)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return 0 if frame is None else len(frame)
+
+
+def _explain(
+    field: dict, required: bool, allowed: tuple[list[str], str] | None, unit_titles: dict[str, str]
+) -> list[str]:
+    constraints = field.get("constraints", {})
+    rules = []
+    if allowed:
+        values, origin = allowed
+        shown = ", ".join(values[:12]) + (" …" if len(values) > 12 else "")
+        rules.append(f"velg fra nedtrekkslista ({origin}): {shown}")
+    if "pattern" in constraints:
+        rules.append(f"mønster {constraints['pattern']}")
+    if "minimum" in constraints:
+        rules.append(f"minst {constraints['minimum']}")
+    if "maximum" in constraints:
+        rules.append(f"høyst {constraints['maximum']}")
+    unit = field.get("unit")
+    description = " – ".join(t for t in (field.get("title"), field.get("description")) if t)
+    return [
+        header(field),
+        description,
+        TYPE_NAMES.get(field.get("type", "string"), "tekst"),
+        f"{unit} ({unit_titles[unit]})" if unit in unit_titles else (unit or ""),
+        "ja" if required else "nei",
+        "; ".join(rules),
+    ]
+
+
+def _write_help(sheet: Any, table: str, resource: dict, rows: list[list[str]], bold: Any) -> None:
+    sheet.append([f"Mal for tabellen «{table}»: {resource.get('title', table)}"])
+    sheet["A1"].font = bold
+    if resource.get("description"):
+        sheet.append([resource["description"]])
+    sheet.append(
+        [
+            f"Rett eller legg til rader i arket «{table}». Ikke endre overskriftene. Gule "
+            "overskrifter må fylles ut. Tall skrives som tall, datoer som ÅÅÅÅ-MM-DD. Et "
+            "tall vi ikke kjenner, står tomt med status «mangler»: ikke gjett."
+        ]
+    )
+    for rule in _table_rules(resource):
+        sheet.append([rule])
+    sheet.append(
+        [
+            f"Lagret? Kjør `sirkbok import FIL.xlsx --table {table}` for å se endringene, "
+            "og skriv dem med --yes."
+        ]
+    )
+    sheet.append([])
+    sheet.append(["Kolonne", "Beskrivelse", "Type", "Enhet", "Påkrevd", "Tillatte verdier"])
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    for row in rows:
+        sheet.append(row)
+    for letter, width in zip("ABCDEF", (28, 60, 20, 28, 10, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
+
+
+def _table_rules(resource: dict) -> list[str]:
+    """The package's row rules for this table, in words."""
+    rules = []
+    for check in resource.get("checks", []):
+        fields = ", ".join(check.get("fields", []))
+        if check.get("type") == "source":
+            rules.append(
+                f"Når {fields} er fylt ut, må kilden stå i {check['source']} (en nøkkel "
+                "fra tabellen kilder)."
+            )
+        elif check.get("type") == "status":
+            states = next(
+                (
+                    f.get("constraints", {}).get("enum", [])
+                    for f in resource["schema"]["fields"]
+                    if f["name"] == check["status"]
+                ),
+                [],
+            )
+            others = " eller ".join(f"«{s}»" for s in states if s != "mangler")
+            rules.append(
+                f"Er {fields} tomt, skal {check['status']} være «mangler»; ellers {others}."
+            )
+        elif check.get("type") == "unique":
+            rules.append(f"{fields} skal være unik for hver rad.")
+    key = resource["schema"].get("primaryKey")
+    if key:
+        names = ", ".join([key] if isinstance(key, str) else key)
+        rules.append(f"Hver rad kjennes igjen på {names}: endrer du den, blir det en ny rad.")
+    return rules
