@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: book figures test check serve clean bench bench-data bench-web lint chapter regions
+.PHONY: book figures test check serve clean bench bench-data bench-web lint chapter regions screenshots lock
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,9 +25,31 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/sirkbok validate
 
+# Regeneration against its targets (no-op, one changed table, 1 vs 2 workers, make book vs the naive
+# jupyter-book build), on a temporary copy of the book: `make bench RUNS=5` for more runs.
+bench: $(STAMP)
+	$(BIN)/python -m sirkbok.bench --runs $(or $(RUNS),3)
+
 # Median of 5 wall times: the package (target < 1 s) and a generated 100 000-row table (< 5 s).
 bench-data: $(STAMP)
 	$(BIN)/python -m sirkbok.bench_data
+
+# Bytes of a first visit and of the next page, chart library downloads, time until all charts render.
+bench-web: $(STAMP)
+	$(BIN)/python -m sirkbok.bench_web
+
+# PNGs of a theme chapter at 375 and 1280 px in _build/skjermbilder (or OUT=folder) for review.
+screenshots: $(STAMP)
+	$(BIN)/sirkbok screenshots $(if $(OUT),--out $(OUT))
+
+# requirements.lock: the whole environment for Python 3.11 on Linux, every package pinned with hashes
+# (uv, pinned here). Run after changing requirements.txt. Install it: pip install --require-hashes -r requirements.lock
+UV_VERSION := 0.13.9
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile requirements.txt --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
+		--quiet --output-file requirements.lock
 
 lint: $(STAMP)
 	$(BIN)/pre-commit run --all-files

@@ -62,3 +62,11 @@ def test_search_is_norwegian(built_book: Path) -> None:
     assert "Søk i boka" in page
     assert "Search this book" not in page
     assert "language_data.js" in page or (built_book / "searchindex.js").exists()
+
+
+def test_generated_bibliography_matches_the_sources_table(repo_root: Path) -> None:
+    """references.bib is generated from data/kilder.csv by `sirkbok build`; the committed copy agrees."""
+    from sirkbok import sources
+
+    committed = (repo_root / "references.bib").read_text(encoding="utf-8")
+    assert committed == sources.bibtex(), "references.bib er utdatert: kjør «make book»"

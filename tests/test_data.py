@@ -1,4 +1,4 @@
-"""The data package as landed: valid, typed through the loader, canonical, and its generated files current."""
+"""The landed data package: valid, typed by the loader, canonical, generated files current."""
 
 from __future__ import annotations
 
@@ -8,19 +8,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pybtex.database import parse_file
-
 from sirkbok import data, importer, register, sources, validate
 from sirkbok.errors import UserError
+
 from tests.conftest import ROOT, sirkbok
 
 DATA = ROOT / "data"
 FACTOR_IDS = """matavfall_metan matavfall_dieselekv matavfall_energi_banks matavfall_biogass_vs
-matavfall_metanandel gjodsel_metan_storfe gjodsel_metan_svin gjodsel_metan_fjorfe gjodsel_energi_storfe
-gjodsel_energi_svin gjodsel_energi_fjorfe gjodsel_energi_gard samrotning_gevinst metan_energi
-diesel_energi biogass_diesel_regel biogass_klima_naturgass biogass_klima_diesel diesel_co2 flis_energi
-pellets_energi ved_energi tre_energi_20 tre_energi_30 gran_energi_20 gran_energi_50 furu_energi_20
-furu_energi_50 bjork_energi_20 bjork_energi_50 flis_densitet flis_energi_se grot_per_rundvirke
-grot_uttak_maks sagbruk_biprodukt_andel tekstil_generert tekstil_restavfall tekstil_restavfall_ombrukbar
+matavfall_metanandel gjodsel_metan_storfe gjodsel_metan_svin gjodsel_metan_fjorfe
+gjodsel_energi_storfe gjodsel_energi_svin gjodsel_energi_fjorfe gjodsel_energi_gard
+samrotning_gevinst metan_energi diesel_energi biogass_diesel_regel biogass_klima_naturgass
+biogass_klima_diesel diesel_co2 flis_energi pellets_energi ved_energi tre_energi_20
+tre_energi_30 gran_energi_20 gran_energi_50 furu_energi_20 furu_energi_50 bjork_energi_20
+bjork_energi_50 flis_densitet flis_energi_se grot_per_rundvirke grot_uttak_maks
+sagbruk_biprodukt_andel tekstil_generert tekstil_restavfall tekstil_restavfall_ombrukbar
 tekstil_kjopt tekstil_innlevert tekstil_eksport_andel tekstil_avfall_andel fretex_ombruk_andel
 tekstil_produksjon_co2 tekstil_innlevert_co2 plagg_ombruk_co2 ombruk_mobler_direkte
 ombruk_mobler_nettverk matsvinn_husholdning_2017""".split()
@@ -50,8 +51,13 @@ def test_loader_returns_typed_tables() -> None:
     assert modum["folketall"] is pd.NA and modum["areal_km2"] is pd.NA
     assert modum["status"] == "mangler" and "07459" in modum["fylles_fra"]
     assert set(kommuner["region"]) == {"gjovikregionen", "hadelandsregionen", "ringeriksregionen"}
-    assert set(data.load("tema")["id"]) == {"naeringsparker", "biogass", "bioenergi", "tekstiler",
-                                            "ombrukssentre"}
+    assert set(data.load("tema")["id"]) == {
+        "naeringsparker",
+        "biogass",
+        "bioenergi",
+        "tekstiler",
+        "ombrukssentre",
+    }
 
 
 def test_every_factor_the_notebooks_use_exists() -> None:
@@ -72,13 +78,25 @@ def test_declared_tables_are_enforced(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(data.load("kommuner")) == 12
     with pytest.raises(UserError) as error:
         data.load("ressursstrommer")
-    assert "chapters/tema/biogass.ipynb" in str(error.value) and "ressursstrommer" in str(error.value)
+    assert "chapters/tema/biogass.ipynb" in str(error.value) and "ressursstrommer" in str(
+        error.value
+    )
 
 
 def test_schema_and_table_names() -> None:
     assert data.schema("kommuner")["primaryKey"] == ["kommunenummer"]
-    assert {"regioner", "kommuner", "tema", "milepaeler", "aktorer", "aktor_tall", "statistikk",
-            "faktorer", "ressursstrommer", "kilder"} <= set(data.table_names())
+    assert {
+        "regioner",
+        "kommuner",
+        "tema",
+        "milepaeler",
+        "aktorer",
+        "aktor_tall",
+        "statistikk",
+        "faktorer",
+        "ressursstrommer",
+        "kilder",
+    } <= set(data.table_names())
     with pytest.raises(UserError, match="Ukjent tabell"):
         data.schema("finnes_ikke")
 
@@ -95,8 +113,9 @@ def test_missing_flows_name_where_they_will_come_from() -> None:
     flows = data.load("ressursstrommer")
     missing = flows[flows["status"] == "mangler"]
     assert missing["mengde"].isna().all() and missing["fylles_fra"].notna().all()
-    assert {"HRA Trollmyra", "Mjøsanlegget", "Hunton Fiber", "Vardar Varme"} <= set(flows["til"]) | set(
-        flows["fra"])
+    assert {"HRA Trollmyra", "Mjøsanlegget", "Hunton Fiber", "Vardar Varme"} <= set(
+        flows["til"]
+    ) | set(flows["fra"])
 
 
 def test_register_is_generated_from_the_descriptor() -> None:
@@ -110,6 +129,9 @@ def test_generated_bibliography_parses_and_has_every_source(tmp_path: Path) -> N
     assert sorted(entries) == sorted(ids)
     assert str(entries["banks2011"].persons["author"][0]) == "Banks, C. J."
     assert entries["miljodir-65"].fields["note"].startswith("Målet om 65 \\%")
-    keys = [line.split(" – ")[0].strip() for line in
-            (ROOT / "chapters/_bibkeys.txt").read_text("utf-8").splitlines()[2:] if " – " in line]
+    keys = [
+        line.split(" – ")[0].strip()
+        for line in (ROOT / "chapters/_bibkeys.txt").read_text("utf-8").splitlines()[2:]
+        if " – " in line
+    ]
     assert set(keys) <= set(ids)

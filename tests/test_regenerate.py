@@ -6,9 +6,11 @@ with real papermill kernels, so the tests neither depend on nor touch the real c
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -343,13 +345,15 @@ def test_stray_temporary_files_are_ignored_and_cleaned(book: Path) -> None:
 
 
 def test_no_op_run_is_fast(book: Path) -> None:
+    """CPU time, not wall time: the machine is shared; `make bench` reports the wall time."""
     times = []
     for _ in range(3):
-        started = time.monotonic()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = sirkbok("regenerate", root=book)
-        times.append(time.monotonic() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         assert result.returncode == 0
-    assert sorted(times)[1] < 1.0, times
+    assert min(times) < 0.5, times
 
 
 def test_reading_an_undeclared_table_fails_naming_notebook_and_table(book: Path) -> None:
@@ -363,3 +367,41 @@ def test_reading_an_undeclared_table_fails_naming_notebook_and_table(book: Path)
     assert "chapters/tema/delta.ipynb" in result.stderr.split("UserError:")[1]
     assert "«c»" in result.stderr
     assert not (book / "chapters/tema/figurer/delta.svg").exists()
+
+
+def test_a_worker_killed_mid_notebook_is_reported_and_the_rest_complete(book: Path) -> None:
+    body = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"  # the kernel kills its worker
+    nbformat.write(notebook("omega", [], body), book / "chapters/omega.ipynb")
+    (book / "data/c.csv").write_text("id,verdi\n0,7\n")
+    result = sirkbok("regenerate", root=book)
+    assert result.returncode == 1
+    assert "feil: chapters/omega.ipynb: arbeidsprosessen stoppet uventet" in result.stderr
+    assert (book / "chapters/figurer/gamma.svg").read_text() == "<svg>14,0</svg>\n"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_notebook_cell_and_time_on_a_terminal_and_plain_lines_elsewhere() -> None:
+    from sirkbok.execute import Result
+    from sirkbok.regenerate import Display
+
+    for stream in (Terminal(), io.StringIO()):
+        display = Display(stream, total=2, verbose=True)
+        display.started("chapters/tema/alfa.ipynb")
+        display.cell("chapters/tema/alfa.ipynb", 2, 4)
+        display.tick()
+        display.finished(Result(notebook="chapters/tema/alfa.ipynb", ok=True, seconds=1.25))
+        display.close()
+        text = stream.getvalue()
+        assert "ferdig chapters/tema/alfa.ipynb (1,2 s)" in text or "(1,3 s)" in text
+        if isinstance(stream, Terminal):
+            assert "▶ chapters/tema/alfa.ipynb  celle 2/4  0:00" in text and "\x1b[" in text
+        else:
+            assert "\x1b[" not in text
+            assert text.splitlines()[:2] == [
+                "kjører chapters/tema/alfa.ipynb",
+                "  chapters/tema/alfa.ipynb: celle 2/4",
+            ]

@@ -4,7 +4,7 @@ Measures (median of --runs runs): a no-op `sirkbok regenerate`; `regenerate` aft
 changed, against running just the notebooks that read it; a full regeneration with 1 and with 2
 workers; `sirkbok build` (what `make book` runs) after one table changed; and the naive baseline,
 `jupyter-book build` with `execute_notebooks: force`. Also the peak memory of a full regeneration.
-The real tree is never touched: everything runs in a temporary copy with SIRKBOK_ROOT pointing there.
+The real tree is never touched: everything runs in a temporary copy, SIRKBOK_ROOT pointing there.
 """
 
 from __future__ import annotations
@@ -28,15 +28,24 @@ from sirkbok.format import number
 
 BIN = Path(sys.executable).parent
 IGNORED = shutil.ignore_patterns(
-    ".venv", "_build", ".git", ".pytest_cache", ".hypothesis", ".sirkbok-cache", "__pycache__",
-    ".ruff_cache", "*.egg-info",
+    ".venv",
+    "_build",
+    ".git",
+    ".pytest_cache",
+    ".hypothesis",
+    ".sirkbok-cache",
+    "__pycache__",
+    ".ruff_cache",
+    "*.egg-info",
 )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sirkbok.bench", description=__doc__)
     parser.add_argument("--runs", "-n", type=int, default=3, help="Kjøringer per måling (median).")
-    parser.add_argument("--root", type=Path, default=None, help="Boka som kopieres (standard: denne).")
+    parser.add_argument(
+        "--root", type=Path, default=None, help="Boka som kopieres (standard: denne)."
+    )
     parser.add_argument("--keep", action="store_true", help="Behold den midlertidige kopien.")
     args = parser.parse_args(argv)
     source = (args.root or paths.root()).resolve()
@@ -55,23 +64,50 @@ class Bench:
     def __init__(self, book: Path, runs: int) -> None:
         self.book = book
         self.runs = runs
-        self.env = dict(os.environ, SIRKBOK_ROOT=str(book))
+        self.last_cpu = 0.0
+        self.cpu: dict[str, float] = {}
+        # The copy's own package, not the editable install: edits to the real tree during the
+        # benchmark must not make the copy's notebooks stale.
+        pythonpath = os.pathsep.join(
+            filter(None, [str(book / "scripts"), os.environ.get("PYTHONPATH")])
+        )
+        self.env = dict(os.environ, SIRKBOK_ROOT=str(book), PYTHONPATH=pythonpath)
 
     def command(self, *args: str, executable: str = "sirkbok") -> float:
-        """Seconds one command takes; a failure is shown, and the time still counts."""
+        """Wall seconds one command takes (its CPU seconds, children included, go to `last_cpu`);
+        a failure is shown, and the time still counts."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        result = subprocess.run([str(BIN / executable), *args], cwd=self.book, env=self.env,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [str(BIN / executable), *args],
+            cwd=self.book,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.last_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         if result.returncode != 0:
             tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
-            print(f"  ! «{executable} {' '.join(args)}» avsluttet med {result.returncode}:",
-                  *tail, sep="\n    ")
+            print(
+                f"  ! «{executable} {' '.join(args)}» avsluttet med {result.returncode}:",
+                *tail,
+                sep="\n    ",
+            )
         return seconds
 
     def median(self, label: str, measure: Callable[[], float]) -> float:
-        times = [measure() for _ in range(self.runs)]
-        print(f"  {label}: " + ", ".join(f"{number(t, 2)}" for t in times) + " s")
+        """Median wall time of `runs` runs; CPU times are kept to read them on a busy machine."""
+        times, cpu = [], []
+        for _ in range(self.runs):
+            times.append(measure())
+            cpu.append(self.last_cpu)
+        shown = ", ".join(
+            f"{number(t, 2)} ({number(c, 2)})" for t, c in zip(times, cpu, strict=True)
+        )
+        print(f"  {label}: {shown} s (CPU i parentes)")
+        self.cpu[label] = statistics.median(cpu)
         return statistics.median(times)
 
     def run(self) -> int:
@@ -81,32 +117,50 @@ class Bench:
             return 1
         table, readers = self.table_read_by_fewest(notebooks)
         cores = os.cpu_count() or 1
-        print(f"Måler {len(notebooks)} notatbøker i {self.book} ({cores} kjerner, "
-              f"median av {self.runs}). Tabellen som endres: {table} "
-              f"(leses av {', '.join(readers)}).")
-        print("Oppvarming: full regenerering …")
-        self.command("regenerate", "--force")
+        print(
+            f"Måler {len(notebooks)} notatbøker i {self.book} ({cores} kjerner, "
+            f"median av {self.runs}). Tabellen som endres: {table} "
+            f"(leses av {', '.join(readers)}). Belastning nå: {load()}."
+        )
+        print("Oppvarming: full regenerering (måler også toppminnet) …")
+        peak, largest = self.peak_memory()
         only = [arg for reader in readers for arg in ("--only", reader)]
         results = {
             "noop": self.median("ingen endring", lambda: self.command("regenerate")),
-            "changed": self.median("én tabell endret",
-                                   lambda: self.touch(table) or self.command("regenerate")),
-            "readers": self.median("bare notatbøkene som leser tabellen",
-                                   lambda: self.command("regenerate", "--force", *only)),
-            "full1": self.median("full regenerering, 1 arbeider",
-                                 lambda: self.command("regenerate", "--force", "--jobs", "1")),
-            "full2": self.median("full regenerering, 2 arbeidere",
-                                 lambda: self.command("regenerate", "--force", "--jobs", "2")),
-            "book": self.median("sirkbok build etter én endret tabell",
-                                lambda: self.touch(table) or self.command("build")),
+            "changed": self.median(
+                "én tabell endret", lambda: self.after_change(table, "regenerate")
+            ),
+            "readers": self.median(
+                "bare notatbøkene som leser tabellen",
+                lambda: self.command("regenerate", "--force", *only),
+            ),
+            "full1": self.median(
+                "full regenerering, 1 arbeider",
+                lambda: self.command("regenerate", "--force", "--jobs", "1"),
+            ),
+            "full2": self.median(
+                "full regenerering, 2 arbeidere",
+                lambda: self.command("regenerate", "--force", "--jobs", "2"),
+            ),
+            "book": self.median(
+                "sirkbok build etter én endret tabell", lambda: self.after_change(table, "build")
+            ),
         }
         self.naive_config()
-        results["naive"] = self.median("naiv jupyter-book build (execute_notebooks: force)",
-                                       lambda: self.command("build", str(self.book), "--all",
-                                                            "-W", "-n", "--keep-going",
-                                                            executable="jupyter-book"))
+        results["naive"] = self.median(
+            "naiv jupyter-book build (execute_notebooks: force)",
+            lambda: self.command(
+                "build",
+                str(self.book),
+                "--all",
+                "-W",
+                "-n",
+                "--keep-going",
+                executable="jupyter-book",
+            ),
+        )
         self.naive_config(restore=True)
-        peak, largest = self.peak_memory()
+        print(f"Belastning etter målingene: {load()} (CPU-tid i parentes over er mindre følsom).")
         return report(results, peak, largest, table, self.runs)
 
     def table_read_by_fewest(self, notebooks: list[Path]) -> tuple[str, list[str]]:
@@ -119,6 +173,10 @@ class Bench:
             raise SystemExit("Ingen notatbok oppgir tabeller i metadataene («sirkbok»: «tables»).")
         table = min(sorted(readers), key=lambda t: len(readers[t]))
         return table, readers[table]
+
+    def after_change(self, table: str, *args: str) -> float:
+        self.touch(table)
+        return self.command(*args)
 
     def touch(self, table: str) -> None:
         """Change the table's bytes, not its meaning: quote (or unquote) the first header field."""
@@ -134,17 +192,22 @@ class Bench:
         config = self.book / "_config.yml"
         text = config.read_text(encoding="utf-8")
         before, after = ('"off"', '"force"') if not restore else ('"force"', '"off"')
-        config.write_text(re.sub(rf"(execute_notebooks:\s*){before}", rf"\g<1>{after}", text),
-                          encoding="utf-8")
+        config.write_text(
+            re.sub(rf"(execute_notebooks:\s*){before}", rf"\g<1>{after}", text), encoding="utf-8"
+        )
 
     def peak_memory(self) -> tuple[int, int]:
-        """Peak summed RSS of the whole process tree of a full regeneration (sampled), and the
-        largest single process (getrusage of the children)."""
+        """Peak summed RSS of the process tree of a full regeneration (sampled), and the largest
+        single process (getrusage of the children: this must be the first command measured)."""
         import psutil
 
-        process = subprocess.Popen([str(BIN / "sirkbok"), "regenerate", "--force"], cwd=self.book,
-                                   env=self.env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [str(BIN / "sirkbok"), "regenerate", "--force"],
+            cwd=self.book,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         peak = 0
         done = threading.Event()
 
@@ -168,6 +231,11 @@ class Bench:
         return peak, largest
 
 
+def load() -> str:
+    """The 1-minute load average: on a shared machine, wall times mean little without it."""
+    return f"{number(os.getloadavg()[0], 1)} (load average, {os.cpu_count()} kjerner)"
+
+
 def report(results: dict[str, float], peak: int, largest: int, table: str, runs: int) -> int:
     def s(value: float) -> str:
         return f"{number(value, 2)} s"
@@ -179,19 +247,35 @@ def report(results: dict[str, float], peak: int, largest: int, table: str, runs:
     ratio_workers = results["full2"] / results["full1"]
     ratio_book = results["book"] / results["naive"]
     rows = [
-        ("Ingen endring (no-op regenerate)", s(results["noop"]),
-         f"mål < 1 s: {verdict(results['noop'] < 1.0)}"),
-        (f"Én tabell endret ({table})", s(results["changed"]),
-         f"mål ≤ {s(results['readers'])} + 1 s = {s(changed_limit)}: "
-         f"{verdict(results['changed'] <= changed_limit)}"),
+        (
+            "Ingen endring (no-op regenerate)",
+            s(results["noop"]),
+            f"mål < 1 s: {verdict(results['noop'] < 1.0)}",
+        ),
+        (
+            f"Én tabell endret ({table})",
+            s(results["changed"]),
+            f"mål ≤ {s(results['readers'])} + 1 s = {s(changed_limit)}: "
+            f"{verdict(results['changed'] <= changed_limit)}",
+        ),
         ("Full regenerering, 1 arbeider", s(results["full1"]), ""),
-        ("Full regenerering, 2 arbeidere", s(results["full2"]),
-         f"{number(ratio_workers, 2)} × 1 arbeider, mål ≤ 0,65: {verdict(ratio_workers <= 0.65)}"),
-        ("make book (sirkbok build) etter én endret tabell", s(results["book"]),
-         f"{number(ratio_book, 2)} × naiv, mål ≤ 0,5: {verdict(ratio_book <= 0.5)}"),
+        (
+            "Full regenerering, 2 arbeidere",
+            s(results["full2"]),
+            f"{number(ratio_workers, 2)} × 1 arbeider, mål ≤ 0,65: "
+            f"{verdict(ratio_workers <= 0.65)}",
+        ),
+        (
+            "make book (sirkbok build) etter én endret tabell",
+            s(results["book"]),
+            f"{number(ratio_book, 2)} × naiv, mål ≤ 0,5: {verdict(ratio_book <= 0.5)}",
+        ),
         ("Naiv: jupyter-book build, execute_notebooks: force", s(results["naive"]), ""),
-        ("Toppminne, full regenerering (hele prosesstreet)", f"{number(peak / 2**20, 0)} MiB",
-         f"største enkeltprosess {number(largest / 2**20, 0)} MiB"),
+        (
+            "Toppminne, full regenerering (hele prosesstreet)",
+            f"{number(peak / 2**20, 0)} MiB",
+            f"største enkeltprosess {number(largest / 2**20, 0)} MiB",
+        ),
     ]
     width = max(len(label) for label, _, _ in rows)
     print(f"\nResultat (median av {runs} kjøringer):")

@@ -38,8 +38,12 @@ def generate_flows(path: Path, rows: int, data_dir: Path, seed: int = 1) -> None
     resources = fields["ressurs"]["constraints"]["enum"]
     stages = fields["trinn"]["constraints"]["enum"]
     municipalities = list(csv.DictReader((data_dir / "kommuner.csv").open(encoding="utf-8")))
-    actors = [row["id"] for row in csv.DictReader((data_dir / "aktorer.csv").open(encoding="utf-8"))]
-    sources = [row["id"] for row in csv.DictReader((data_dir / "kilder.csv").open(encoding="utf-8"))]
+    actors = [
+        row["id"] for row in csv.DictReader((data_dir / "aktorer.csv").open(encoding="utf-8"))
+    ]
+    sources = [
+        row["id"] for row in csv.DictReader((data_dir / "kilder.csv").open(encoding="utf-8"))
+    ]
     units = ["t/år", "m3/år", "GWh/år", "Nm3 CH4/år"]
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\n")
@@ -47,13 +51,25 @@ def generate_flows(path: Path, rows: int, data_dir: Path, seed: int = 1) -> None
         for i in range(rows):
             municipality = rng.choice(municipalities)
             missing = rng.random() < 0.3
-            writer.writerow([
-                f"generert-{i}", municipality["region"], municipality["kommunenummer"],
-                rng.choice(actors), rng.choice(resources), rng.choice(stages), "fra", "til",
-                "" if missing else f"{rng.uniform(0, 50000):.2f}", rng.choice(units),
-                rng.randint(2015, 2025), "" if missing else rng.choice(sources),
-                "mangler" if missing else rng.choice(["målt", "estimat"]), "", "",
-            ])
+            writer.writerow(
+                [
+                    f"generert-{i}",
+                    municipality["region"],
+                    municipality["kommunenummer"],
+                    rng.choice(actors),
+                    rng.choice(resources),
+                    rng.choice(stages),
+                    "fra",
+                    "til",
+                    "" if missing else f"{rng.uniform(0, 50000):.2f}",
+                    rng.choice(units),
+                    rng.randint(2015, 2025),
+                    "" if missing else rng.choice(sources),
+                    "mangler" if missing else rng.choice(["målt", "estimat"]),
+                    "",
+                    "",
+                ]
+            )
 
 
 def main() -> int:
@@ -69,10 +85,14 @@ def main() -> int:
             return 1
         rows_time = median_seconds(lambda: validate.validate_package(copy))
     rows = validate.validate_package(source).rows
-    print(f"Validering av datapakken ({rows} rader): {package_time:.3f} s "
-          f"(median av {RUNS}; mål under {TARGETS['package']:g} s)")
-    print(f"Validering med {ROWS:,} genererte rader i ressursstrommer: {rows_time:.3f} s "
-          f"(median av {RUNS}; mål under {TARGETS['rows']:g} s)".replace(",", "\u202f"))
+    print(
+        f"Validering av datapakken ({rows} rader): {package_time:.3f} s "
+        f"(median av {RUNS}; mål under {TARGETS['package']:g} s)"
+    )
+    print(
+        f"Validering med {ROWS:,} genererte rader i ressursstrommer: {rows_time:.3f} s "
+        f"(median av {RUNS}; mål under {TARGETS['rows']:g} s)".replace(",", "\u202f")
+    )
     ok = package_time < TARGETS["package"] and rows_time < TARGETS["rows"]
     print("Begge målene er nådd." if ok else "Minst ett mål er ikke nådd.")
     return 0 if ok else 1

@@ -7,6 +7,9 @@ the same way: one local host, every other host blocked, never a downloaded brows
 from __future__ import annotations
 
 import functools
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,10 +18,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from sirkbok.errors import UserError
+
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               # No name but the book's resolves, even where a request slips past the route handler.
+               "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 LOCAL_HOST = "127.0.0.1"
+SOURCES = ("*.md", "*.ipynb", "*.yml", "*.css", "*.js", "*.html", "*.bib", "*.svg")
 
 # JavaScript: True once every chart on the page has settled (rendered or fell back to its image).
 CHARTS_SETTLED = """() => Array.from(document.querySelectorAll('.sirk-chart'))
@@ -39,11 +47,21 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    """A browser that leaves a page mid-download closes its connection: not worth a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(folder: Path, cache_seconds: int | None = None) -> Iterator[str]:
     """Serve `folder` on a free port of 127.0.0.1 in a thread; yields the base URL (ending in /)."""
     handler = type("Handler", (_QuietHandler,), {"cache_seconds": cache_seconds})
-    server = ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(handler, directory=str(folder)))
+    server = _Server((LOCAL_HOST, 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -98,3 +116,40 @@ def chart_pages(html_dir: Path) -> list[str]:
     counted = [(path, (html_dir / path).read_text(encoding="utf-8").count('class="sirk-chart"'))
                for path in pages(html_dir)]
     return [path for path, count in sorted(counted, key=lambda pc: -pc[1]) if count]
+
+
+def fresh_build(root: Path) -> bool:
+    """True when _build/html is newer than every source file of the book."""
+    marks = [root / "_build" / "html" / name for name in ("index.html", "searchindex.js")]
+    if not all(mark.is_file() for mark in marks):
+        return False
+    built = min(mark.stat().st_mtime for mark in marks)
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [d for d in subfolders if not d.startswith((".", "_build")) and d != "tests"]
+        for name in files:
+            if any(Path(name).match(pattern) for pattern in SOURCES):
+                if (Path(folder) / name).stat().st_mtime > built:
+                    return False
+    return True
+
+
+def build(root: Path, output: Path) -> Path:
+    """A strict build of the book at `root` into `output` (never into the book's own _build)."""
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root),
+               "--path-output", str(output), "--all", "-W", "-n", "--keep-going"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise UserError(f"Boka bygget ikke; rett feilene under og prøv igjen.\n{result.stdout[-3000:]}")
+    return output / "_build" / "html"
+
+
+def site(root: Path, scratch: Path, html: Path | None = None) -> Path:
+    """The site to look at: `html` if given, a fresh _build/html, or else a new build in `scratch`."""
+    if html:
+        print(f"Bruker nettstedet i {html}")
+        return html
+    if fresh_build(root):
+        print(f"Bruker {root / '_build' / 'html'}: bygget er nyere enn alle kildefilene")
+        return root / "_build" / "html"
+    print("_build/html mangler eller er eldre enn kildene: bygger boka i en midlertidig mappe …")
+    return build(root, scratch)

@@ -25,7 +25,16 @@ def build_html(root_dir: str | None = None) -> int:
     return subprocess.call(command)
 
 
+def write_generated() -> None:
+    """Files derived from the data package: the bibliography and the data register."""
+    from sirkbok import register, sources
+
+    sources.write_bibtex()
+    register.main([])
+
+
 def run(args: argparse.Namespace) -> int:
+    write_generated()
     if not args.skip_regenerate:
         from sirkbok import regenerate
 

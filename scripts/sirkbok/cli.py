@@ -18,6 +18,9 @@ VERBS: dict[str, tuple[str, str]] = {
     "regions": ("sirkbok.regions", "Oppdater listene på regionsidene fra datapakken og kapitlene."),
     "check": ("sirkbok.check", "Sjekk boka: innholdsfortegnelse, forside-data, lenker, bilder, data og figurer."),
     "template": ("sirkbok.spreadsheet", "Lag en Excel-mal for en datatabell, med nedtrekkslister og forklaring."),
+    "screenshots": ("sirkbok.screenshots", "Ta skjermbilder av et temakapittel i 375 og 1280 px bredde."),
+    "params": ("sirkbok.research", "Vis parametrene til et tema: standardverdi, enhet, tillatt område og kilde."),
+    "run": ("sirkbok.research", "Kjør et tema med egne parametre eller scenarioer inn i en egen mappe."),
 }
 
 

@@ -1,8 +1,8 @@
 """The data package in data/: descriptor, schemas and the loader notebooks use instead of paths.
 
-`load(table)` returns a validated, typed DataFrame (Int64/Float64/string/datetime/boolean, missing = <NA>):
-the whole package is validated once per process and again only when a file in data/ changes, so a
-notebook can never compute on a table that breaks a key, a unit or a source rule.
+`load(table)` returns a validated, typed DataFrame (Int64/Float64/string/datetime/boolean, missing =
+<NA>): the whole package is validated once per process and again only when a file in data/ changes,
+so a notebook can never compute on a table that breaks a key, a unit or a source rule.
 """
 
 from __future__ import annotations
@@ -33,14 +33,16 @@ def descriptor(data_dir: Path | None = None) -> dict:
     try:
         stamp = (str(path), path.stat().st_mtime_ns)
     except FileNotFoundError:
-        raise UserError(Problem(file=str(path), message="Datapakken mangler beskrivelsen "
-                                "datapackage.json.")) from None
+        raise UserError(
+            Problem(file=str(path), message="Datapakken mangler beskrivelsen datapackage.json.")
+        ) from None
     if _cache.get("descriptor_stamp") != stamp:
         try:
             _cache["descriptor"] = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:
-            raise UserError(Problem(file=str(path), line=error.lineno,
-                                    message=f"Ugyldig JSON: {error.msg}.")) from None
+            raise UserError(
+                Problem(file=str(path), line=error.lineno, message=f"Ugyldig JSON: {error.msg}.")
+            ) from None
         _cache["descriptor_stamp"] = stamp
     return _cache["descriptor"]
 
@@ -56,8 +58,14 @@ def resource(table: str, data_dir: Path | None = None) -> dict:
         if entry["name"] == table:
             return entry
     known = ", ".join(table_names(data_dir))
-    raise UserError(Problem(file=f"data/{DESCRIPTOR}", message="Ukjent tabell.", found=table,
-                            expected=f"en av: {known}"))
+    raise UserError(
+        Problem(
+            file=f"data/{DESCRIPTOR}",
+            message="Ukjent tabell.",
+            found=table,
+            expected=f"en av: {known}",
+        )
+    )
 
 
 def schema(table: str, data_dir: Path | None = None) -> dict:
@@ -82,18 +90,25 @@ def _declared_tables_guard(table: str) -> None:
     allowed = {name.strip() for name in declared.split(",") if name.strip()}
     if table not in allowed:
         notebook = os.environ.get("SIRKBOK_NOTEBOOK", "notatboka")
-        raise UserError(Problem(
-            file=notebook,
-            message=f"Notatboka leser tabellen «{table}» uten å ha oppgitt den i metadataene "
-            '(«sirkbok»: {«tables»: [...]}).',
-            found=", ".join(sorted(allowed)) or "ingen tabeller",
-            expected=f"at «{table}» står i listen over tabeller i notatbokas metadata",
-        ))
+        raise UserError(
+            Problem(
+                file=notebook,
+                message=f"Notatboka leser tabellen «{table}» uten å ha oppgitt den i metadataene "
+                "(«sirkbok»: {«tables»: [...]}).",
+                found=", ".join(sorted(allowed)) or "ingen tabeller",
+                expected=f"at «{table}» står i listen over tabeller i notatbokas metadata",
+            )
+        )
 
 
 def _package_stamp(data_dir: Path) -> tuple:
-    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                        for p in data_dir.iterdir() if p.suffix in {".csv", ".json"}))
+    return tuple(
+        sorted(
+            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+            for p in data_dir.iterdir()
+            if p.suffix in {".csv", ".json"}
+        )
+    )
 
 
 def tables(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
@@ -143,12 +158,19 @@ def _optional(value: Any) -> Any:
 
 
 def factor(factor_id: str) -> Factor:
-    """The factor `factor_id` from faktorer.csv; `value` is None when the source gives only a range."""
+    """The factor `factor_id` from faktorer.csv; `value` is None when only a range is given."""
     frame = load("faktorer")
     match = frame[frame["id"] == factor_id]
     if match.empty:
-        raise UserError(Problem(file="data/faktorer.csv", column="id", message="Ukjent faktor.",
-                                found=factor_id, expected="en id fra data/faktorer.csv"))
+        raise UserError(
+            Problem(
+                file="data/faktorer.csv",
+                column="id",
+                message="Ukjent faktor.",
+                found=factor_id,
+                expected="en id fra data/faktorer.csv",
+            )
+        )
     row = match.iloc[0]
 
     def number(column: str) -> float | None:
@@ -157,8 +179,16 @@ def factor(factor_id: str) -> Factor:
 
     year = _optional(row["aar"])
     return Factor(
-        id=str(row["id"]), name=str(row["navn"]), value=number("verdi"), low=number("lav"),
-        high=number("hoy"), unit=str(row["enhet"]), source=str(row["kilde"]),
-        year=None if year is None else int(year), grade=str(row["kildegrad"]),
-        status=str(row["status"]), method=_optional(row["metode"]), note=_optional(row["merknad"]),
+        id=str(row["id"]),
+        name=str(row["navn"]),
+        value=number("verdi"),
+        low=number("lav"),
+        high=number("hoy"),
+        unit=str(row["enhet"]),
+        source=str(row["kilde"]),
+        year=None if year is None else int(year),
+        grade=str(row["kildegrad"]),
+        status=str(row["status"]),
+        method=_optional(row["metode"]),
+        note=_optional(row["merknad"]),
     )

@@ -1,11 +1,11 @@
 """`sirkbok import FILE --table NAME`: bring a Norwegian spreadsheet into the data package safely.
 
-Accepts a CSV saved by Norwegian Excel (semicolons, decimal comma, Windows-1252 or UTF-8 with BOM), a
-plain UTF-8 CSV with commas, and .xlsx. The schema's field type decides how each cell is read, so a
-number is never guessed: `1,5` is 1.5 in a semicolon file, and `1.234` there is refused because it could
-mean 1234 or 1,234. The result is validated together with the rest of the package, shown as rows
-added, changed and removed by primary key, and written as canonical UTF-8 CSV (temp file + rename)
-only when it validates and the user confirms (--yes, or an answer on a terminal).
+Accepts a CSV saved by Norwegian Excel (semicolons, decimal comma, Windows-1252 or UTF-8 with BOM),
+a plain UTF-8 CSV with commas, and .xlsx. The schema's field type decides how each cell is read, so
+a number is never guessed: `1,5` is 1.5 in a semicolon file, and `1.234` there is refused because it
+could mean 1234 or 1,234. The result is validated together with the rest of the package, shown as
+rows added, changed and removed by primary key, and written as canonical UTF-8 CSV (temp file +
+rename) only when it validates and the user confirms (--yes, or an answer on a terminal).
 """
 
 from __future__ import annotations
@@ -28,8 +28,16 @@ from sirkbok.errors import Problem, UserError
 SPACES = "\u00a0\u202f\u2009 "
 GROUPED = re.compile(r"-?\d{1,3}(?:[ ]\d{3})+(?:[.,]\d+)?")
 NORWEGIAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-BOOLEANS = {"true": "true", "false": "false", "sann": "true", "usann": "false", "ja": "true",
-            "nei": "false", "1": "true", "0": "false"}
+BOOLEANS = {
+    "true": "true",
+    "false": "false",
+    "sann": "true",
+    "usann": "false",
+    "ja": "true",
+    "nei": "false",
+    "1": "true",
+    "0": "false",
+}
 
 
 @dataclass
@@ -44,10 +52,15 @@ class Sheet:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("fil", help="Regnearket: CSV (semikolon eller komma) eller .xlsx.")
-    parser.add_argument("--table", required=True, metavar="TABELL",
-                        help="Tabellen i data/ som filen skal erstatte, f.eks. ressursstrommer.")
-    parser.add_argument("--yes", action="store_true",
-                        help="Skriv tabellen uten å spørre når den er gyldig.")
+    parser.add_argument(
+        "--table",
+        required=True,
+        metavar="TABELL",
+        help="Tabellen i data/ som filen skal erstatte, f.eks. ressursstrommer.",
+    )
+    parser.add_argument(
+        "--yes", action="store_true", help="Skriv tabellen uten å spørre når den er gyldig."
+    )
 
 
 def _decode(raw: bytes, label: str) -> str:
@@ -56,15 +69,32 @@ def _decode(raw: bytes, label: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")  # Windows-1252, as Norwegian Excel saves
+        pass
+    try:
+        return raw.decode("cp1252")  # Windows-1252, as Norwegian Excel saves «CSV (semikolondelt)»
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise UserError(
+            Problem(
+                file=label,
+                line=line,
+                message="Tegnkodingen er verken UTF-8 eller Windows-1252.",
+                expected="lagre filen fra Excel som «CSV UTF-8» eller «CSV (semikolondelt)»",
+            )
+        ) from None
 
 
 def read_csv_sheet(path: Path, label: str) -> Sheet:
-    """A CSV from Excel or an editor: the header decides the delimiter (semicolon = decimal comma)."""
+    """A CSV from Excel or an editor: the header sets the delimiter (semicolon = decimal comma)."""
     text = _decode(path.read_bytes(), label)
     if not text.strip():
-        raise UserError(Problem(file=label, message="Filen er tom.",
-                                expected="en overskriftslinje med kolonnenavn og rader under"))
+        raise UserError(
+            Problem(
+                file=label,
+                message="Filen er tom.",
+                expected="en overskriftslinje med kolonnenavn og rader under",
+            )
+        )
     first = text.lstrip().splitlines()[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     if "\t" in first and first.count("\t") > max(first.count(";"), first.count(",")):
@@ -82,14 +112,24 @@ def read_xlsx_sheet(path: Path, label: str, table: str) -> Sheet:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise UserError(Problem(file=label, message=f"Filen kan ikke leses som .xlsx ({error}).",
-                                expected="en Excel-arbeidsbok (.xlsx)")) from None
+        raise UserError(
+            Problem(
+                file=label,
+                message=f"Filen kan ikke leses som .xlsx ({error}).",
+                expected="en Excel-arbeidsbok (.xlsx)",
+            )
+        ) from None
     sheet = book[table] if table in book.sheetnames else book.worksheets[0]
     records = [list(row) for row in sheet.iter_rows(values_only=True)]
     book.close()
     if not records or all(cell is None for cell in records[0]):
-        raise UserError(Problem(file=label, message="Arket er tomt.",
-                                expected="kolonnenavn på første rad og data under"))
+        raise UserError(
+            Problem(
+                file=label,
+                message="Arket er tomt.",
+                expected="kolonnenavn på første rad og data under",
+            )
+        )
     header = ["" if cell is None else str(cell).strip() for cell in records[0]]
     while header and header[-1] == "":
         header.pop()
@@ -124,12 +164,16 @@ def _number_cell(value: Any, kind: str, decimal_comma: bool) -> tuple[str, str |
         text = re.sub(f"[{SPACES}]", "", text)
     if decimal_comma:
         if "." in text:
-            return text, ("punktum i et tall i en fil med desimalkomma: det kan bety tusenskille "
-                          "eller desimaltegn")
+            return text, (
+                "punktum i et tall i en fil med desimalkomma: det kan bety tusenskille "
+                "eller desimaltegn"
+            )
         text = text.replace(",", ".")
     elif "," in text:
-        return text, ("komma i et tall i en fil med komma som skilletegn: det kan bety tusenskille "
-                      "eller desimaltegn")
+        return text, (
+            "komma i et tall i en fil med komma som skilletegn: det kan bety tusenskille "
+            "eller desimaltegn"
+        )
     if kind == "number" and re.fullmatch(r"-?\d+(\.\d+)?", text):
         text = canonical_number(text)
     return text, None
@@ -163,11 +207,39 @@ def normalise(sheet: Sheet, schema: dict):
     listed = ", ".join(names)
     # `sirkbok template` writes units after names: "folketall (innbyggere)" is folketall
     sheet.header = [h if h in names else re.sub(r"\s*\([^()]*\)$", "", h) for h in sheet.header]
-    problems = [Problem(file=sheet.label, line=1, column=column, message="Ukjent kolonne.",
-                        found=column, expected=f"bare kolonnene {listed}")
-                for column in sheet.header if column not in names]
-    problems += [Problem(file=sheet.label, line=1, column=name, message="Kolonnen mangler.",
-                         expected=f"kolonnene {listed}") for name in names if name not in sheet.header]
+    problems = [
+        Problem(
+            file=sheet.label,
+            line=1,
+            column=column,
+            message="Ukjent kolonne.",
+            found=column,
+            expected=f"bare kolonnene {listed}",
+        )
+        for column in sheet.header
+        if column not in names
+    ]
+    problems += [
+        Problem(
+            file=sheet.label,
+            line=1,
+            column=column,
+            message="Kolonnen står to ganger.",
+            expected="hvert kolonnenavn én gang",
+        )
+        for column in sorted({c for c in sheet.header if c and sheet.header.count(c) > 1})
+    ]
+    problems += [
+        Problem(
+            file=sheet.label,
+            line=1,
+            column=name,
+            message="Kolonnen mangler.",
+            expected=f"kolonnene {listed}",
+        )
+        for name in names
+        if name not in sheet.header
+    ]
     if problems:
         raise UserError(problems)
     position = {name: sheet.header.index(name) for name in names}
@@ -187,11 +259,17 @@ def normalise(sheet: Sheet, schema: dict):
             elif kind in ("number", "integer", "year"):
                 text, why = _number_cell(value, kind, sheet.decimal_comma)
                 if why:
-                    problems.append(Problem(
-                        file=sheet.label, line=line, column=name,
-                        message=f"Tallet kan ikke leses sikkert ({why}).", found=str(value),
-                        expected="desimalkomma uten tusenskille (f.eks. 1234,5) i filer med "
-                        "semikolon, desimalpunktum (f.eks. 1234.5) i filer med komma"))
+                    problems.append(
+                        Problem(
+                            file=sheet.label,
+                            line=line,
+                            column=name,
+                            message=f"Tallet kan ikke leses sikkert ({why}).",
+                            found=str(value),
+                            expected="desimalkomma uten tusenskille (f.eks. 1234,5) i filer med "
+                            "semikolon, desimalpunktum (f.eks. 1234.5) i filer med komma",
+                        )
+                    )
                 if isinstance(value, str) and "," in value:
                     comma_lines.append(line)
                 row.append(text)
@@ -205,10 +283,15 @@ def normalise(sheet: Sheet, schema: dict):
         lines.append(line)
         cells.append(row)
     if problems and comma_lines and sheet.decimal_comma:
-        problems.insert(0, Problem(
-            file=sheet.label, message=f"Filen bruker både desimalkomma (f.eks. linje "
-            f"{comma_lines[0]}) og punktum i tall.",
-            expected="bare desimalkomma, uten punktum som tusenskille"))
+        problems.insert(
+            0,
+            Problem(
+                file=sheet.label,
+                message=f"Filen bruker både desimalkomma (f.eks. linje "
+                f"{comma_lines[0]}) og punktum i tall.",
+                expected="bare desimalkomma, uten punktum som tusenskille",
+            ),
+        )
     if problems:
         raise UserError(problems)
     return pd.DataFrame(cells, columns=names, index=lines, dtype=object).astype(str)
@@ -229,9 +312,11 @@ def canonical_csv(frame, schema: dict) -> str:
     return out.getvalue()
 
 
-def diff(old, new, key: list[str], numbers: list[str]) -> tuple[list[str], list[str],
-                                                                   list[tuple[str, list[str]]]]:
+def diff(
+    old, new, key: list[str], numbers: list[str]
+) -> tuple[list[str], list[str], list[tuple[str, list[str]]]]:
     """Rows added, removed and changed (with `column: old → new`) by primary key."""
+
     def keyed(frame):
         frame = frame.copy()
         for name in numbers:
@@ -247,8 +332,11 @@ def diff(old, new, key: list[str], numbers: list[str]) -> tuple[list[str], list[
         if k not in old.index:
             continue
         before, after = old.loc[k], new.loc[k]
-        columns = [f"{c}: «{before[c]}» → «{after[c]}»" for c in new.columns
-                   if c in old.columns and before[c] != after[c]]
+        columns = [
+            f"{c}: «{before[c]}» → «{after[c]}»"
+            for c in new.columns
+            if c in old.columns and before[c] != after[c]
+        ]
         if columns:
             changed.append((k, columns))
     return added, removed, changed
@@ -290,12 +378,23 @@ def run(args: argparse.Namespace) -> int:
     elif source_path.suffix.lower() in (".csv", ".txt", ".tsv"):
         sheet = read_csv_sheet(source_path, label)
     else:
-        raise UserError(Problem(file=label, message="Ukjent filtype.", found=source_path.suffix,
-                                expected=".csv (fra Excel eller et redigeringsprogram) eller .xlsx"))
+        raise UserError(
+            Problem(
+                file=label,
+                message="Ukjent filtype.",
+                found=source_path.suffix,
+                expected=".csv (fra Excel eller et redigeringsprogram) eller .xlsx",
+            )
+        )
     frame = normalise(sheet, schema)
     if frame.empty:
-        raise UserError(Problem(file=label, message="Filen har ingen rader med data.",
-                                expected="minst én rad under overskriftslinjen"))
+        raise UserError(
+            Problem(
+                file=label,
+                message="Filen har ingen rader med data.",
+                expected="minst én rad under overskriftslinjen",
+            )
+        )
 
     old_source, _ = validate.read_text_table(target, target_label)
     key = schema["primaryKey"]
@@ -305,8 +404,10 @@ def run(args: argparse.Namespace) -> int:
         added, removed, changed = diff(old_source.frame, frame, key, numbers)
     else:
         added, removed, changed = list(frame[key[0]]), [], []
-    print(f"Import av {label} til {target_label}: {len(added)} nye, {len(changed)} endrede og "
-          f"{len(removed)} fjernede rader.")
+    print(
+        f"Import av {label} til {target_label}: {len(added)} nye, {len(changed)} endrede og "
+        f"{len(removed)} fjernede rader."
+    )
     for k in added:
         print(f"  + {k}")
     for k, columns in changed:
@@ -316,8 +417,13 @@ def run(args: argparse.Namespace) -> int:
 
     result = validate.validate_package(data_dir, {args.table: validate.Source(frame, label)})
     if result.problems:
-        result.problems.append(Problem(file=label, message=f"Ingenting er skrevet til {target_label}: "
-                                       "rett feilene over og importer på nytt."))
+        result.problems.append(
+            Problem(
+                file=label,
+                message=f"Ingenting er skrevet til {target_label}: "
+                "rett feilene over og importer på nytt.",
+            )
+        )
         raise UserError(result.problems)
     if not (added or removed or changed):
         print("Ingen endringer: tabellen er lik filen. Ingenting er skrevet.")

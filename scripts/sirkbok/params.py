@@ -124,8 +124,8 @@ def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> str:
     def show(value: float) -> str:
         return number(value, 0) if float(value).is_integer() else number(value, 3).rstrip("0")
 
-    lines = ["| Parameter | Verdi i denne kjøringen | Enhet | Tillatt område | Standardverdi og kilde |",
-             "|---|---|---|---|---|"]
+    lines = ["| Parameter | Verdi i denne kjøringen | Enhet | Tillatt område "
+             "| Standardverdi og kilde |", "|---|---|---|---|---|"]
     for parameter in specs(theme):
         used = float(values.get(parameter.name, parameter.default()))
         if parameter.factor is not None:
@@ -143,7 +143,7 @@ def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> str:
 
 def citation(theme: str, name: str, value: float) -> str:
     """How running text cites a parameter's value: the factor's source while the default is used,
-    otherwise that the value is an assumption or was changed for this run (so no source is misquoted)."""
+    otherwise that it is an assumption or was changed for this run (so no source is misquoted)."""
     for parameter in specs(theme):
         if parameter.name != name:
             continue

@@ -324,7 +324,7 @@ def stale_reasons(root: Path, current: Inputs, notebook: dict) -> list[str]:
     """Why the notebook must run again (Norwegian, for people); empty when it is current."""
     record = recorded(notebook)
     if record is None:
-        return ["den er aldri kjørt av sirkbok regenerate"]
+        return ["notatboka er aldri kjørt med «sirkbok regenerate»"]
     reasons = []
     old = record.get("inputs", {})
     for key in sorted(set(old) | set(current.hashes)):

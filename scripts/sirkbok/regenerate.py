@@ -126,7 +126,7 @@ def report_check(root: Path, selected: list[Path] | None) -> int:
     for status in stale:
         print(f"{status.inputs.relative} er utdatert: {'; '.join(status.reasons)}", file=sys.stderr)
     if stale:
-        count = "én notatbok er" if len(stale) == 1 else f"{len(stale)} notatbøker er"
+        count = "Én notatbok er" if len(stale) == 1 else f"{len(stale)} notatbøker er"
         print(
             f"{count} utdatert. Kjør «make figures» (sirkbok regenerate) og legg inn resultatet.",
             file=sys.stderr,
@@ -191,6 +191,9 @@ def execute_all(root: Path, todo: list[provenance.Status], workers: int, verbose
     events = context.Queue()
     kernels = str(execute.write_kernel_spec(cache_dir(root) / "jupyter"))
     staging = cache_dir(root) / "staging"
+    durations = Durations(cache_dir(root) / "durations.json")
+    # Longest first (new ones count as longest): the last notebook to start is then a short one.
+    todo = sorted(todo, key=lambda status: -durations.get(status.inputs.relative))
     for index, status in enumerate(todo):
         tasks.put(
             {
@@ -213,37 +216,51 @@ def execute_all(root: Path, todo: list[provenance.Status], workers: int, verbose
     pool = [start_worker() for _ in range(workers)]
     results: list[execute.Result] = []
     running: dict[int, str] = {}  # worker pid -> notebook
+
+    def handle(event: tuple) -> None:
+        kind, pid, *rest = event
+        if kind == "start":
+            running[pid] = rest[0]
+            display.started(rest[0])
+        elif kind == "cell":
+            display.cell(*rest)
+        elif kind == "result":
+            running.pop(pid, None)
+            results.append(rest[0])
+            display.finished(rest[0])
+
+    def lost(notebook: str, why: str) -> None:
+        results.append(execute.Result(notebook=notebook, ok=False, seconds=0.0, error=why))
+        display.finished(results[-1])
+
     try:
         while len(results) < len(todo):
             try:
-                event = events.get(timeout=0.2)
+                handle(events.get(timeout=0.2))
+                continue
             except queue.Empty:
                 display.tick()
-                for process in list(pool):
-                    if process.exitcode is not None and process.pid in running:
-                        # the worker died (out of memory, killed): its notebook failed, go on
-                        results.append(
-                            execute.Result(
-                                notebook=running.pop(process.pid),
-                                ok=False,
-                                seconds=0.0,
-                                error=f"arbeidsprosessen stoppet uventet (kode {process.exitcode})",
-                            )
-                        )
-                        display.finished(results[-1])
-                        pool.remove(process)
-                        pool.append(start_worker())
+            dead = [process for process in pool if process.exitcode is not None]
+            if not dead:
                 continue
-            kind, pid, *rest = event
-            if kind == "start":
-                running[pid] = rest[0]
-                display.started(rest[0])
-            elif kind == "cell":
-                display.cell(*rest)
-            elif kind == "result":
-                running.pop(pid, None)
-                results.append(rest[0])
-                display.finished(rest[0])
+            while True:  # what the dead sent before dying comes first
+                try:
+                    handle(events.get_nowait())
+                except queue.Empty:
+                    break
+            for process in dead:
+                pool.remove(process)
+                if process.pid in running:  # killed mid-notebook (out of memory, a signal)
+                    code = process.exitcode
+                    lost(
+                        running.pop(process.pid), f"arbeidsprosessen stoppet uventet (kode {code})"
+                    )
+                    pool.append(start_worker())
+            if not pool and len(results) < len(todo):  # no worker could start at all
+                finished = {result.notebook for result in results}
+                for status in todo:
+                    if status.inputs.relative not in finished:
+                        lost(status.inputs.relative, "arbeidsprosessen kunne ikke starte")
     except KeyboardInterrupt:
         for process in pool:
             process.terminate()
@@ -252,7 +269,32 @@ def execute_all(root: Path, todo: list[provenance.Status], workers: int, verbose
         display.close()
     for process in pool:
         process.join(timeout=5)
+    durations.save({r.notebook: r.seconds for r in results if r.ok})
     return summarise(results, display.elapsed(), verbose)
+
+
+class Durations:
+    """How long each notebook took last time, kept out of git (it differs every run)."""
+
+    def __init__(self, path: Path) -> None:
+        import json
+
+        self.path = path
+        try:
+            self.seconds: dict[str, float] = json.loads(path.read_text())
+        except (OSError, ValueError):
+            self.seconds = {}
+
+    def get(self, notebook: str) -> float:
+        return self.seconds.get(notebook, float("inf"))
+
+    def save(self, new: dict[str, float]) -> None:
+        import json
+
+        from sirkbok.execute import atomic_write
+
+        self.seconds.update(new)
+        atomic_write(self.path, json.dumps(self.seconds, indent=1, sort_keys=True).encode())
 
 
 def summarise(results: list[Any], seconds: float, verbose: bool) -> int:

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sirkbok import paths
 from sirkbok.errors import Problem, UserError, relative
 
@@ -101,6 +99,8 @@ HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 def read_chapter(path: Path, root: Path) -> Chapter:
     """Read a chapter's metadata and first heading; YAML errors become problems, not exceptions."""
+    import yaml  # only here: the CLI must start fast
+
     name = relative(path, root)
     if path.suffix == ".ipynb":
         return _read_notebook(path, name)
@@ -112,7 +112,7 @@ def read_chapter(path: Path, root: Path) -> Chapter:
         body_offset = match.end()
         raw = match.group(1) or ""
         try:
-            loaded = yaml.safe_load(raw)
+            loaded = yaml.load(raw, Loader=yaml.BaseLoader)  # plain strings: no date surprises
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
@@ -301,6 +301,31 @@ def region_chapters(root: Path, region: str) -> list[Chapter]:
 # --- the generated block ------------------------------------------------------------------------
 
 
+def toc_files(root: Path) -> set[str]:
+    """The documents in `_toc.yml` (without suffix): only these become pages and link targets.
+
+    Used by `sirkbok check`; lives here next to the other readers of the book's structure.
+    """
+    import yaml  # only here: the CLI must start fast
+
+    try:
+        toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return set()
+    found = {str(toc["root"])} if toc.get("root") else set()
+
+    def walk(items: list) -> None:
+        for item in items or []:
+            if isinstance(item, dict):
+                if item.get("file"):
+                    found.add(re.sub(r"\.(md|ipynb)$", "", str(item["file"])))
+                for key in ("parts", "chapters", "sections"):
+                    walk(item.get(key, []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    return found
+
+
 def _bib_keys(root: Path) -> set[str]:
     bib = root / "references.bib"
     if not bib.is_file():
@@ -360,11 +385,7 @@ def render_block(root: Path, region: str) -> str:
     if led.empty:
         lines.append("Regionen har ikke særskilt ansvar for noe tema i fase 1.")
     for _, theme in led.iterrows():
-        theme_id = _text(theme["id"])
-        name = _text(theme["navn"])
-        chapter = root / "chapters" / "tema" / theme_id
-        if any(chapter.with_suffix(s).is_file() for s in CHAPTER_SUFFIXES):
-            name = f"{{doc}}`{name} </chapters/tema/{theme_id}>`"
+        name = _text(theme["navn"])  # no link: the block must not depend on _toc.yml
         responsible = [
             names.get(n.strip(), n.strip())
             for n in re.split(r"[;,]", _text(theme.get("ansvarlige_kommuner")))

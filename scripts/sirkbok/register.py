@@ -1,6 +1,6 @@
 """The data register data/README.md, generated from data/datapackage.json so it never drifts.
 
-`python -m sirkbok.register` writes it; `python -m sirkbok.register --check` exits 1 when it is stale.
+`python -m sirkbok.register` writes it; `python -m sirkbok.register --check` exits 1 when stale.
 """
 
 from __future__ import annotations
@@ -10,8 +10,14 @@ from pathlib import Path
 
 from sirkbok import paths
 
-TYPE_NAMES = {"string": "tekst", "integer": "heltall", "number": "tall", "year": "år",
-              "date": "dato", "boolean": "sann/usann"}
+TYPE_NAMES = {
+    "string": "tekst",
+    "integer": "heltall",
+    "number": "tall",
+    "year": "år",
+    "date": "dato",
+    "boolean": "sann/usann",
+}
 
 
 def _cell(text: str) -> str:
@@ -46,18 +52,23 @@ def _rules(field: dict, units_listed: bool) -> str:
 
 CHECK_TEXT = {
     "source": lambda c: f"rader med tall i {', '.join(c['fields'])} må ha kilde i `{c['source']}`",
-    "status": lambda c: f"`{c['status']}` er «mangler» nøyaktig når {', '.join(c['fields'])} er tomme",
+    "status": lambda c: (
+        f"`{c['status']}` er «mangler» nøyaktig når {', '.join(c['fields'])} er tomme"
+    ),
     "share": lambda c: f"verdier med enhet «{c['unit']}» ligger mellom 0 og 1",
     "range": lambda c: f"`{c['low']}` ≤ `{c['value']}` ≤ `{c['high']}`",
     "method": lambda c: f"rader med status «{c['value']}» oppgir `{c['method']}`",
     "dateOrder": lambda c: f"`{c['end']}` er ikke før `{c['start']}`",
     "anyOf": lambda c: "minst én av " + " og ".join(f"`{f}`" for f in c["fields"]) + " er fylt ut",
     "unique": lambda c: f"`{c['fields'][0]}` er unik",
-    "listForeignKey": lambda c: f"hvert element i `{c['field']}` finnes i "
-    f"`{c['reference']['resource']}.{c['reference']['fields']}`",
+    "listForeignKey": lambda c: (
+        f"hvert element i `{c['field']}` finnes i "
+        f"`{c['reference']['resource']}.{c['reference']['fields']}`"
+    ),
     "regionMatch": lambda c: f"`{c['municipality']}` ligger i regionen i `{c['region']}`",
-    "capacity": lambda c: f"«{c['throughput']}» er ikke større enn «{c['capacity']}» for samme "
-    "aktør, enhet og år",
+    "capacity": lambda c: (
+        f"«{c['throughput']}» er ikke større enn «{c['capacity']}» for samme aktør, enhet og år"
+    ),
     "regionTotal": lambda c: f"en regionsum i `{c['value']}` er lik summen av regionens kommuner",
 }
 
@@ -75,36 +86,56 @@ def markdown(package: dict) -> str:
         "Alle tabellene er UTF-8-kodede CSV-filer med komma som skilletegn og punktum som "
         "desimaltegn. Kontroller pakken med `sirkbok validate` (også `make check`). Regneark fra "
         "Excel (semikolon og desimalkomma, eller .xlsx) tas inn med "
-        "`sirkbok import FIL --table TABELL`, som viser endringene og bare skriver en gyldig tabell. "
+        "`sirkbok import FIL --table TABELL`, som viser endringene og bare skriver en gyldig "
+        "tabell. "
         "Notatbøkene leser tabellene med `sirkbok.data.load(tabell)`, aldri med filsti.",
         "",
         "| Tabell | Fil | Innhold |",
         "| --- | --- | --- |",
     ]
     for resource in package["resources"]:
-        lines.append(f"| [{resource['title']}](#{resource['name']}) | `{resource['path']}` | "
-                     f"{_cell(resource['description'])} |")
+        lines.append(
+            f"| [{resource['title']}](#{resource['name']}) | `{resource['path']}` | "
+            f"{_cell(resource['description'])} |"
+        )
     for resource in package["resources"]:
         schema = resource["schema"]
-        lines += ["", f"## {resource['name']}", "", f"**{resource['title']}.** "
-                  f"{resource['description']}", "", f"Fil: `data/{resource['path']}`. "
-                  f"Primærnøkkel: `{', '.join(schema['primaryKey'])}`.", "",
-                  "| Kolonne | Tittel | Type | Enhet | Regler | Beskrivelse |",
-                  "| --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            "",
+            f"## {resource['name']}",
+            "",
+            f"**{resource['title']}.** {resource['description']}",
+            "",
+            f"Fil: `data/{resource['path']}`. Primærnøkkel: `{', '.join(schema['primaryKey'])}`.",
+            "",
+            "| Kolonne | Tittel | Type | Enhet | Regler | Beskrivelse |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
         for field in schema["fields"]:
-            lines.append(f"| `{field['name']}` | {_cell(field.get('title', ''))} | "
-                         f"{TYPE_NAMES.get(field.get('type', 'string'), field.get('type'))} | "
-                         f"{_cell(_unit(field, resource))} | {_cell(_rules(field, True))} | "
-                         f"{_cell(field.get('description', ''))} |")
-        references = [f"`{fk['fields']}` → `{fk['reference']['resource']}."
-                      f"{fk['reference']['fields']}`" for fk in schema.get("foreignKeys", [])]
+            lines.append(
+                f"| `{field['name']}` | {_cell(field.get('title', ''))} | "
+                f"{TYPE_NAMES.get(field.get('type', 'string'), field.get('type'))} | "
+                f"{_cell(_unit(field, resource))} | {_cell(_rules(field, True))} | "
+                f"{_cell(field.get('description', ''))} |"
+            )
+        references = [
+            f"`{fk['fields']}` → `{fk['reference']['resource']}.{fk['reference']['fields']}`"
+            for fk in schema.get("foreignKeys", [])
+        ]
         if references:
             lines += ["", "Fremmednøkler: " + "; ".join(references) + "."]
         checks = [CHECK_TEXT[check["type"]](check) for check in resource.get("checks", [])]
         if checks:
             lines += ["", "Kontroller: " + "; ".join(checks) + "."]
-    lines += ["", "## Enheter", "", "Alle `enhet`-kolonnene bruker denne ene listen "
-              "(`units` i datapackage.json):", "", "| Enhet | Betydning |", "| --- | --- |"]
+    lines += [
+        "",
+        "## Enheter",
+        "",
+        "Alle `enhet`-kolonnene bruker denne ene listen (`units` i datapackage.json):",
+        "",
+        "| Enhet | Betydning |",
+        "| --- | --- |",
+    ]
     lines += [f"| `{unit['name']}` | {unit['title']} |" for unit in package["units"]]
     return "\n".join(lines) + "\n"
 

@@ -17,8 +17,6 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from sirkbok import paths, regions
 from sirkbok.errors import Problem, UserError, relative
 
@@ -64,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"Oppdaterte regionsiden {relative(regions.landing_page(root, args.region), root)}.")
     print("\nNeste steg:")
     print(f"  1. Skriv kapitlet: åpne {name} og fyll inn hver del.")
+    if not args.author:
+        print("     Skriv navnet ditt under «authors» øverst i filen.")
     print("  2. Se det i boka: `make book`, så `make serve` og åpne http://127.0.0.1:8000.")
     print("  3. Sjekk det: `.venv/bin/sirkbok check` (lenker, bilder, forside-data, data).")
     print("  4. Send et endringsforslag (pull request), se CONTRIBUTING.md.")
@@ -114,8 +114,6 @@ def render(
     theme: str,
     authors: list[str],
     date: dt.date,
-    region_name: str,
-    theme_name: str,
 ) -> str:
     """The chapter text from the template in `sirkbok/templates/`."""
     template = (
@@ -135,9 +133,7 @@ def render(
         )
         for cell in notebook["cells"]:
             source = "".join(cell["source"])
-            source = string.Template(source).safe_substitute(
-                tittel=title, region_id=region, regionnavn=region_name, temanavn=theme_name
-            )
+            source = string.Template(source).safe_substitute(tittel=title, region_id=region)
             cell["source"] = source.splitlines(keepends=True)
         return json.dumps(notebook, ensure_ascii=False, indent=1) + "\n"
 
@@ -152,8 +148,6 @@ def render(
         tema_id=theme,
         forfattere=author_lines,
         dato=date.isoformat(),
-        regionnavn=region_name,
-        temanavn=theme_name,
     )
 
 
@@ -249,6 +243,8 @@ def _walk(entries: list[dict]) -> list[dict]:
 
 
 def _entry_under_region(toc_text: str, index: str, entry: str) -> bool:
+    import yaml  # only here: the CLI must start fast
+
     try:
         toc = yaml.safe_load(toc_text)
     except yaml.YAMLError:
@@ -261,6 +257,7 @@ def _entry_under_region(toc_text: str, index: str, entry: str) -> bool:
 
 def _same_apart_from(old: str, new: str, entry: str) -> bool:
     """The new toc equals the old one once the new entry is taken out again."""
+    import yaml  # only here: the CLI must start fast
 
     def strip(node: object) -> object:
         if isinstance(node, dict):
@@ -286,11 +283,7 @@ def new_chapter(
     today: dt.date | None = None,
 ) -> Path:
     """Create, register and list a chapter; on any problem raise UserError and change nothing."""
-    from sirkbok import data
-
-    region_table, theme_table = data.load("regioner"), data.load("tema")
-    region_list = [str(v) for v in region_table["id"]]
-    theme_list = [str(v) for v in theme_table["id"]]
+    region_list, theme_list = regions.region_ids(), regions.theme_ids()
     problems: list[Problem] = []
     if region not in region_list:
         problems.append(
@@ -345,12 +338,17 @@ def new_chapter(
             )
         )
     entry = f"chapters/regioner/{region}/{slug}"
+    if entry in regions.toc_files(root):
+        raise UserError(
+            Problem(
+                file=TOC,
+                message="Innholdsfortegnelsen har allerede dette kapitlet, men filen mangler.",
+                found=entry,
+                expected="at du gjenoppretter filen eller fjerner linjen fra _toc.yml",
+            )
+        )
     toc_path = root / TOC
     new_toc = register_in_toc(toc_path.read_text(encoding="utf-8"), region, entry)
-
-    def name_of(table: object, key: str, column: str) -> str:
-        rows = table[table["id"] == key]  # type: ignore[index]
-        return str(rows.iloc[0][column])
 
     text = render(
         fmt,
@@ -359,8 +357,6 @@ def new_chapter(
         theme=theme,
         authors=authors,
         date=today or dt.date.today(),
-        region_name=name_of(region_table, region, "kortnavn"),
-        theme_name=name_of(theme_table, theme, "navn"),
     )
     regions.planned_pages(root)  # the landing pages and their markers exist: fail before writing
     written: list[tuple[Path, str | None]] = []

@@ -1,7 +1,7 @@
 """Sources live in one place, data/kilder.csv; references.bib is generated from it.
 
-So a source added for a data row is at once citable in the book, and the bibliography can never cite a
-key the data package does not know. Run `python -m sirkbok.sources [FILE]` to write the .bib file.
+So a source added for a data row is at once citable in the book, and the bibliography can never cite
+a key the data package does not know. Run `python -m sirkbok.sources [FILE]` to write the .bib file.
 """
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ def bibtex() -> str:
     from sirkbok import data
 
     kilder = data.load("kilder").astype(object).where(lambda f: f.notna(), None)
-    entries = ["% Generert fra data/kilder.csv med sirkbok.sources.write_bibtex. Ikke rediger "
-               "for hånd:\n% endre data/kilder.csv og generer på nytt.\n"]
+    entries = [
+        "% Generert fra data/kilder.csv med sirkbok.sources.write_bibtex. Ikke rediger "
+        "for hånd:\n% endre data/kilder.csv og generer på nytt.\n"
+    ]
     for row in kilder.to_dict("records"):
         fields = []
         if row["forfatter"]:
@@ -50,7 +52,11 @@ def bibtex() -> str:
             fields.append(_field("url", row["url"]))
         note = _escape(row["merknad"] or "")
         if row["kildegrad"]:
-            note = f"{note}. Kildegrad: {row['kildegrad']}" if note else f"Kildegrad: {row['kildegrad']}"
+            note = (
+                f"{note}. Kildegrad: {row['kildegrad']}"
+                if note
+                else f"Kildegrad: {row['kildegrad']}"
+            )
         if note:
             fields.append(_field("note", note))
         entries.append(f"@{row['type']}{{{row['id']},\n" + ",\n".join(fields) + "\n}\n")

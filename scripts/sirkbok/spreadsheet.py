@@ -15,7 +15,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sirkbok import paths
 from sirkbok.errors import Problem, UserError, relative
 
 TYPE_NAMES = {
@@ -74,7 +73,6 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     rows = write_template(args.tabell, out, prefill=not args.empty)
-    root = paths.root()
     shown = relative(out, Path.cwd())
     print(f"Laget {shown} for tabellen {args.tabell} ({rows} rader fylt inn).")
     print("\nNeste steg:")
@@ -84,12 +82,11 @@ def run(args: argparse.Namespace) -> int:
     )
     print("  2. Lagre som Excel-arbeidsbok (.xlsx).")
     print(
-        f"  3. Se hva som endres: `sirkbok import {shown} --table {args.tabell}`, og skriv det "
-        "med --yes."
+        f"  3. Se hva som endres: `.venv/bin/sirkbok import {shown} --table {args.tabell}`, "
+        "og skriv det med --yes."
     )
     print(
-        f"  4. Sjekk boka: `sirkbok check` (i {root.name}), og send endringen som et "
-        "endringsforslag."
+        "  4. Sjekk boka med `.venv/bin/sirkbok check`, og send endringen som et endringsforslag."
     )
     return 0
 

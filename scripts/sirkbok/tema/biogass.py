@@ -1,9 +1,10 @@
-"""Biogass: the food-waste potential per municipality and region, set against the plants that take it in.
+"""Biogass: the food-waste potential per municipality and region, set against the plants' intake.
 
-Method (estimate): population × sorted food waste per inhabitant × sorting factor × methane yield, then
-energy, diesel equivalents and avoided CO₂e with published factors. Food waste per inhabitant is derived
-from SSB's national household-waste statistics because no municipal figure is in the data package (SSB
-table 13136 would give it). Manure is a scenario per tonne, since the regions' manure volumes are missing.
+Method (estimate): population × sorted food waste per inhabitant × sorting factor × methane yield,
+then energy, diesel equivalents and avoided CO₂e with published factors. Food waste per inhabitant
+is derived from SSB's national household-waste statistics because no municipal figure is in the
+data package (SSB table 13136 would give it). Manure is a scenario per tonne, since the regions'
+manure volumes are missing.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import pandas as pd
 
 from sirkbok.params import Parameter
 
-# Waste company -> the biogas plant its food waste goes to (aktorer: HRA runs Trollmyra; Horisont is a
-# co-owner of Mjøsanlegget and delivers Gjøvikregionen's food waste there).
+# Waste company -> the biogas plant its food waste goes to (aktorer: HRA runs Trollmyra; Horisont
+# is a co-owner of Mjøsanlegget and delivers Gjøvikregionen's food waste there).
 PLANT_OF_COMPANY: dict[str, str] = {"hra": "hra-trollmyra", "horisont": "mjosanlegget"}
 
 FOOD_WASTE = "norge-matavfall"
@@ -47,15 +48,18 @@ def food_waste_years(statistikk: pd.DataFrame) -> list[int]:
     wanted = [FOOD_WASTE, HOUSEHOLD_WASTE, HOUSEHOLD_WASTE_PER_INHABITANT]
     years = None
     for stem in wanted:
-        rows = statistikk[statistikk["id"].str.fullmatch(rf"{stem}-\d{{4}}")
-                          & statistikk["verdi"].notna()]
+        rows = statistikk[
+            statistikk["id"].str.fullmatch(rf"{stem}-\d{{4}}") & statistikk["verdi"].notna()
+        ]
         found = {int(y) for y in rows["aar"].dropna()}
         years = found if years is None else years & found
     return sorted(years or [])
 
 
 def food_waste_per_inhabitant(statistikk: pd.DataFrame, year: int | None = None) -> Derived:
-    """Sorted household food waste per inhabitant in Norway (kg): food waste ÷ (waste ÷ waste per inh.).
+    """Sorted household food waste per inhabitant in Norway (kg).
+
+    Food waste ÷ (household waste ÷ household waste per inhabitant).
 
     The population is implied by SSB's own per-inhabitant figure, so the result uses the same
     population SSB used (31 December).
@@ -77,7 +81,7 @@ def food_waste_per_inhabitant(statistikk: pd.DataFrame, year: int | None = None)
 
 @dataclass(frozen=True)
 class DerivedParameter(Parameter):
-    """A parameter whose default is derived from the `statistikk` table (no published factor exists)."""
+    """A parameter whose default is derived from `statistikk` (no published factor exists)."""
 
     def default(self) -> float:
         from sirkbok import data
@@ -88,8 +92,10 @@ class DerivedParameter(Parameter):
         from sirkbok import data
 
         derived = food_waste_per_inhabitant(data.load("statistikk"))
-        return (f"estimat fra SSBs nasjonale tall for {derived.year} ({derived.source}): matavfall ÷ "
-                "(husholdningsavfall ÷ husholdningsavfall per innbygger)")
+        return (
+            f"estimat fra SSBs nasjonale tall for {derived.year} ({derived.source}): "
+            "matavfall ÷ (husholdningsavfall ÷ husholdningsavfall per innbygger)"
+        )
 
 
 PARAMETERS: list[Parameter] = [
@@ -99,14 +105,15 @@ PARAMETERS: list[Parameter] = [
         unit="kg per innbygger og år",
         minimum=5,
         maximum=200,
-        reason="Ingen publisert faktor. Estimat beregnet fra SSBs nasjonale husholdningsstatistikk "
-        "(Avfall frå hushalda): matavfall ÷ (husholdningsavfall ÷ husholdningsavfall per innbygger), "
-        "siste år med alle tre tallene. Se utledningen i kapitlet.",
+        reason="Ingen publisert faktor. Estimat beregnet fra SSBs nasjonale "
+        "husholdningsstatistikk (Avfall frå hushalda): matavfall ÷ (husholdningsavfall ÷ "
+        "husholdningsavfall per innbygger), siste år med alle tre tallene. Se utledningen i "
+        "kapitlet.",
     ),
     Parameter(
         name="utsorteringsfaktor",
-        description="Hvor mye matavfall innbyggerne i regionene sorterer ut per person, sammenlignet "
-        "med landsgjennomsnittet (1 = som landet, 2 = dobbelt så mye)",
+        description="Hvor mye matavfall innbyggerne i regionene sorterer ut per person, "
+        "sammenlignet med landsgjennomsnittet (1 = som landet, 2 = dobbelt så mye)",
         unit="forholdstall",
         minimum=0.5,
         maximum=2,
@@ -151,9 +158,15 @@ PARAMETERS: list[Parameter] = [
 ]
 
 
-def potential(kommuner: pd.DataFrame, kg_per_inhabitant: float, sorting_factor: float,
-              methane_per_tonne: float, methane_kwh: float, diesel_kwh: float,
-              climate_t_per_twh: float) -> pd.DataFrame:
+def potential(
+    kommuner: pd.DataFrame,
+    kg_per_inhabitant: float,
+    sorting_factor: float,
+    methane_per_tonne: float,
+    methane_kwh: float,
+    diesel_kwh: float,
+    climate_t_per_twh: float,
+) -> pd.DataFrame:
     """Food-waste potential per municipality; a municipality without population stays missing."""
     frame = kommuner[["kommunenummer", "navn", "region", "folketall"]].copy()
     people = frame["folketall"].astype("Float64")
@@ -198,9 +211,11 @@ def totals(per_municipality: pd.DataFrame) -> dict[str, float | bool | str]:
 
 def plant_catchments(ressursstrommer: pd.DataFrame) -> dict[str, list[str]]:
     """Municipality numbers per biogas plant, from the food-waste flows' waste company."""
-    flows = ressursstrommer[(ressursstrommer["ressurs"] == "matavfall")
-                            & ressursstrommer["kommunenummer"].notna()
-                            & ressursstrommer["aktor"].notna()]
+    flows = ressursstrommer[
+        (ressursstrommer["ressurs"] == "matavfall")
+        & ressursstrommer["kommunenummer"].notna()
+        & ressursstrommer["aktor"].notna()
+    ]
     result: dict[str, list[str]] = {}
     for _, row in flows.iterrows():
         plant = PLANT_OF_COMPANY.get(str(row["aktor"]))
@@ -209,8 +224,12 @@ def plant_catchments(ressursstrommer: pd.DataFrame) -> dict[str, list[str]]:
     return result
 
 
-def plant_comparison(per_municipality: pd.DataFrame, ressursstrommer: pd.DataFrame,
-                     aktor_tall: pd.DataFrame, region_names: dict[str, str]) -> pd.DataFrame:
+def plant_comparison(
+    per_municipality: pd.DataFrame,
+    ressursstrommer: pd.DataFrame,
+    aktor_tall: pd.DataFrame,
+    region_names: dict[str, str],
+) -> pd.DataFrame:
     """Estimated food waste of each plant's municipalities next to its reported intake and capacity.
 
     One row per plant and measure (t/år) with status, year and source; a measure the sources do not
@@ -220,34 +239,55 @@ def plant_comparison(per_municipality: pd.DataFrame, ressursstrommer: pd.DataFra
     for plant, numbers in plant_catchments(ressursstrommer).items():
         served = per_municipality[per_municipality["kommunenummer"].isin(numbers)]
         missing = served.loc[served["status"] == "mangler", "navn"].tolist()
-        rows.append({
-            "anlegg": plant, "maal": "anslag for kommunene",
-            "verdi_t": float(served["matavfall_t"].sum(skipna=True)),
-            "status": "estimat", "aar": pd.NA, "kilde": "beregnet i dette kapitlet",
-            "merknad": "Kommuner: " + ", ".join(served["navn"])
-            + (f" (uten {', '.join(missing)})" if missing else ""),
-        })
-        figures = aktor_tall[(aktor_tall["aktor"] == plant)
-                             & aktor_tall["storrelse"].isin(["mottak", "kapasitet"])
-                             & (aktor_tall["enhet"] == "t/år")]
+        rows.append(
+            {
+                "anlegg": plant,
+                "maal": "anslag for kommunene",
+                "verdi_t": float(served["matavfall_t"].sum(skipna=True)),
+                "status": "estimat",
+                "aar": pd.NA,
+                "kilde": "beregnet i dette kapitlet",
+                "merknad": "Kommuner: "
+                + ", ".join(served["navn"])
+                + (f" (uten {', '.join(missing)})" if missing else ""),
+            }
+        )
+        figures = aktor_tall[
+            (aktor_tall["aktor"] == plant)
+            & aktor_tall["storrelse"].isin(["mottak", "kapasitet"])
+            & (aktor_tall["enhet"] == "t/år")
+        ]
         for _, row in figures.iterrows():
-            scope = "" if row["omfang"] == "totalt" else f" {row['omfang']}"
-            rows.append({
-                "anlegg": plant, "maal": f"{row['storrelse']}{scope}",
-                "verdi_t": float(row["verdi"]) if pd.notna(row["verdi"]) else pd.NA,
-                "status": str(row["status"]), "aar": row["aar"], "kilde": str(row["kilde"]),
-                "merknad": "" if pd.isna(row["merknad"]) else str(row["merknad"]),
-            })
-        flows = ressursstrommer[(ressursstrommer["aktor"] == plant)
-                                & (ressursstrommer["ressurs"] == "matavfall")
-                                & (ressursstrommer["status"] == "mangler")]
+            scope = " i alt" if row["omfang"] == "totalt" else f" {row['omfang']}"
+            rows.append(
+                {
+                    "anlegg": plant,
+                    "maal": f"{row['storrelse']}{scope}",
+                    "verdi_t": float(row["verdi"]) if pd.notna(row["verdi"]) else pd.NA,
+                    "status": str(row["status"]),
+                    "aar": row["aar"],
+                    "kilde": str(row["kilde"]),
+                    "merknad": "" if pd.isna(row["merknad"]) else str(row["merknad"]),
+                }
+            )
+        flows = ressursstrommer[
+            (ressursstrommer["aktor"] == plant)
+            & (ressursstrommer["ressurs"] == "matavfall")
+            & (ressursstrommer["status"] == "mangler")
+        ]
         for _, row in flows.iterrows():
             origin = region_names.get(str(row["region"]), str(row["fra"]))
-            rows.append({
-                "anlegg": plant, "maal": f"mottak fra {origin}", "verdi_t": pd.NA,
-                "status": "mangler", "aar": pd.NA, "kilde": "",
-                "merknad": f"Fylles fra {row['fylles_fra']}",
-            })
+            rows.append(
+                {
+                    "anlegg": plant,
+                    "maal": f"mottak fra {origin}",
+                    "verdi_t": pd.NA,
+                    "status": "mangler",
+                    "aar": pd.NA,
+                    "kilde": "",
+                    "merknad": f"Fylles fra {row['fylles_fra']}",
+                }
+            )
     frame = pd.DataFrame(rows)
     frame["verdi_t"] = frame["verdi_t"].astype("Float64")
     frame["aar"] = frame["aar"].astype("Int64")
@@ -259,17 +299,20 @@ def energy_per_tonne(methane_per_tonne: float, methane_kwh: float) -> float:
     return methane_per_tonne * methane_kwh
 
 
-def headline_gwh(people: float, kg_per_inhabitant: float, sorting_factor: float,
-                 kwh_per_tonne: float) -> float:
+def headline_gwh(
+    people: float, kg_per_inhabitant: float, sorting_factor: float, kwh_per_tonne: float
+) -> float:
     """Energy (GWh/year) from the food waste of `people` inhabitants."""
     return people * kg_per_inhabitant * sorting_factor / 1000 * kwh_per_tonne / 1e6
 
 
-def sensitivity(people: float, base: dict[str, float],
-                ranges: dict[str, tuple[float, float]]) -> pd.DataFrame:
+def sensitivity(
+    people: float, base: dict[str, float], ranges: dict[str, tuple[float, float]]
+) -> pd.DataFrame:
     """Tornado data: the headline GWh with one input at its low and then its high value.
 
-    `base` holds kg_per_inhabitant, sorting_factor and kwh_per_tonne; `ranges` low/high for some of them.
+    `base` holds kg_per_inhabitant, sorting_factor and kwh_per_tonne; `ranges` gives low and high
+    values for some of them.
     """
     reference = headline_gwh(people, **base)
     rows = []
@@ -278,22 +321,35 @@ def sensitivity(people: float, base: dict[str, float],
         for end, value in (("lav", low), ("hoy", high)):
             varied = dict(base, **{name: value})
             results[end] = headline_gwh(people, **varied)
-        rows.append({"inndata": name, "lav_verdi": low, "hoy_verdi": high,
-                     "gwh_lav": results["lav"], "gwh_hoy": results["hoy"],
-                     "gwh_basis": reference,
-                     "spenn_gwh": abs(results["hoy"] - results["lav"])})
+        rows.append(
+            {
+                "inndata": name,
+                "lav_verdi": low,
+                "hoy_verdi": high,
+                "gwh_lav": results["lav"],
+                "gwh_hoy": results["hoy"],
+                "gwh_basis": reference,
+                "spenn_gwh": abs(results["hoy"] - results["lav"]),
+            }
+        )
     return pd.DataFrame(rows).sort_values("spenn_gwh", ascending=False).reset_index(drop=True)
 
 
 MANURE_TYPES = {"storfe": "Storfe", "svin": "Svin", "fjorfe": "Fjørfe"}
 
 
-def manure_scenario(tonnes: float, methane_m3_per_tonne: dict[str, float],
-                    kwh_per_tonne: dict[str, float]) -> pd.DataFrame:
+def manure_scenario(
+    tonnes: float, methane_m3_per_tonne: dict[str, float], kwh_per_tonne: dict[str, float]
+) -> pd.DataFrame:
     """Methane and energy if `tonnes` of one manure type were digested (FNR factors per tonne)."""
     rows = []
     for key, label in MANURE_TYPES.items():
-        rows.append({"gjodseltype": label, "tonn": tonnes,
-                     "metan_m3": tonnes * methane_m3_per_tonne[key],
-                     "energi_gwh": tonnes * kwh_per_tonne[key] / 1e6})
+        rows.append(
+            {
+                "gjodseltype": label,
+                "tonn": tonnes,
+                "metan_m3": tonnes * methane_m3_per_tonne[key],
+                "energi_gwh": tonnes * kwh_per_tonne[key] / 1e6,
+            }
+        )
     return pd.DataFrame(rows)

@@ -1,8 +1,10 @@
-"""Sirkulære næringsparker: which side streams in the resource-flow table could go to actors in or near
-each park. The data package has no coordinates, so nearness is a level (in the park, same municipality,
-same region) set by a parameter rather than a distance."""
+"""Sirkulære næringsparker: which side streams in the resource-flow table could go to actors in or
+near each park. The data package has no coordinates, so nearness is a level (in the park, same
+municipality, same region) set by a parameter rather than a distance."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -12,14 +14,14 @@ from sirkbok.params import Parameter
 PARAMETERS: list[Parameter] = [
     Parameter(
         name="naerhet",
-        description="Hvor nær parken en aktør eller sidestrøm må være for å regnes med: 0 = i parken, "
-        "1 = i samme kommune, 2 = i samme region",
+        description="Hvor nær parken en aktør eller sidestrøm må være for å regnes med: "
+        "0 = i parken, 1 = i samme kommune, 2 = i samme region",
         unit="nivå (heltall 0–2)",
         minimum=0,
         maximum=2,
         assumption=2.0,
-        reason="Datapakken har ingen koordinater, og sidestrømmene fra sagbruk og husdyrhold er bare "
-        "registrert per region. Samme region er derfor det fineste nivået som får dem med.",
+        reason="Datapakken har ingen koordinater, og sidestrømmene fra sagbruk og husdyrhold er "
+        "bare registrert per region. Samme region er derfor det fineste nivået som får dem med.",
     ),
 ]
 
@@ -40,8 +42,14 @@ DEMAND_STAGES = ("innsats",)
 def nearness_level(naerhet: float) -> int:
     """The level as an integer; a fractional level is refused in Norwegian, naming the parameter."""
     if float(naerhet) != int(naerhet) or int(naerhet) not in LEVELS:
-        raise UserError(Problem(file="parametre", message="Parameteren «naerhet» må være et helt tall.",
-                                found=f"{naerhet:g}", expected="0, 1 eller 2"))
+        raise UserError(
+            Problem(
+                file="parametre",
+                message="Parameteren «naerhet» må være et helt tall.",
+                found=f"{naerhet:g}",
+                expected="0, 1 eller 2",
+            )
+        )
     return int(naerhet)
 
 
@@ -55,7 +63,7 @@ def _same(value: object, other: object) -> bool:
 
 
 def park_members(aktorer: pd.DataFrame, naerhet: int) -> pd.DataFrame:
-    """Actors in or near each park, with how near (0 in the park, 1 same municipality, 2 same region).
+    """Actors in or near each park, and how near (0 in the park, 1 same municipality, 2 region).
 
     Actors without a municipality in the regions (references, and plants such as Mjøsanlegget that
     serve a region from outside it) and the parks themselves are left out.
@@ -89,7 +97,9 @@ def _supply_level(flow: pd.Series, park: pd.Series, members: dict[str, int]) -> 
     return None
 
 
-def candidate_exchanges(strommer: pd.DataFrame, aktorer: pd.DataFrame, naerhet: int) -> pd.DataFrame:
+def candidate_exchanges(
+    strommer: pd.DataFrame, aktorer: pd.DataFrame, naerhet: int
+) -> pd.DataFrame:
     """Side streams that an actor near the same park uses as input (same resource group).
 
     One row per park, side stream and receiving actor. `status` is «mangler» when the quantity of
@@ -101,31 +111,45 @@ def candidate_exchanges(strommer: pd.DataFrame, aktorer: pd.DataFrame, naerhet: 
     demands = strommer[strommer["trinn"].isin(DEMAND_STAGES) & strommer["aktor"].notna()]
     rows = []
     for park_id, park in parks.iterrows():
-        near = dict(zip(members.loc[members["park"] == park_id, "aktor"],
-                        members.loc[members["park"] == park_id, "naerhet"], strict=True))
+        near = dict(
+            zip(
+                members.loc[members["park"] == park_id, "aktor"],
+                members.loc[members["park"] == park_id, "naerhet"],
+                strict=True,
+            )
+        )
         for _, supply in supplies.iterrows():
             supply_level = _supply_level(supply, park, near)
             if supply_level is None or supply_level > naerhet:
                 continue
             group = resource_group(supply["ressurs"])
             receivers = [a for a in near if not _same(a, supply["aktor"])]
-            matched = demands[demands["aktor"].isin(receivers)
-                              & (demands["ressurs"].map(resource_group) == group)]
+            matched = demands[
+                demands["aktor"].isin(receivers) & (demands["ressurs"].map(resource_group) == group)
+            ]
             for receiver, inputs in matched.groupby("aktor", sort=True):
                 statuses = {supply["status"], *inputs["status"]}
-                status = ("mangler" if "mangler" in statuses
-                          else "estimat" if "estimat" in statuses else "målt")
-                rows.append({
-                    "park": park_id,
-                    "sidestrom": supply["id"],
-                    "ressurs": supply["ressurs"],
-                    "mottaker": receiver,
-                    "mottar": "; ".join(sorted(inputs["ressurs"])),
-                    "naerhet": max(supply_level, near[receiver]),
-                    "status": status,
-                })
-    return pd.DataFrame(rows, columns=["park", "sidestrom", "ressurs", "mottaker", "mottar",
-                                       "naerhet", "status"])
+                status = (
+                    "mangler"
+                    if "mangler" in statuses
+                    else "estimat"
+                    if "estimat" in statuses
+                    else "målt"
+                )
+                rows.append(
+                    {
+                        "park": park_id,
+                        "sidestrom": supply["id"],
+                        "ressurs": supply["ressurs"],
+                        "mottaker": receiver,
+                        "mottar": "; ".join(sorted(inputs["ressurs"])),
+                        "naerhet": max(supply_level, near[receiver]),
+                        "status": status,
+                    }
+                )
+    return pd.DataFrame(
+        rows, columns=["park", "sidestrom", "ressurs", "mottaker", "mottar", "naerhet", "status"]
+    )
 
 
 def unmatched_side_streams(strommer: pd.DataFrame, exchanges: pd.DataFrame) -> pd.DataFrame:
@@ -137,3 +161,71 @@ def unmatched_side_streams(strommer: pd.DataFrame, exchanges: pd.DataFrame) -> p
 def headline(exchanges: pd.DataFrame) -> int:
     """Distinct side stream → receiver pairs (a pair near two parks counts once)."""
     return int(exchanges[["sidestrom", "mottaker"]].drop_duplicates().shape[0])
+
+
+def network(
+    members: pd.DataFrame,
+    exchanges: pd.DataFrame,
+    side_streams: list[str],
+    parks: list[str],
+    order: Mapping[str, str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes and edges of the network picture, laid out so the same data gives the same figure.
+
+    Three columns: side streams (x 0), actors in or near a park (x 1) and parks (x 2), each sorted
+    by `order` (e.g. region then name, so fewer lines cross), then id, and centred vertically.
+    Edges run from a side stream to a receiver (an exchange) and from an actor to a park
+    (membership, with its nearness level).
+    """
+    order = order or {}
+
+    def ranked(ids: set[str] | list[str]) -> list[str]:
+        return sorted(ids, key=lambda node: (order.get(node, ""), node))
+
+    actors = set(members["aktor"]) | set(exchanges["mottaker"])
+    columns = [
+        ("sidestrom", ranked(side_streams)),
+        ("aktor", ranked(actors)),
+        ("park", ranked(parks)),
+    ]
+    tallest = max(len(ids) for _, ids in columns)
+    rows = []
+    for x, (kind, ids) in enumerate(columns):
+        offset = (tallest - len(ids)) / 2
+        rows.extend(
+            {"id": node, "type": kind, "x": x, "y": offset + i} for i, node in enumerate(ids)
+        )
+    nodes = pd.DataFrame(rows, columns=["id", "type", "x", "y"])
+    where = {(r.type, r.id): (r.x, r.y) for r in nodes.itertuples()}
+    edges = []
+    for pair in exchanges.drop_duplicates(["sidestrom", "mottaker"]).itertuples():
+        (x, y), (x2, y2) = where[("sidestrom", pair.sidestrom)], where[("aktor", pair.mottaker)]
+        edges.append(
+            {
+                "fra": pair.sidestrom,
+                "til": pair.mottaker,
+                "type": "utveksling",
+                "status": pair.status,
+                "x": x,
+                "y": y,
+                "x2": x2,
+                "y2": y2,
+            }
+        )
+    for member in members.itertuples():
+        (x, y), (x2, y2) = where[("aktor", member.aktor)], where[("park", member.park)]
+        edges.append(
+            {
+                "fra": member.aktor,
+                "til": member.park,
+                "type": LEVELS[member.naerhet],
+                "status": "",
+                "x": x,
+                "y": y,
+                "x2": x2,
+                "y2": y2,
+            }
+        )
+    return nodes, pd.DataFrame(
+        edges, columns=["fra", "til", "type", "status", "x", "y", "x2", "y2"]
+    )

@@ -1,6 +1,7 @@
-"""Ombrukssentre: catchment populations, and throughput, turnover and climate scenarios scaled from the
-reference centres. The reference catchment population is not in the sources, so scaling per inhabitant
-only happens when the reader sets it; until then the scaled scenarios read «mangler»."""
+"""Ombrukssentre: catchment populations, and throughput, turnover and climate scenarios scaled
+from the reference centres. The reference catchment population is not in the sources, so scaling
+per inhabitant only happens when the reader sets it; until then the scaled scenarios read «mangler».
+"""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ PARAMETERS: list[Parameter] = [
         minimum=0,
         maximum=2_000_000,
         assumption=0.0,
-        reason="Befolkningsgrunnlaget til Resirkula er ikke funnet i kildene. Verdien 0 betyr «ikke "
-        "satt»: da vises de skalerte scenarioene som mangler. Sett tallet selv når det er kjent.",
+        reason="Befolkningsgrunnlaget til Resirkula er ikke funnet i kildene. Verdien 0 betyr "
+        "«ikke satt»: da vises de skalerte scenarioene som mangler. Sett tallet selv når det "
+        "er kjent.",
     ),
     Parameter(
         name="klimafaktor_direkte",
@@ -54,17 +56,20 @@ def catchment_by_region(kommuner: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for region, group in kommuner.groupby("region", sort=True):
         missing = group.loc[group["folketall"].isna(), "navn"].tolist()
-        rows.append({
-            "region": region,
-            "folketall": int(group["folketall"].dropna().sum()),
-            "kommuner_uten_tall": "; ".join(missing),
-            "komplett": not missing,
-        })
+        rows.append(
+            {
+                "region": region,
+                "folketall": int(group["folketall"].dropna().sum()),
+                "kommuner_uten_tall": "; ".join(missing),
+                "komplett": not missing,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def scale(reference_value: float, reference_population: float,
-          population: float | None) -> float | None:
+def scale(
+    reference_value: float, reference_population: float, population: float | None
+) -> float | None:
     """`reference_value` per inhabitant of the reference, times `population`.
 
     Returns None (shown as «mangler») when the reference population is not set (0) or the
@@ -75,8 +80,9 @@ def scale(reference_value: float, reference_population: float,
     return reference_value * float(population) / reference_population
 
 
-def climate_range(tonnes: float | None, mobelandel: float, klimafaktor_nettverk: float,
-                  klimafaktor_direkte: float) -> tuple[float | None, float | None]:
+def climate_range(
+    tonnes: float | None, mobelandel: float, klimafaktor_nettverk: float, klimafaktor_direkte: float
+) -> tuple[float | None, float | None]:
     """Avoided emissions (t CO₂e/år), low via a reuse network and high via direct reuse."""
     if tonnes is None:
         return None, None

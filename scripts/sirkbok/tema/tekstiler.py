@@ -1,5 +1,5 @@
-"""Ombruk av tekstiler: textile volumes per municipality from per-inhabitant factors, and the climate
-benefit of reuse as a range over the replacement rate (no single sourced value exists for it)."""
+"""Ombruk av tekstiler: textile volumes per municipality from per-inhabitant factors, and the
+climate benefit of reuse as a range over the replacement rate (no single sourced value exists)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ PARAMETERS: list[Parameter] = [
     ),
     Parameter(
         name="innlevert_per_innbygger",
-        description="Tekstiler levert til innsamling for ombruk og gjenvinning, per innbygger og år",
+        description="Tekstiler levert til innsamling for ombruk og gjenvinning, per innbygger "
+        "og år",
         unit="kg per innbygger og år",
         minimum=0,
         maximum=100,
@@ -51,7 +52,8 @@ PARAMETERS: list[Parameter] = [
     ),
     Parameter(
         name="utsortert_andel",
-        description="Andel av de ombrukbare tekstilene i restavfallet som separat innsamling får ut",
+        description="Andel av de ombrukbare tekstilene i restavfallet som separat innsamling "
+        "får ut",
         unit="andel 0–1",
         minimum=0,
         maximum=1,
@@ -61,17 +63,20 @@ PARAMETERS: list[Parameter] = [
     ),
     Parameter(
         name="erstatningsgrad_lav",
-        description="Laveste erstatningsgrad: hvor stor del av et nytt plagg et ombrukt plagg erstatter",
+        description="Laveste erstatningsgrad: hvor stor del av et nytt plagg et ombrukt plagg "
+        "erstatter",
         unit="andel 0–1",
         minimum=0,
         maximum=1,
         assumption=0.0,
         reason="Det finnes ingen publisert enkeltverdi for erstatningsgraden; klimagevinsten "
-        "avhenger av den (Sandin og Peters 2018). Spennet vises derfor fra 0 (erstatter ingenting).",
+        "avhenger av den (Sandin og Peters 2018). Spennet vises derfor fra 0 (erstatter "
+        "ingenting).",
     ),
     Parameter(
         name="erstatningsgrad_hoy",
-        description="Høyeste erstatningsgrad: hvor stor del av et nytt plagg et ombrukt plagg erstatter",
+        description="Høyeste erstatningsgrad: hvor stor del av et nytt plagg et ombrukt plagg "
+        "erstatter",
         unit="andel 0–1",
         minimum=0,
         maximum=1,
@@ -144,24 +149,30 @@ def climate_benefit(tonnes: float, produksjon_co2: float, erstatningsgrad: float
     return tonnes * produksjon_co2 * erstatningsgrad
 
 
-def replacement_range(erstatningsgrad_lav: float, erstatningsgrad_hoy: float) -> tuple[float, float]:
+def replacement_range(
+    erstatningsgrad_lav: float, erstatningsgrad_hoy: float
+) -> tuple[float, float]:
     """The replacement-rate range, refused in Norwegian if its ends are swapped."""
     if erstatningsgrad_lav > erstatningsgrad_hoy:
-        raise UserError(Problem(
-            file="parametre",
-            message="Parameteren «erstatningsgrad_lav» er større enn «erstatningsgrad_hoy».",
-            found=f"{erstatningsgrad_lav:g} > {erstatningsgrad_hoy:g}",
-            expected="erstatningsgrad_lav ≤ erstatningsgrad_hoy",
-        ))
+        raise UserError(
+            Problem(
+                file="parametre",
+                message="Parameteren «erstatningsgrad_lav» er større enn «erstatningsgrad_hoy».",
+                found=f"{erstatningsgrad_lav:g} > {erstatningsgrad_hoy:g}",
+                expected="erstatningsgrad_lav ≤ erstatningsgrad_hoy",
+            )
+        )
     return erstatningsgrad_lav, erstatningsgrad_hoy
 
 
-def benefit_curve(tonnes_by_region: pd.Series, produksjon_co2: float, steps: int = 10) -> pd.DataFrame:
+def benefit_curve(
+    tonnes_by_region: pd.Series, produksjon_co2: float, steps: int = 10
+) -> pd.DataFrame:
     """Climate benefit per region over replacement rates 0, 1/steps, …, 1 (for the range chart)."""
     rows = []
     for region, tonnes in tonnes_by_region.items():
         for step in range(steps + 1):
             rate = step / steps
-            rows.append({"region": region, "erstatningsgrad": rate,
-                         "klimagevinst_t_co2": climate_benefit(float(tonnes), produksjon_co2, rate)})
+            benefit = climate_benefit(float(tonnes), produksjon_co2, rate)
+            rows.append({"region": region, "erstatningsgrad": rate, "klimagevinst_t_co2": benefit})
     return pd.DataFrame(rows)

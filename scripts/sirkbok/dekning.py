@@ -1,0 +1,148 @@
+"""Data coverage: how many values of the data package are measured, estimated or missing, per region
+and theme. Used by the overview chapter, so readers see where the knowledge base is thin."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+THEMES = ["naeringsparker", "biogass", "bioenergi", "tekstiler", "ombrukssentre"]
+COMMON = "felles"  # values every theme builds on (population)
+NATIONAL = "nasjonalt"  # factors and values without a region
+REFERENCE = "referanse"  # reference actors outside the three regions
+STATUSES = ["målt", "estimat", "mangler"]
+
+# A flow belongs to the theme of its resource: the resource decides what the quantity is used for.
+THEME_OF_RESOURCE = {
+    "matavfall": "biogass",
+    "husdyrgjodsel": "biogass",
+    "biogass": "biogass",
+    "biorest": "biogass",
+    "treflis": "bioenergi",
+    "bark": "bioenergi",
+    "returtre": "bioenergi",
+    "flis og bark": "bioenergi",
+    "rundvirke": "bioenergi",
+    "grot": "bioenergi",
+    "varme": "bioenergi",
+    "tekstiler": "tekstiler",
+    "ombruksvarer": "ombrukssentre",
+    "mobler": "ombrukssentre",
+    "trefiberisolasjon": "naeringsparker",
+}
+
+# Factors have no theme column; their id prefix names what they convert.
+THEME_OF_FACTOR_PREFIX = {
+    "matavfall_": "biogass",
+    "gjodsel_": "biogass",
+    "samrotning_": "biogass",
+    "metan_": "biogass",
+    "diesel_": "biogass",
+    "biogass_": "biogass",
+    "matsvinn_": "biogass",
+    "flis_": "bioenergi",
+    "pellets_": "bioenergi",
+    "ved_": "bioenergi",
+    "tre_": "bioenergi",
+    "gran_": "bioenergi",
+    "furu_": "bioenergi",
+    "bjork_": "bioenergi",
+    "grot_": "bioenergi",
+    "sagbruk_": "bioenergi",
+    "tekstil_": "tekstiler",
+    "plagg_": "tekstiler",
+    "fretex_": "tekstiler",
+    "ombruk_": "ombrukssentre",
+}
+
+
+def factor_theme(factor_id: str) -> str | None:
+    for prefix, theme in THEME_OF_FACTOR_PREFIX.items():
+        if factor_id.startswith(prefix):
+            return theme
+    return None
+
+
+def values(
+    kommuner: pd.DataFrame,
+    aktorer: pd.DataFrame,
+    aktor_tall: pd.DataFrame,
+    ressursstrommer: pd.DataFrame,
+    faktorer: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per value in the package with its table, region, theme and status.
+
+    A flow without a region takes its actor's region, then its municipality's; a reference actor's
+    figures count as «referanse», and factors as «nasjonalt».
+    """
+    actor_region = dict(zip(aktorer["id"], aktorer["region"], strict=True))
+    actor_theme = dict(zip(aktorer["id"], aktorer["tema"], strict=True))
+    actor_reference = dict(zip(aktorer["id"], aktorer["referanse"].fillna(False), strict=True))
+    municipality_region = dict(zip(kommuner["kommunenummer"], kommuner["region"], strict=True))
+
+    def region_of(region: object, actor: object, municipality: object) -> str:
+        if pd.notna(actor) and actor_reference.get(actor, False):
+            return REFERENCE
+        via_actor = actor_region.get(actor) if pd.notna(actor) else None
+        via_municipality = municipality_region.get(municipality) if pd.notna(municipality) else None
+        for candidate in (region, via_actor, via_municipality):
+            if candidate is not None and pd.notna(candidate):
+                return str(candidate)
+        return NATIONAL
+
+    rows = []
+    for _, row in kommuner.iterrows():
+        rows.append(
+            ("kommuner", row["kommunenummer"], str(row["region"]), COMMON, str(row["status"]))
+        )
+    for _, row in aktor_tall.iterrows():
+        theme = actor_theme.get(row["aktor"])
+        rows.append(
+            (
+                "aktor_tall",
+                row["id"],
+                region_of(None, row["aktor"], None),
+                str(theme) if theme is not None and pd.notna(theme) else COMMON,
+                str(row["status"]),
+            )
+        )
+    for _, row in ressursstrommer.iterrows():
+        rows.append(
+            (
+                "ressursstrommer",
+                row["id"],
+                region_of(row["region"], row["aktor"], row["kommunenummer"]),
+                THEME_OF_RESOURCE.get(str(row["ressurs"]), COMMON),
+                str(row["status"]),
+            )
+        )
+    for _, row in faktorer.iterrows():
+        rows.append(
+            (
+                "faktorer",
+                row["id"],
+                NATIONAL,
+                factor_theme(str(row["id"])) or COMMON,
+                str(row["status"]),
+            )
+        )
+    return pd.DataFrame(rows, columns=["tabell", "id", "region", "tema", "status"])
+
+
+def counts(table: pd.DataFrame, regions: list[str] | None = None) -> pd.DataFrame:
+    """Counts per region, theme and status, with every status present (zero when none).
+
+    Each region in `regions` gets a row for every theme, so a theme with no values at all shows as
+    zero instead of disappearing.
+    """
+    grouped = table.groupby(["region", "tema", "status"]).size().unstack("status", fill_value=0)
+    for status in STATUSES:
+        if status not in grouped.columns:
+            grouped[status] = 0
+    grouped = grouped[STATUSES]
+    if regions:
+        grid = pd.MultiIndex.from_product([regions, [*THEMES, COMMON]], names=["region", "tema"])
+        grouped = grouped.reindex(grouped.index.union(grid), fill_value=0)
+    grouped = grouped.reset_index()
+    grouped["i_alt"] = grouped[STATUSES].sum(axis=1)
+    grouped["andel_mangler"] = grouped["mangler"] / grouped["i_alt"].where(grouped["i_alt"] > 0)
+    return grouped

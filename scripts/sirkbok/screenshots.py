@@ -1,0 +1,82 @@
+"""`sirkbok screenshots`: a theme chapter as a phone (375 px) and a desktop (1280 px) show it, for review.
+
+Whole-page PNGs taken in Debian's headless chromium after every chart has rendered, with every host but
+the book's own blocked, so a picture shows exactly what a reader gets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from sirkbok import browser, paths
+from sirkbok.errors import UserError
+
+DEFAULT_PAGE = "chapters/tema/biogass.html"
+WIDTHS = {375: {"is_mobile": True, "has_touch": True}, 1280: {}}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=None,
+                        help="Mappe for bildene (standard: _build/skjermbilder).")
+    parser.add_argument("--page", default=None,
+                        help=f"Siden som fotograferes, relativt til nettstedet (standard: {DEFAULT_PAGE}, "
+                        "ellers en side med figurer).")
+    parser.add_argument("--html", type=Path, default=None,
+                        help="Mappe med det bygde nettstedet (standard: _build/html hvis det er ferskt, "
+                        "ellers bygges boka i en midlertidig mappe).")
+
+
+def choose_page(html: Path, wanted: str | None) -> str:
+    """The page asked for, else the biogas chapter, else the page with most charts."""
+    if wanted:
+        if not (html / wanted).is_file():
+            raise UserError(f"Fant ikke siden {wanted} i {html}.")
+        return wanted
+    if (html / DEFAULT_PAGE).is_file():
+        return DEFAULT_PAGE
+    with_charts = browser.chart_pages(html)
+    if not with_charts:
+        raise UserError("Ingen side i boka har figurer ennå; oppgi en side med --page.")
+    return with_charts[0]
+
+
+def take(html: Path, page_path: str, out: Path) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    stem = Path(page_path).with_suffix("").as_posix().replace("/", "-")
+    written = []
+    with browser.serve(html) as base, sync_playwright() as playwright:
+        chromium = browser.launch(playwright)
+        for width, options in WIDTHS.items():
+            context = chromium.new_context(viewport={"width": width, "height": 900}, **options)
+            blocked = browser.block_other_hosts(context)
+            page = context.new_page()
+            page.goto(base + page_path, wait_until="networkidle")
+            page.wait_for_function(browser.CHARTS_SETTLED, timeout=15_000)
+            target = out / f"{stem}-{width}.png"
+            temporary = target.with_name(f".{target.name}.tmp.png")
+            page.screenshot(path=str(temporary), full_page=True)
+            temporary.replace(target)
+            context.close()
+            if blocked:
+                print(f"advarsel: siden prøvde å hente fra andre verter: {blocked}")
+            written.append(target)
+        chromium.close()
+    return written
+
+
+def run(args: argparse.Namespace) -> int:
+    if not browser.CHROMIUM.exists():
+        raise UserError(f"Fant ikke {browser.CHROMIUM}; installer Debians chromium (apt-get install "
+                        "chromium).")
+    root = paths.root()
+    out = args.out or root / "_build" / "skjermbilder"
+    with tempfile.TemporaryDirectory(prefix="sirkbok-skjerm-") as scratch:
+        html = browser.site(root, Path(scratch), args.html)
+        page_path = choose_page(html, args.page)
+        for path in take(html, page_path, out):
+            print(f"Skrev {path}")
+    return 0

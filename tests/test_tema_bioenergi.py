@@ -1,0 +1,114 @@
+"""The bioenergy chapter: its conversions, and the notebook run for real with papermill."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from sirkbok import data, params
+from sirkbok.tema import bioenergi
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "chapters" / "tema" / "bioenergi.ipynb"
+
+
+def test_chips_in_loose_cubic_metres() -> None:
+    # 1 000 loose m³ × 300 kg × 2 MWh per tonne = 600 MWh
+    assert bioenergi.chips_loose_gwh(1000, 300, 2) == pytest.approx(0.6)
+
+
+def test_wood_in_solid_cubic_metres() -> None:
+    assert bioenergi.chips_solid_gwh(1000, 2000) == pytest.approx(2.0)
+
+
+def test_grot_method_and_missing_harvest() -> None:
+    # 1 000 m³ × 0,5 × 0,5 × 2 000 kWh = 500 MWh
+    assert bioenergi.grot_energy_mwh(1000, 0.5, 0.5, 2000) == pytest.approx(500)
+    assert bioenergi.grot_energy_mwh(None, 0.5, 0.5, 2000) is None
+    assert bioenergi.grot_energy_mwh(pd.NA, 0.5, 0.5, 2000) is None
+
+
+def test_knowledge_grid_marks_missing_and_derives_grot() -> None:
+    kommuner = pd.DataFrame({"kommunenummer": ["1", "2"], "navn": ["A", "B"], "region": ["r", "r"]})
+    flows = pd.DataFrame(
+        {
+            "kommunenummer": ["1", "1", "2", "2"],
+            "ressurs": ["rundvirke", "treflis", "rundvirke", "varme"],
+            "mengde": pd.array([pd.NA, 100.0, 5000.0, pd.NA], dtype="Float64"),
+            "enhet": ["m3/år", "m3/år", "m3/år", "GWh/år"],
+            "status": ["mangler", "målt", "målt", "mangler"],
+            "fylles_fra": ["SSB", pd.NA, pd.NA, "selskapet"],
+        }
+    )
+    grid = bioenergi.knowledge_grid(kommuner, flows).set_index(["kommune", "ressurs"])
+    assert grid.loc[("A", "Rundvirke"), "status"] == "mangler"
+    assert grid.loc[("A", "GROT"), "status"] == "mangler"  # cannot be computed without harvest
+    assert grid.loc[("B", "GROT"), "status"] == "estimat"
+    assert grid.loc[("A", "Treflis"), "mengde"] == 100
+    assert pd.isna(grid.loc[("B", "Varme"), "mengde"])
+
+
+def test_real_grid_covers_every_municipality() -> None:
+    grid = bioenergi.knowledge_grid(data.load("kommuner"), data.load("ressursstrommer"))
+    assert set(grid["kommune"]) == set(data.load("kommuner")["navn"])
+
+
+def test_every_parameter_default_is_inside_its_range() -> None:
+    for parameter in params.specs("bioenergi"):
+        assert parameter.minimum <= parameter.default() <= parameter.maximum, parameter.name
+
+
+def run(tmp_path: Path, name: str, **parameters: float) -> nbformat.NotebookNode:
+    import papermill
+
+    output = tmp_path / f"{name}.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(output),
+        parameters=parameters,
+        cwd=str(NOTEBOOK.parent),
+        progress_bar=False,
+    )
+    return nbformat.read(output, as_version=4)
+
+
+def glued(notebook: nbformat.NotebookNode, name: str) -> float:
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                return float(next(v for k, v in output["data"].items() if k.endswith("text/plain")))
+    raise AssertionError(f"fant ikke {name} i notatboka")
+
+
+@pytest.mark.slow
+def test_notebook_headline_follows_density_and_removal_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
+    default = run(tmp_path, "standard")
+    chips = glued(default, "bioenergi_headline")
+    grot = glued(default, "bioenergi_grot_mwh_per_1000m3")
+    for figure in ("treflyter", "kommuner"):
+        assert (tmp_path / "figurer" / f"bioenergi-{figure}.svg").is_file()
+    halved = run(
+        tmp_path,
+        "halv",
+        flis_densitet=params.default("bioenergi", "flis_densitet") / 2,
+        grot_uttaksandel=params.default("bioenergi", "grot_uttaksandel") / 2,
+    )
+    assert glued(halved, "bioenergi_headline") == pytest.approx(chips / 2)
+    assert glued(halved, "bioenergi_grot_mwh_per_1000m3") == pytest.approx(grot / 2)
+
+
+@pytest.mark.slow
+def test_notebook_refuses_out_of_range_parameter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import papermill
+
+    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
+    with pytest.raises(papermill.PapermillExecutionError) as error:
+        run(tmp_path, "ugyldig", grot_uttaksandel=0.9)
+    assert "«grot_uttaksandel» er utenfor tillatt område" in str(error.value)

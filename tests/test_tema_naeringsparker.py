@@ -1,0 +1,141 @@
+"""The industrial-park chapter: side streams matched to receivers, and the notebook run for real."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from sirkbok import data, params
+from sirkbok.errors import UserError
+from sirkbok.tema import naeringsparker
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "chapters" / "tema" / "naeringsparker.ipynb"
+
+
+def actors() -> pd.DataFrame:
+    rows = [
+        ("park", "naeringspark", "1", "r1", None),
+        ("inne", "industri", "1", "r1", "park"),
+        ("nabo", "fjernvarme", "1", "r1", None),
+        ("fjern", "fjernvarme", "2", "r1", None),
+        ("ute", "biogassanlegg", None, "r1", None),  # serves the region from outside it
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "type", "kommunenummer", "region", "i_park"])
+    return frame.astype("string").set_index("id")
+
+
+def flows() -> pd.DataFrame:
+    rows = [
+        ("sagbruk", "r1", None, None, "flis og bark", "sidestrom", None, "mangler"),
+        ("inne-flis", "r1", "1", "inne", "treflis", "innsats", 100.0, "målt"),
+        ("fjern-returtre", "r1", "2", "fjern", "returtre", "innsats", None, "mangler"),
+        ("gjodsel", "r1", None, None, "husdyrgjodsel", "sidestrom", None, "mangler"),
+    ]
+    frame = pd.DataFrame(
+        rows,
+        columns=["id", "region", "kommunenummer", "aktor", "ressurs", "trinn", "mengde", "status"],
+    )
+    return frame.astype({c: "string" for c in frame.columns if c != "mengde"}).astype(
+        {"mengde": "Float64"}
+    )
+
+
+def test_members_by_nearness_level() -> None:
+    members = naeringsparker.park_members(actors(), 2).set_index("aktor")["naerhet"].to_dict()
+    assert members == {"inne": 0, "nabo": 1, "fjern": 2}  # «ute» has no municipality: not near
+    assert set(naeringsparker.park_members(actors(), 0)["aktor"]) == {"inne"}
+
+
+def test_region_side_streams_match_receivers_of_the_same_group() -> None:
+    exchanges = naeringsparker.candidate_exchanges(flows(), actors(), 2)
+    assert set(exchanges["mottaker"]) == {"inne", "fjern"}
+    assert (exchanges["status"] == "mangler").all()  # the side stream's quantity is missing
+    assert naeringsparker.headline(exchanges) == 2
+    unmatched = naeringsparker.unmatched_side_streams(flows(), exchanges)
+    assert list(unmatched["id"]) == ["gjodsel"]
+    # a side stream known only per region is not near at the municipality level
+    assert naeringsparker.candidate_exchanges(flows(), actors(), 1).empty
+
+
+def test_network_layout_is_fixed_three_columns() -> None:
+    members = naeringsparker.park_members(actors(), 2)
+    exchanges = naeringsparker.candidate_exchanges(flows(), actors(), 2)
+    nodes, edges = naeringsparker.network(members, exchanges, ["sagbruk", "gjodsel"], ["park"])
+    again = naeringsparker.network(members, exchanges, ["sagbruk", "gjodsel"], ["park"])
+    pd.testing.assert_frame_equal(nodes, again[0])  # same data, same picture
+    columns = nodes.groupby("type")["x"].unique().map(list).to_dict()
+    assert columns == {"sidestrom": [0], "aktor": [1], "park": [2]}
+    assert len(edges[edges["type"] == "utveksling"]) == 2
+    assert set(edges.loc[edges["type"] != "utveksling", "type"]) == set(
+        naeringsparker.LEVELS.values()
+    )
+    # the one park is centred against the three actors
+    assert nodes.loc[nodes["id"] == "park", "y"].item() == 1
+
+
+def test_fractional_nearness_is_refused() -> None:
+    with pytest.raises(UserError, match="naerhet"):
+        naeringsparker.nearness_level(1.5)
+
+
+def test_every_parameter_default_is_inside_its_range() -> None:
+    for parameter in params.specs("naeringsparker"):
+        assert parameter.minimum <= parameter.default() <= parameter.maximum, parameter.name
+        assert parameter.factor is not None or parameter.reason, parameter.name
+
+
+def run(tmp_path: Path, name: str, **parameters: float) -> nbformat.NotebookNode:
+    import papermill
+
+    output = tmp_path / f"{name}.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(output),
+        parameters=parameters,
+        cwd=str(NOTEBOOK.parent),
+        progress_bar=False,
+    )
+    return nbformat.read(output, as_version=4)
+
+
+def glued(notebook: nbformat.NotebookNode, name: str) -> int:
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                return int(next(v for k, v in output["data"].items() if k.endswith("text/plain")))
+    raise AssertionError(f"fant ikke {name} i notatboka")
+
+
+@pytest.mark.slow
+def test_notebook_headline_grows_with_the_nearness_level(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
+    default = glued(run(tmp_path, "standard"), "naeringsparker_headline")
+    for figure in ("tall", "utveksling", "nettverk"):
+        assert (tmp_path / "figurer" / f"naeringsparker-{figure}.svg").is_file()
+    expected = naeringsparker.headline(
+        naeringsparker.candidate_exchanges(
+            data.load("ressursstrommer"),
+            data.load("aktorer").set_index("id"),
+            int(params.default("naeringsparker", "naerhet")),
+        )
+    )
+    assert default == expected
+    in_park = glued(run(tmp_path, "i-parken", naerhet=0), "naeringsparker_headline")
+    assert in_park <= default  # a stricter nearness rule never finds more exchanges
+
+
+@pytest.mark.slow
+def test_notebook_refuses_out_of_range_parameter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import papermill
+
+    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
+    with pytest.raises(papermill.PapermillExecutionError) as error:
+        run(tmp_path, "ugyldig", naerhet=3)
+    assert "«naerhet» er utenfor tillatt område" in str(error.value)

@@ -1,0 +1,115 @@
+"""The reuse-centre chapter: its calculations, and the notebook run for real with papermill."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from sirkbok import data, params
+from sirkbok.tema import ombrukssentre
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "chapters" / "tema" / "ombrukssentre.ipynb"
+
+
+def test_catchment_sums_known_populations_and_names_the_missing() -> None:
+    kommuner = pd.DataFrame(
+        {
+            "navn": pd.array(["A", "B", "C"], dtype="string"),
+            "region": pd.array(["r1", "r1", "r2"], dtype="string"),
+            "folketall": pd.array([1000, pd.NA, 3000], dtype="Int64"),
+        }
+    )
+    table = ombrukssentre.catchment_by_region(kommuner).set_index("region")
+    assert table.loc["r1", "folketall"] == 1000
+    assert table.loc["r1", "kommuner_uten_tall"] == "B"
+    assert not table.loc["r1", "komplett"]
+    assert table.loc["r2", "komplett"]
+
+
+def test_scaling_needs_a_reference_population() -> None:
+    assert ombrukssentre.scale(200, 0, 68_000) is None  # not set: «mangler», never a guess
+    assert ombrukssentre.scale(200, 100_000, None) is None
+    assert ombrukssentre.scale(200, 100_000, 50_000) == pytest.approx(100)
+
+
+def test_climate_range_uses_network_low_and_direct_high() -> None:
+    low, high = ombrukssentre.climate_range(200, 1.0, 1.05, 1.45)
+    assert (low, high) == (pytest.approx(210), pytest.approx(290))
+    assert ombrukssentre.climate_range(200, 0.5, 1.05, 1.45)[1] == pytest.approx(145)
+    assert ombrukssentre.climate_range(None, 1.0, 1.05, 1.45) == (None, None)
+
+
+def test_growth_of_retuna_sales() -> None:
+    rows = data.load("aktor_tall").set_index("id")
+    growth = ombrukssentre.growth(
+        float(rows.loc["retuna-salg-2016", "verdi"]), float(rows.loc["retuna-salg-2020", "verdi"])
+    )
+    assert growth == pytest.approx(15.4 / 8.1)
+
+
+def test_every_parameter_default_is_inside_its_range() -> None:
+    for parameter in params.specs("ombrukssentre"):
+        assert parameter.minimum <= parameter.default() <= parameter.maximum, parameter.name
+        assert parameter.factor is not None or parameter.reason, parameter.name
+
+
+def run(tmp_path: Path, name: str, **parameters: float) -> nbformat.NotebookNode:
+    import papermill
+
+    output = tmp_path / f"{name}.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(output),
+        parameters=parameters,
+        cwd=str(NOTEBOOK.parent),
+        progress_bar=False,
+    )
+    return nbformat.read(output, as_version=4)
+
+
+def glued(notebook: nbformat.NotebookNode, name: str) -> str:
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                return next(v for k, v in output["data"].items() if k.endswith("text/plain"))
+    raise AssertionError(f"fant ikke {name} i notatboka")
+
+
+@pytest.mark.slow
+def test_notebook_scales_only_when_the_reference_population_is_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
+    default = run(tmp_path, "standard")
+    assert glued(default, "ombrukssentre_headline") == "'mangler'"
+    for figure in ("befolkning", "klimagevinst"):
+        assert (tmp_path / "figurer" / f"ombrukssentre-{figure}.svg").is_file()
+    small = float(
+        glued(run(tmp_path, "liten", referanse_befolkning=100_000), "ombrukssentre_headline")
+    )
+    large = float(
+        glued(run(tmp_path, "stor", referanse_befolkning=200_000), "ombrukssentre_headline")
+    )
+    rows = data.load("aktor_tall").set_index("id")
+    expected = (
+        float(rows.loc["resirkula-ombruk", "verdi"])
+        * float(rows.loc["hra-innbyggere", "verdi"])
+        / 100_000
+    )
+    assert small == pytest.approx(expected)
+    assert large == pytest.approx(small / 2)  # twice the reference population halves the scaling
+
+
+@pytest.mark.slow
+def test_notebook_refuses_out_of_range_parameter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import papermill
+
+    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
+    with pytest.raises(papermill.PapermillExecutionError) as error:
+        run(tmp_path, "ugyldig", mobelandel=2)
+    assert "«mobelandel» er utenfor tillatt område" in str(error.value)

@@ -1,0 +1,133 @@
+"""The overview chapter: data coverage counting, and the notebook run for real with papermill."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from sirkbok import data, dekning, params
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "chapters" / "tema" / "oversikt.ipynb"
+
+
+def small_package() -> dict[str, pd.DataFrame]:
+    kommuner = pd.DataFrame(
+        {"kommunenummer": ["1", "2"], "region": ["r1", "r2"], "status": ["målt", "mangler"]}
+    )
+    aktorer = pd.DataFrame(
+        {
+            "id": ["a", "ref"],
+            "region": ["r1", pd.NA],
+            "tema": ["biogass", "ombrukssentre"],
+            "referanse": pd.array([False, True], dtype="boolean"),
+        }
+    )
+    aktor_tall = pd.DataFrame(
+        {"id": ["a-1", "ref-1"], "aktor": ["a", "ref"], "status": ["målt", "målt"]}
+    )
+    strommer = pd.DataFrame(
+        {
+            "id": ["s1", "s2", "s3"],
+            "region": [pd.NA, "r2", pd.NA],
+            "aktor": ["a", pd.NA, pd.NA],
+            "kommunenummer": [pd.NA, pd.NA, "2"],
+            "ressurs": ["matavfall", "rundvirke", "tekstiler"],
+            "status": ["målt", "mangler", "mangler"],
+        }
+    )
+    faktorer = pd.DataFrame({"id": ["gran_energi_50", "ukjent"], "status": ["målt", "estimat"]})
+    return {
+        "kommuner": kommuner,
+        "aktorer": aktorer,
+        "aktor_tall": aktor_tall,
+        "ressursstrommer": strommer,
+        "faktorer": faktorer,
+    }
+
+
+def test_values_get_region_and_theme() -> None:
+    table = dekning.values(**small_package()).set_index("id")
+    assert table.loc["s1", "region"] == "r1"  # from the actor
+    assert table.loc["s3", "region"] == "r2"  # from the municipality
+    assert table.loc["s2", "tema"] == "bioenergi"
+    assert table.loc["ref-1", "region"] == dekning.REFERENCE
+    assert table.loc["gran_energi_50", "tema"] == "bioenergi"
+    assert table.loc["ukjent", "tema"] == dekning.COMMON
+    assert table.loc["2", "tema"] == dekning.COMMON
+
+
+def test_counts_fill_every_theme_and_status() -> None:
+    counts = dekning.counts(dekning.values(**small_package()), ["r1", "r2"])
+    r2 = counts[counts["region"] == "r2"].set_index("tema")
+    assert set(r2.index) == {*dekning.THEMES, dekning.COMMON}
+    assert r2.loc["tekstiler", "mangler"] == 1
+    assert r2.loc["naeringsparker", "i_alt"] == 0
+    assert pd.isna(r2.loc["naeringsparker", "andel_mangler"])
+    assert r2.loc["bioenergi", "andel_mangler"] == 1
+
+
+def test_real_package_is_counted_completely() -> None:
+    tables = {
+        name: data.load(name)
+        for name in ("kommuner", "aktorer", "aktor_tall", "ressursstrommer", "faktorer")
+    }
+    table = dekning.values(**tables)
+    expected = sum(len(tables[name]) for name in tables if name != "aktorer")
+    assert len(table) == expected
+    assert set(table["status"]) <= set(dekning.STATUSES)
+    assert set(table["tema"]) <= {*dekning.THEMES, dekning.COMMON}
+
+
+def run(tmp_path: Path, name: str, **parameters: float) -> nbformat.NotebookNode:
+    import papermill
+
+    output = tmp_path / f"{name}.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(output),
+        parameters=parameters,
+        cwd=str(NOTEBOOK.parent),
+        progress_bar=False,
+    )
+    return nbformat.read(output, as_version=4)
+
+
+def glued(notebook: nbformat.NotebookNode, name: str) -> float:
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("metadata", {}).get("scrapbook", {}).get("name") == name:
+                return float(next(v for k, v in output["data"].items() if k.endswith("text/plain")))
+    raise AssertionError(f"fant ikke {name} i notatboka")
+
+
+@pytest.mark.slow
+def test_notebook_reuses_the_theme_parameters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
+    default = run(tmp_path, "standard")
+    biogas = glued(default, "oversikt_biogass_gwh")
+    missing = glued(default, "oversikt_mangler_andel")
+    assert 0 < missing < 1
+    for figure in ("aktorer", "dekning"):
+        assert (tmp_path / "figurer" / f"oversikt-{figure}.svg").is_file()
+    doubled = run(
+        tmp_path, "dobbel", utsorteringsfaktor=2 * params.default("biogass", "utsorteringsfaktor")
+    )
+    assert glued(doubled, "oversikt_biogass_gwh") == pytest.approx(2 * biogas)
+    assert glued(doubled, "oversikt_mangler_andel") == pytest.approx(missing)  # data, not estimates
+
+
+@pytest.mark.slow
+def test_notebook_refuses_out_of_range_parameter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import papermill
+
+    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
+    with pytest.raises(papermill.PapermillExecutionError) as error:
+        run(tmp_path, "ugyldig", flis_densitet=5000)
+    assert "«flis_densitet» er utenfor tillatt område" in str(error.value)

@@ -1,0 +1,83 @@
+"""The GitHub Actions workflows: valid against GitHub's workflow schema, and doing what publishing needs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = ROOT / ".github" / "workflows"
+LINTER = Path(sys.executable).with_name("check-jsonschema")
+
+
+def load(name: str) -> dict[str, Any]:
+    return yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+
+
+def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+    """The `on:` block (PyYAML reads the bare key `on` as the boolean True)."""
+    return workflow.get("on") or workflow.get(True) or {}
+
+
+def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def commands(workflow: dict[str, Any]) -> str:
+    return "\n".join(step.get("run", "") for step in steps(workflow))
+
+
+def uses(workflow: dict[str, Any]) -> list[str]:
+    return [step["uses"].split("@")[0] for step in steps(workflow) if "uses" in step]
+
+
+def lint(*files: Path) -> subprocess.CompletedProcess[str]:
+    if not LINTER.exists():
+        pytest.skip("check-jsonschema er ikke installert (requirements.txt)")
+    return subprocess.run([str(LINTER), "--builtin-schema", "vendor.github-workflows",
+                           *map(str, files)], capture_output=True, text=True)
+
+
+def test_workflows_pass_the_schema_linter() -> None:
+    files = sorted(WORKFLOWS.glob("*.yml"))
+    assert {f.name for f in files} >= {"ci.yml", "pages.yml", "linkcheck.yml"}
+    result = lint(*files)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_linter_rejects_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text("name: x\non: push\njobs:\n  a:\n    steps:\n      - run: true\n",
+                      encoding="utf-8")
+    assert lint(broken).returncode != 0
+
+
+def test_ci_tests_and_builds_every_pull_request() -> None:
+    ci = load("ci.yml")
+    assert {"pull_request", "push"} <= set(triggers(ci))
+    run = commands(ci)
+    assert "apt-get install" in run and "chromium" in run
+    assert "make test" in run and "make book" in run
+    artifact = [s for s in steps(ci) if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert artifact and artifact[0]["with"]["path"] == "_build/html"
+    assert all(job.get("container", "").startswith("python:3.11") for job in ci["jobs"].values())
+
+
+def test_pages_deploys_main() -> None:
+    pages = load("pages.yml")
+    assert triggers(pages)["push"]["branches"] == ["main"]
+    assert {"actions/upload-pages-artifact", "actions/deploy-pages"} <= set(uses(pages))
+    assert pages["permissions"]["pages"] == "write" and pages["permissions"]["id-token"] == "write"
+    assert "make book" in commands(pages)
+
+
+def test_links_are_checked_weekly() -> None:
+    linkcheck = load("linkcheck.yml")
+    crons = [entry["cron"] for entry in triggers(linkcheck)["schedule"]]
+    assert len(crons) == 1 and crons[0].split()[2:4] == ["*", "*"] and crons[0].split()[4] != "*"
+    assert "--builder linkcheck" in commands(linkcheck)
