@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
-	$(BIN)/sirkbok validate
+	$(BIN)/sirkbok check
 
 # Regeneration against its targets (no-op, one changed table, 1 vs 2 workers, make book vs the naive
 # jupyter-book build), on a temporary copy of the book: `make bench RUNS=5` for more runs.

@@ -119,6 +119,7 @@ def sweep(built_book: Path, site: str, chromium: Any) -> dict[str, dict[str, Any
             "violations": [
                 f"{v['id']} ({v['impact']}): {v['help']} — "
                 + "; ".join(node["html"][:160] for node in v["nodes"][:3])
+                + f" [{' '.join(v['nodes'][0]['failureSummary'].split())[:300]}]"
                 for v in response["violations"]
             ],
             "rules": experimental,
@@ -271,29 +272,51 @@ def test_every_chart_has_text_alternative_and_table(built_book: Path, chart_page
             assert "<table" in figure and "<th" in figure, f"{path}: figur uten datatabell"
 
 
-# Every drawn mark against the white chart background: shapes 3:1 (WCAG 1.4.11), text 4.5:1 (1.4.3).
-# A light fill passes when the mark has an outline that contrasts.
+# Every drawn mark in the charts: shapes 3:1 against the white background (WCAG 1.4.11), text 4.5:1
+# (3:1 when large) against the shape it sits on, or white (1.4.3). A light shape passes when a readable
+# label on it carries its meaning (e.g. «mangler» in a grey cell of a table-like chart).
 MARK_CONTRAST = """() => {
+  const WHITE = [255, 255, 255];
   const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
     const v = m[1].split(',').map(Number); return v.length > 3 && v[3] === 0 ? null : v.slice(0, 3); };
   const lum = rgb => { const f = x => { x /= 255;
     return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); };
     return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]); };
-  const ratio = rgb => rgb ? 1.05 / (lum(rgb) + 0.05) : 0;
+  const ratio = (a, b) => { if (!a) return 0; const [x, y] = [lum(a), lum(b)];
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
   const low = [];
-  document.querySelectorAll('.sirk-chart svg g.role-mark').forEach(group => {
-    group.querySelectorAll('path, rect, circle, line, text').forEach(el => {
-      const style = getComputedStyle(el);
-      if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0') return;
-      const fill = style.fillOpacity === '0' ? null : parse(style.fill);
-      const stroke = style.strokeOpacity === '0' || style.strokeWidth === '0px' ? null
-                     : parse(style.stroke);
-      if (!fill && !stroke) return;
-      const need = el.tagName === 'text' ? 4.5 : 3;
-      const best = Math.max(ratio(fill), ratio(stroke));
-      if (best < need) {
-        low.push(`${group.closest('.sirk-chart').id}: ${el.tagName} ${style.fill}/${style.stroke} `
-                 + `${best.toFixed(2)}:1 < ${need}:1`);
+  document.querySelectorAll('.sirk-chart svg').forEach(svg => {
+    const chart = svg.closest('.sirk-chart').id;
+    const shapes = [], texts = [];
+    svg.querySelectorAll('g.role-mark').forEach(group => {
+      group.querySelectorAll('path, rect, circle, line, text').forEach(el => {
+        const style = getComputedStyle(el);
+        if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0') return;
+        const fill = style.fillOpacity === '0' ? null : parse(style.fill);
+        const stroke = style.strokeOpacity === '0' || style.strokeWidth === '0px' ? null
+                       : parse(style.stroke);
+        if (el.tagName === 'text') { if (fill && el.textContent.trim()) texts.push([el, fill, style]); }
+        else if (fill || stroke) shapes.push({fill, stroke, box: el.getBoundingClientRect(),
+                                              labelled: false, style});
+      });
+    });
+    texts.forEach(([el, fill, style]) => {
+      const box = el.getBoundingClientRect(), x = box.x + box.width / 2, y = box.y + box.height / 2;
+      let under = null;
+      shapes.forEach(s => { if (s.fill && x >= s.box.left && x <= s.box.right && y >= s.box.top
+                                && y <= s.box.bottom) under = s; });
+      const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight, 10) >= 700;
+      const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+      const found = ratio(fill, under ? under.fill : WHITE);
+      if (found >= need) { if (under) under.labelled = true; }
+      else low.push(`${chart}: tekst «${el.textContent.trim()}» ${style.fill} på `
+                    + `${under ? under.style.fill : 'hvitt'} ${found.toFixed(2)}:1 < ${need}:1`);
+    });
+    shapes.forEach(s => {
+      const found = Math.max(ratio(s.fill, WHITE), ratio(s.stroke, WHITE));
+      if (found < 3 && !s.labelled) {
+        low.push(`${chart}: figurelement ${s.style.fill}/${s.style.stroke} mot hvitt `
+                 + `${found.toFixed(2)}:1 < 3:1 og uten lesbar etikett`);
       }
     });
   });

@@ -81,7 +81,7 @@ def test_every_problem_is_listed_with_file_and_line(repo_copy: Path) -> None:
         "Kart.\n"  # 24
         "```\n"  # 25
         "![Kart over Hadeland](figurer/mangler.png)\n"  # 26
-        "Se {numref}`kart`.\n"  # 27
+        "Se {numref}`kart`. Syntaksen er `` {cite}`nøkkel` ``.\n"  # 27
         "## Sammendrag" + body,
         encoding="utf-8",
     )

@@ -1,4 +1,4 @@
-"""The reproducible environment and how to cite: the lock file, CITATION.cff, Binder and launch links."""
+"""The reproducible environment and how to cite: lock file, CITATION.cff, Binder, launch links."""
 
 from __future__ import annotations
 
@@ -31,10 +31,14 @@ def pins(text: str) -> dict[str, str]:
 def test_every_direct_dependency_is_locked_at_the_same_version(repo_root: Path) -> None:
     direct = pins((repo_root / "requirements.txt").read_text(encoding="utf-8"))
     lock_text = (repo_root / "requirements.lock").read_text(encoding="utf-8")
-    locked = pins("\n".join(line for line in lock_text.splitlines()
-                            if not line.strip().startswith("--hash")))
-    wrong = {name: (version, locked.get(name)) for name, version in direct.items()
-             if locked.get(name) != version}
+    locked = pins(
+        "\n".join(line for line in lock_text.splitlines() if not line.strip().startswith("--hash"))
+    )
+    wrong = {
+        name: (version, locked.get(name))
+        for name, version in direct.items()
+        if locked.get(name) != version
+    }
     assert not wrong, f"kjør «make lock»: requirements.txt og requirements.lock er ulike: {wrong}"
 
 
@@ -47,8 +51,15 @@ def test_every_locked_package_has_a_hash(repo_root: Path) -> None:
 
 def test_citation_file_has_what_cff_1_2_0_requires(repo_root: Path) -> None:
     citation = yaml.safe_load((repo_root / "CITATION.cff").read_text(encoding="utf-8"))
-    for key in ("cff-version", "message", "title", "authors", "version", "date-released",
-                "license"):
+    for key in (
+        "cff-version",
+        "message",
+        "title",
+        "authors",
+        "version",
+        "date-released",
+        "license",
+    ):
         assert citation.get(key), key
     assert citation["cff-version"] == "1.2.0"
     assert [author["name"] for author in citation["authors"]] == REGIONS
@@ -64,8 +75,16 @@ def test_citation_chapter_shows_the_book_a_chapter_and_the_data(repo_root: Path)
     assert text.startswith("# Slik siterer du\n")
     citation = yaml.safe_load((repo_root / "CITATION.cff").read_text(encoding="utf-8"))
     assert f"versjon {citation['version']}" in text
-    for part in ("## Hele boka", "## Ett kapittel", "## Dataene", "## Lisenser", "[Datasett]",
-                 "CC BY 4.0", "MIT", "/tree/main/data"):
+    for part in (
+        "## Hele boka",
+        "## Ett kapittel",
+        "## Dataene",
+        "## Lisenser",
+        "[Datasett]",
+        "CC BY 4.0",
+        "MIT",
+        "/tree/main/data",
+    ):
         assert part in text, part
 
 

@@ -316,7 +316,9 @@ def _scan(
             )
             directive_alt = None
 
-    for number, line in prose_lines(item.text):
+    for number, raw_line in prose_lines(item.text):
+        # ``{cite}`key` `` shows the syntax: double-backtick code is not a role to resolve
+        line = re.sub(r"``.+?``", lambda m: " " * len(m.group(0)), raw_line)
         image = IMAGE_DIRECTIVE.match(line)
         if image:
             close_directive()

@@ -27,6 +27,7 @@ BLOCK_START = (
     "kapitlenes forside-data; ikke rediger mellom disse merkene -->"
 )
 BLOCK_END = "<!-- sirkbok:regionside slutt -->"
+BLOCK_MARK = "<!-- sirkbok:regionside start"  # the start marker, whatever its explanation says
 STATUSES = ("utkast", "til-gjennomgang", "publisert")
 STATUS_LABELS = {"utkast": "utkast", "til-gjennomgang": "til gjennomgang", "publisert": "publisert"}
 REQUIRED_KEYS = ("title", "region", "theme", "authors", "date", "status")
@@ -274,10 +275,7 @@ def front_matter_problems(
 
 
 def parse_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    """An ISO date from front matter (read as plain text), or None when it is not one."""
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
@@ -385,7 +383,8 @@ def render_block(root: Path, region: str) -> str:
     if led.empty:
         lines.append("Regionen har ikke særskilt ansvar for noe tema i fase 1.")
     for _, theme in led.iterrows():
-        name = _text(theme["navn"])  # no link: the block must not depend on _toc.yml
+        # every theme has its chapter chapters/tema/<id> (`sirkbok check` reports one missing)
+        name = f"{{doc}}`{_text(theme['navn'])} </chapters/tema/{_text(theme['id'])}>`"
         responsible = [
             names.get(n.strip(), n.strip())
             for n in re.split(r"[;,]", _text(theme.get("ansvarlige_kommuner")))
@@ -430,7 +429,7 @@ def landing_page(root: Path, region: str) -> Path:
 
 def _replace_block(text: str, block: str) -> str | None:
     """The page with its block replaced; None when the markers are missing."""
-    start, end = text.find(BLOCK_START[:24]), text.find(BLOCK_END)
+    start, end = text.find(BLOCK_MARK), text.find(BLOCK_END)
     if start < 0 or end < start:
         return None
     return text[:start] + block + text[end + len(BLOCK_END) :]
@@ -451,7 +450,7 @@ def planned_pages(root: Path) -> dict[Path, str]:
                     file=relative(page, root),
                     message=(
                         "Regionsiden mangler. Den skal ha en overskrift, egen tekst og merkene "
-                        f"{BLOCK_START[:24]}… og {BLOCK_END}."
+                        f"{BLOCK_MARK}… og {BLOCK_END}."
                     ),
                 )
             )
@@ -464,7 +463,7 @@ def planned_pages(root: Path) -> dict[Path, str]:
                     file=relative(page, root),
                     message=(
                         "Regionsiden mangler merkene for den genererte delen "
-                        f"({BLOCK_START[:24]}… og {BLOCK_END})."
+                        f"({BLOCK_MARK}… og {BLOCK_END})."
                     ),
                 )
             )
@@ -485,7 +484,7 @@ def stale_pages(root: Path) -> list[Problem]:
     for page, text in planned.items():
         current = page.read_text(encoding="utf-8")
         if current != text:
-            line = current[: current.find(BLOCK_START[:24])].count("\n") + 1
+            line = current[: current.find(BLOCK_MARK)].count("\n") + 1
             problems.append(
                 Problem(
                     file=relative(page, root),

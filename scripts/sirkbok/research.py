@@ -1,4 +1,4 @@
-"""`sirkbok params` and `sirkbok run`: a researcher reruns a theme's analysis with other assumptions.
+"""`sirkbok params` and `sirkbok run`: a researcher reruns a theme with other assumptions.
 
 `params` lists a theme's parameters (from `sirkbok.params`). `run` validates every value before
 anything executes, then runs the book's notebook with papermill (through `sirkbok.execute`, the
@@ -34,7 +34,6 @@ from sirkbok.errors import Problem, UserError
 RESULTS = "resultater"
 COMPARISON = "sammenligning"
 FIGURES = "figurer"
-GLUE_PREFIX = "application/papermill.record/"
 SCENARIO_NAME = re.compile(r"[\w-]+")
 
 
@@ -42,22 +41,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     verb = parser.prog.rsplit(" ", 1)[-1]
     parser.add_argument("theme", metavar="TEMA", help="Temaet, for eksempel biogass.")
     if verb == "params":
-        parser.add_argument("--format", choices=["tabell", "json"], default="tabell",
-                            help="tabell (standard) for lesing, json for maskinlesing.")
+        parser.add_argument(
+            "--format",
+            choices=["tabell", "json"],
+            default="tabell",
+            help="tabell (standard) for lesing, json for maskinlesing.",
+        )
         parser.set_defaults(_research=list_parameters)
         return
-    parser.add_argument("-p", "--param", nargs=2, action="append", default=[],
-                        metavar=("NAVN", "VERDI"),
-                        help="Sett en parameter (kan gjentas). Desimalkomma eller -punktum.")
-    parser.add_argument("-f", "--fil", type=Path, metavar="FIL",
-                        help="YAML-fil med parametre: «navn: verdi» per linje. -p går foran.")
-    parser.add_argument("--scenarios", type=Path, metavar="FIL",
-                        help="YAML-fil med navngitte parametersett (scenarios: {navn: {…}}); "
-                        "kjører hvert sett og sammenligner dem.")
-    parser.add_argument("--out", type=Path, required=True, metavar="MAPPE",
-                        help="Mappa resultatene skrives til (aldri inne i chapters/ eller data/).")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="Vis hele feilsporet hvis notatboka feiler.")
+    parser.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAVN", "VERDI"),
+        help="Sett en parameter (kan gjentas). Desimalkomma eller -punktum.",
+    )
+    parser.add_argument(
+        "-f",
+        "--fil",
+        type=Path,
+        metavar="FIL",
+        help="YAML-fil med parametre: «navn: verdi» per linje. -p går foran.",
+    )
+    parser.add_argument(
+        "--scenarios",
+        type=Path,
+        metavar="FIL",
+        help="YAML-fil med navngitte parametersett (scenarios: {navn: {…}}); "
+        "kjører hvert sett og sammenligner dem. -p og -f gjelder alle scenarioene.",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="MAPPE",
+        help="Mappa resultatene skrives til (aldri inne i chapters/ eller data/).",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="Vis hele feilsporet hvis notatboka feiler."
+    )
     parser.set_defaults(_research=run_theme)
 
 
@@ -72,10 +96,20 @@ def parameter_rows(theme: str) -> list[dict[str, Any]]:
     """One row per parameter with its default and where the default comes from."""
     from sirkbok import params
 
-    return [{"navn": p.name, "beskrivelse": p.description, "type": "tall",
-             "standardverdi": p.default(), "enhet": p.unit, "minimum": float(p.minimum),
-             "maksimum": float(p.maximum), "faktor": p.factor, "kilde": p.source()}
-            for p in params.specs(theme)]
+    return [
+        {
+            "navn": p.name,
+            "beskrivelse": p.description,
+            "type": "tall",
+            "standardverdi": p.default(),
+            "enhet": p.unit,
+            "minimum": float(p.minimum),
+            "maksimum": float(p.maximum),
+            "faktor": p.factor,
+            "kilde": p.source(),
+        }
+        for p in params.specs(theme)
+    ]
 
 
 def list_parameters(args: argparse.Namespace) -> int:
@@ -83,17 +117,45 @@ def list_parameters(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"tema": args.theme, "parametre": rows}, ensure_ascii=False, indent=1))
         return 0
-    table = [[r["navn"], "tall", show(r["standardverdi"]), r["enhet"],
-              f"{show(r['minimum'])}–{show(r['maksimum'])}", r["kilde"]] for r in rows]
+    table = [
+        [
+            r["navn"],
+            "tall",
+            show(r["standardverdi"]),
+            r["enhet"],
+            f"{show(r['minimum'])}–{show(r['maksimum'])}",
+            brief(r["kilde"]),
+        ]
+        for r in rows
+    ]
     print(f"Parametre for temaet {args.theme}:\n")
-    print(text_table(["Navn", "Type", "Standardverdi", "Enhet", "Tillatt område",
-                      "Kilde for standardverdien"], table))
+    print(
+        text_table(
+            [
+                "Navn",
+                "Type",
+                "Standardverdi",
+                "Enhet",
+                "Tillatt område",
+                "Kilde for standardverdien",
+            ],
+            table,
+        )
+    )
     print("\nForklaring:")
     for row in rows:
-        print(f"  {row['navn']}: {row['beskrivelse']}")
-    print(f"\nEndre en verdi: sirkbok run {args.theme} -p {rows[0]['navn']} VERDI --out MAPPE"
-          if rows else "")
+        print(f"  {row['navn']}: {row['beskrivelse']}.\n    Kilde: {row['kilde']}")
+    print(
+        f"\nEndre en verdi: sirkbok run {args.theme} -p {rows[0]['navn']} VERDI --out MAPPE"
+        if rows
+        else ""
+    )
     return 0
+
+
+def brief(text: str, width: int = 60) -> str:
+    """The start of a long text for a table cell; the whole text is printed under the table."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def show(value: Any) -> str:
@@ -110,12 +172,14 @@ def show(value: Any) -> str:
 
 def text_table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-             for line in [header, ["-" * w for w in widths], *rows]]
+    lines = [
+        "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+        for line in [header, ["-" * w for w in widths], *rows]
+    ]
     return "\n".join(lines)
 
 
-# --- validation, before anything runs ---------------------------------------------------------------
+# --- validation, before anything runs ---------------------------------------------------------
 
 
 @dataclass
@@ -149,9 +213,14 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise UserError(Problem(file=shown, line=mark.line + 1 if mark else None,
-                                message="Fila er ikke gyldig YAML.",
-                                found=str(getattr(error, "problem", "") or error))) from None
+        raise UserError(
+            Problem(
+                file=shown,
+                line=mark.line + 1 if mark else None,
+                message="Fila er ikke gyldig YAML.",
+                found=str(getattr(error, "problem", "") or error),
+            )
+        ) from None
     lines: dict[tuple[str, ...], int] = {}
 
     def walk(current: Any, keys: tuple[str, ...]) -> None:
@@ -164,15 +233,21 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
     return content, lines
 
 
-def values_from_mapping(content: Any, origin: str, lines: dict[tuple[str, ...], int],
-                        keys: tuple[str, ...] = ()) -> Values:
+def values_from_mapping(
+    content: Any, origin: str, lines: dict[tuple[str, ...], int], keys: tuple[str, ...] = ()
+) -> Values:
     if content is None:
         return Values()
     if not isinstance(content, Mapping):
-        raise UserError(Problem(file=origin, line=lines.get(keys),
-                                message="Forventet navn og verdi, én parameter per linje.",
-                                found=type(content).__name__,
-                                expected="for eksempel «utsorteringsfaktor: 0.5»"))
+        raise UserError(
+            Problem(
+                file=origin,
+                line=lines.get(keys),
+                message="Forventet navn og verdi, én parameter per linje.",
+                found=type(content).__name__,
+                expected="for eksempel «utsorteringsfaktor: 0.5»",
+            )
+        )
     values = Values()
     for name, value in content.items():
         values.set(str(name), value, origin, lines.get((*keys, str(name))))
@@ -187,17 +262,27 @@ def scenarios_from_file(path: Path) -> tuple[dict[str, Values], list[Problem]]:
         content, keys = content["scenarios"], ("scenarios",)
     shown = str(path)
     if not isinstance(content, Mapping) or not content:
-        raise UserError(Problem(file=shown, message="Fant ingen scenarioer.",
-                                expected="«scenarios:» med ett navngitt parametersett per scenario"))
+        raise UserError(
+            Problem(
+                file=shown,
+                message="Fant ingen scenarioer.",
+                expected="«scenarios:» med ett navngitt parametersett per scenario",
+            )
+        )
     scenarios: dict[str, Values] = {}
     problems = []
     for name, values in content.items():
         name = str(name)
         line = lines.get((*keys, name))
         if not SCENARIO_NAME.fullmatch(name) or name == FIGURES:
-            problems.append(Problem(file=shown, line=line,
-                                    message=f"Scenarionavnet «{name}» kan ikke brukes som mappenavn.",
-                                    expected="bokstaver, tall, - og _ (ikke «figurer»)"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    line=line,
+                    message=f"Scenarionavnet «{name}» kan ikke brukes som mappenavn.",
+                    expected="bokstaver, tall, - og _ (ikke «figurer»)",
+                )
+            )
             continue
         try:
             scenarios[name] = values_from_mapping(values, shown, lines, (*keys, name))
@@ -206,7 +291,9 @@ def scenarios_from_file(path: Path) -> tuple[dict[str, Values], list[Problem]]:
     return scenarios, problems
 
 
-def checked(theme: str, values: Values, context: str = "") -> tuple[dict[str, float], list[Problem]]:
+def checked(
+    theme: str, values: Values, context: str = ""
+) -> tuple[dict[str, float], list[Problem]]:
     """The values as numbers, or every problem: unknown names (with the known ones) and
     values out of range (with the allowed range), each pointing at where it was given."""
     from sirkbok import params
@@ -217,15 +304,22 @@ def checked(theme: str, values: Values, context: str = "") -> tuple[dict[str, fl
     for name, raw in values.raw.items():
         origin, line = values.origin[name]
         if params.unknown(theme, [name]):
-            problems.append(Problem(file=origin, line=line,
-                                    message=f"{context}Ukjent parameter for temaet {theme}.",
-                                    found=name, expected="en av " + ", ".join(known)))
+            problems.append(
+                Problem(
+                    file=origin,
+                    line=line,
+                    message=f"{context}Ukjent parameter for temaet {theme}.",
+                    found=name,
+                    expected="en av " + ", ".join(known),
+                )
+            )
             continue
         try:
             result.update(params.check(theme, {name: raw}, origin))
         except UserError as error:
-            problems.extend(replace(p, line=line, message=context + p.message)
-                            for p in error.problems)
+            problems.extend(
+                replace(p, line=line, message=context + p.message) for p in error.problems
+            )
     return result, problems
 
 
@@ -235,8 +329,12 @@ def notebook_of(theme: str) -> Path:
     params.specs(theme)  # refuses an unknown theme, naming the known ones
     path = paths.chapters_dir() / "tema" / f"{theme}.ipynb"
     if not path.is_file():
-        raise UserError(Problem(file=str(path.relative_to(paths.root())),
-                                message=f"Temaet {theme} har ingen notatbok ennå."))
+        raise UserError(
+            Problem(
+                file=str(path.relative_to(paths.root())),
+                message=f"Temaet {theme} har ingen notatbok ennå.",
+            )
+        )
     return path
 
 
@@ -246,10 +344,15 @@ def output_dir(out: Path) -> Path:
     root = paths.root()
     for protected in (paths.chapters_dir(), paths.data_dir()):
         if target == protected.resolve() or protected.resolve() in target.parents:
-            raise UserError(Problem(file=str(out), message="Resultatene kan ikke skrives inne i "
-                                    f"bokas {protected.relative_to(root)}/.",
-                                    expected="en mappe utenfor chapters/ og data/, "
-                                    "for eksempel ../mine-kjoringer/biogass"))
+            raise UserError(
+                Problem(
+                    file=str(out),
+                    message="Resultatene kan ikke skrives inne i "
+                    f"bokas {protected.relative_to(root)}/.",
+                    expected="en mappe utenfor chapters/ og data/, "
+                    "for eksempel ../mine-kjoringer/biogass",
+                )
+            )
     if target == root.resolve():
         raise UserError(Problem(file=str(out), message="Velg en egen mappe, ikke roten av boka."))
     if target.exists() and not target.is_dir():
@@ -302,8 +405,9 @@ def run_theme(args: argparse.Namespace) -> int:
 
     runs: dict[str, Run] = {}
     for name, chosen in values.items():
-        print(f"Kjører {theme}{f' (scenario «{name}»)' if name else ''} med papermill …",
-              flush=True)
+        print(
+            f"Kjører {theme}{f' (scenario «{name}»)' if name else ''} med papermill …", flush=True
+        )
         folder = target / name if name else target
         runs[name] = execute_into(notebook, theme, chosen, folder, args.verbose)
     if args.scenarios is None:
@@ -327,8 +431,9 @@ def environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def execute_into(notebook: Path, theme: str, chosen: dict[str, float], folder: Path,
-                 verbose: bool) -> Run:
+def execute_into(
+    notebook: Path, theme: str, chosen: dict[str, float], folder: Path, verbose: bool
+) -> Run:
     """Run the book's notebook with `chosen` and write it, its figures and results into `folder`.
 
     Everything is produced in a hidden staging folder first and moved in only when the notebook
@@ -355,32 +460,54 @@ def execute_into(notebook: Path, theme: str, chosen: dict[str, float], folder: P
             kernels = execute.write_kernel_spec(Path(scratch) / "jupyter")
             read_back: dict[str, Any] = {}
             papermill_engines.register(
-                "sirkbok-run", execute._engine(relative, names, read_back, Path(scratch) / "kjerne.log")
+                "sirkbok-run",
+                execute._engine(relative, names, read_back, Path(scratch) / "kjerne.log"),
             )
-            with environment({
-                "SIRKBOK_ROOT": str(root), "SIRKBOK_NOTEBOOK": relative,
-                "SIRKBOK_TABLES": ",".join(inputs.tables),
-                "SIRKBOK_FIGURE_DIR": str(staging / FIGURES), "PYTHONHASHSEED": "0",
-                "JUPYTER_PATH": os.pathsep.join(filter(None, [str(kernels),
-                                                              os.environ.get("JUPYTER_PATH")])),
-            }):
+            with environment(
+                {
+                    "SIRKBOK_ROOT": str(root),
+                    "SIRKBOK_NOTEBOOK": relative,
+                    "SIRKBOK_TABLES": ",".join(inputs.tables),
+                    "SIRKBOK_FIGURE_DIR": str(staging / FIGURES),
+                    "PYTHONHASHSEED": "0",
+                    "JUPYTER_PATH": os.pathsep.join(
+                        filter(None, [str(kernels), os.environ.get("JUPYTER_PATH")])
+                    ),
+                }
+            ):
                 try:
                     executed = papermill.execute_notebook(
-                        str(notebook), None, parameters=chosen, engine_name="sirkbok-run",
-                        kernel_name=execute.KERNEL, progress_bar=False, cwd=str(notebook.parent))
+                        str(notebook),
+                        None,
+                        parameters=chosen,
+                        engine_name="sirkbok-run",
+                        kernel_name=execute.KERNEL,
+                        progress_bar=False,
+                        cwd=str(notebook.parent),
+                    )
                 except Exception as error:  # noqa: BLE001 - shown as the cell and message
                     raise failure(execute._failure(relative, error, started), verbose) from None
         clean(execute, executed, source)
-        figures = {f"{FIGURES}/{p.relative_to(staging / FIGURES).as_posix()}":
-                   provenance.sha256_file(p) for p in sorted((staging / FIGURES).rglob("*"))
-                   if p.is_file()}
-        record = {"inputs": inputs.hashes,
-                  "parameters": {n: read_back[n] for n in names if n in read_back},
-                  "versions": execute.versions(), "figures": figures}
+        figures = {
+            f"{FIGURES}/{p.relative_to(staging / FIGURES).as_posix()}": provenance.sha256_file(p)
+            for p in sorted((staging / FIGURES).rglob("*"))
+            if p.is_file()
+        }
+        record = {
+            "inputs": inputs.hashes,
+            "parameters": {n: read_back[n] for n in names if n in read_back},
+            "versions": execute.versions(),
+            "figures": figures,
+        }
         executed.metadata.setdefault("sirkbok", {})["provenance"] = record
         nbformat.validate(executed)
-        result = Run(theme=theme, parameters=record["parameters"], changed=chosen,
-                     results=glued(executed, theme), provenance=record)
+        result = Run(
+            theme=theme,
+            parameters=record["parameters"],
+            changed=chosen,
+            results=glued(executed, theme),
+            provenance=record,
+        )
         (staging / notebook.name).write_text(nbformat.writes(executed) + "\n", encoding="utf-8")
         write_results(result, staging)
         commit(staging, folder)
@@ -392,8 +519,11 @@ def execute_into(notebook: Path, theme: str, chosen: dict[str, float], folder: P
 def clean(execute: Any, executed: Any, source: Any) -> None:
     """`execute.clean` for a notebook papermill gave an «injected-parameters» cell: the injected
     cell is kept (it shows the values used) and cleaned the same way, with a stable id."""
-    injected = [i for i, cell in enumerate(executed.cells)
-                if "injected-parameters" in cell.metadata.get("tags", [])]
+    injected = [
+        i
+        for i, cell in enumerate(executed.cells)
+        if "injected-parameters" in cell.metadata.get("tags", [])
+    ]
     kept = [executed.cells.pop(i) for i in reversed(injected)]
     execute.clean(executed, source)
     for index, cell in zip(reversed(injected), kept, strict=True):
@@ -465,17 +595,35 @@ def rows(run: Run) -> list[dict[str, Any]]:
     from sirkbok import params
 
     specs = {p.name: p for p in params.specs(run.theme)}
-    out = [{"art": "resultat", "navn": k, "verdi": v, "standardverdi": "", "enhet": ""}
-           for k, v in run.results.items()]
+    out = [
+        {"art": "resultat", "navn": k, "verdi": v, "standardverdi": "", "enhet": ""}
+        for k, v in run.results.items()
+    ]
     for name, value in run.parameters.items():
         spec = specs.get(name)
-        out.append({"art": "parameter", "navn": name, "verdi": value,
-                    "standardverdi": spec.default() if spec else "",
-                    "enhet": spec.unit if spec else ""})
-    out += [{"art": "versjon", "navn": k, "verdi": v, "standardverdi": "", "enhet": ""}
-            for k, v in run.provenance["versions"].items()]
-    out += [{"art": "inndata", "navn": k, "verdi": f"sha256:{v}" if v else "mangler",
-             "standardverdi": "", "enhet": ""} for k, v in run.provenance["inputs"].items()]
+        out.append(
+            {
+                "art": "parameter",
+                "navn": name,
+                "verdi": value,
+                "standardverdi": spec.default() if spec else "",
+                "enhet": spec.unit if spec else "",
+            }
+        )
+    out += [
+        {"art": "versjon", "navn": k, "verdi": v, "standardverdi": "", "enhet": ""}
+        for k, v in run.provenance["versions"].items()
+    ]
+    out += [
+        {
+            "art": "inndata",
+            "navn": k,
+            "verdi": f"sha256:{v}" if v else "mangler",
+            "standardverdi": "",
+            "enhet": "",
+        }
+        for k, v in run.provenance["inputs"].items()
+    ]
     return out
 
 
@@ -494,23 +642,36 @@ def write_text(path: Path, text: str) -> None:
 
 
 def as_json(run: Run) -> dict[str, Any]:
-    return {"tema": run.theme, "resultater": run.results, "parametre": run.parameters,
-            "endret": run.changed, "proveniens": run.provenance}
+    return {
+        "tema": run.theme,
+        "resultater": run.results,
+        "parametre": run.parameters,
+        "endret": run.changed,
+        "proveniens": run.provenance,
+    }
 
 
 def write_results(run: Run, folder: Path) -> None:
-    write_csv(folder / f"{RESULTS}.csv", ["art", "navn", "verdi", "standardverdi", "enhet"],
-              rows(run))
-    write_text(folder / f"{RESULTS}.json",
-               json.dumps(as_json(run), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    write_csv(
+        folder / f"{RESULTS}.csv", ["art", "navn", "verdi", "standardverdi", "enhet"], rows(run)
+    )
+    write_text(
+        folder / f"{RESULTS}.json",
+        json.dumps(as_json(run), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+    )
 
 
 def report(run: Run, folder: Path) -> None:
     changed = ", ".join(f"{k} = {show(v)}" for k, v in run.changed.items()) or "standardverdier"
     print(f"Kjørte {run.theme} med {changed}.\n")
-    print(text_table(["Resultat", "Verdi"], [[k, show(v)] for k, v in run.results.items()]))
-    print(f"\nSkrev {folder / (run.theme + '.ipynb')}, {folder / FIGURES}/, "
-          f"{folder / RESULTS}.csv og {folder / RESULTS}.json")
+    if run.results:
+        print(text_table(["Resultat", "Verdi"], [[k, show(v)] for k, v in run.results.items()]))
+    else:
+        print(f"Notatboka limer ikke inn noen hovedresultater (glue med navn «{run.theme}_…»).")
+    print(
+        f"\nSkrev {folder / (run.theme + '.ipynb')}, {folder / FIGURES}/, "
+        f"{folder / RESULTS}.csv og {folder / RESULTS}.json"
+    )
 
 
 def compare(theme: str, runs: dict[str, Run], folder: Path) -> None:
@@ -525,39 +686,76 @@ def compare(theme: str, runs: dict[str, Run], folder: Path) -> None:
     for art, attribute in (("parameter", "parameters"), ("resultat", "results")):
         keys = list(dict.fromkeys(k for r in runs.values() for k in getattr(r, attribute)))
         for key in keys:
-            lines.append({"art": art, "navn": key,
-                          **{n: getattr(runs[n], attribute).get(key, "") for n in names}})
+            lines.append(
+                {
+                    "art": art,
+                    "navn": key,
+                    **{n: getattr(runs[n], attribute).get(key, "") for n in names},
+                }
+            )
     write_csv(folder / f"{COMPARISON}.csv", ["art", "navn", *names], lines)
-    write_text(folder / f"{COMPARISON}.json", json.dumps(
-        {"tema": theme, "scenarier": {n: as_json(r) for n, r in runs.items()}},
-        ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    write_text(
+        folder / f"{COMPARISON}.json",
+        json.dumps(
+            {"tema": theme, "scenarier": {n: as_json(r) for n, r in runs.items()}},
+            ensure_ascii=False,
+            indent=1,
+            sort_keys=True,
+        )
+        + "\n",
+    )
 
-    numeric = [{"resultat": k, "scenario": n, "verdi": float(v)} for n, r in runs.items()
-               for k, v in r.results.items() if isinstance(v, int | float)
-               and not isinstance(v, bool)]
+    numeric = [
+        {"resultat": k, "scenario": n, "verdi": float(v)}
+        for n, r in runs.items()
+        for k, v in r.results.items()
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    ]
     if numeric:
         table = pd.DataFrame(numeric)
-        chart = alt.Chart(table).mark_bar(color=charts.THEME_COLOURS.get(theme, "#1f5f99")).encode(
-            y=alt.Y("scenario:N", sort=names, title=None),
-            x=alt.X("verdi:Q", title=None, axis=alt.Axis(format=",.3~r")),
-            tooltip=[alt.Tooltip("resultat:N", title="Resultat"),
-                     alt.Tooltip("scenario:N", title="Scenario"),
-                     alt.Tooltip("verdi:Q", title="Verdi", format=",.4~r")],
-        ).properties(height=alt.Step(24)).facet(
-            row=alt.Row("resultat:N", title=None, sort=list(dict.fromkeys(table["resultat"])),
-                        header=alt.Header(labelAngle=0, labelAlign="left", labelOrient="top",
-                                          labelAnchor="start")),
-        ).resolve_scale(x="independent")
+        chart = (
+            alt.Chart(table)
+            .mark_bar(color=charts.THEME_COLOURS.get(theme, "#1f5f99"))
+            .encode(
+                y=alt.Y("scenario:N", sort=names, title=None),
+                x=alt.X("verdi:Q", title=None, axis=alt.Axis(format=",.3~r")),
+                tooltip=[
+                    alt.Tooltip("resultat:N", title="Resultat"),
+                    alt.Tooltip("scenario:N", title="Scenario"),
+                    alt.Tooltip("verdi:Q", title="Verdi", format=",.4~r"),
+                ],
+            )
+            .properties(height=alt.Step(24))
+            .facet(
+                row=alt.Row(
+                    "resultat:N",
+                    title=None,
+                    sort=list(dict.fromkeys(table["resultat"])),
+                    header=alt.Header(
+                        labelAngle=0, labelAlign="left", labelOrient="top", labelAnchor="start"
+                    ),
+                ),
+            )
+            .resolve_scale(x="independent")
+        )
         with environment({"SIRKBOK_FIGURE_DIR": str(folder / FIGURES)}):
-            charts.publish(chart, f"{theme}-scenarier",
-                           f"{theme}: hovedresultatene i scenarioene {', '.join(names)}.",
-                           "Liggende stolper, ett panel per resultat og én stolpe per scenario: "
-                           + "; ".join(f"{x['resultat']} i {x['scenario']}: {show(x['verdi'])}"
-                                       for x in numeric) + ".", table)
+            charts.publish(
+                chart,
+                f"{theme}-scenarier",
+                f"{theme}: hovedresultatene i scenarioene {', '.join(names)}.",
+                "Liggende stolper, ett panel per resultat og én stolpe per scenario: "
+                + "; ".join(
+                    f"{x['resultat']} i {x['scenario']}: {show(x['verdi'])}" for x in numeric
+                )
+                + ".",
+                table,
+            )
     shown = [r for r in lines if r["art"] == "resultat"] + [
-        r for r in lines if r["art"] == "parameter"
-        and len({str(r[n]) for n in names}) > 1]
+        r for r in lines if r["art"] == "parameter" and len({str(r[n]) for n in names}) > 1
+    ]
     print()
     print(text_table(["", *names], [[r["navn"], *(show(r[n]) for n in names)] for r in shown]))
-    print(f"\nSkrev {folder / COMPARISON}.csv, {folder / COMPARISON}.json, "
-          f"{folder / FIGURES}/{theme}-scenarier.svg og én mappe per scenario i {folder}/")
+    print(
+        f"\nSkrev {folder / COMPARISON}.csv, {folder / COMPARISON}.json, "
+        f"{folder / FIGURES}/{theme}-scenarier.svg og én mappe per scenario i {folder}/"
+    )
