@@ -1,7 +1,7 @@
-"""The built book in Debian's headless chromium: private, accessible, readable on a phone, printable.
+"""The built book in Debian's headless chromium: private, accessible, fine on a phone, printable.
 
-The site is served on 127.0.0.1 and every request to another host is aborted and counted. Each page is
-opened once per viewport (`sweep`, `phone_sweep`) and the tests assert on what was collected there.
+The site is served on 127.0.0.1 and every request to another host is aborted and counted. Each page
+is opened once per viewport (`sweep`, `phone_sweep`); the tests assert on what was collected there.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from sirkbok import browser
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not browser.CHROMIUM.exists(),
-                       reason="Debians chromium (/usr/bin/chromium) er ikke installert"),
+    pytest.mark.skipif(
+        not browser.CHROMIUM.exists(),
+        reason="Debians chromium (/usr/bin/chromium) er ikke installert",
+    ),
 ]
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -30,17 +31,22 @@ DESKTOP = {"width": 1280, "height": 900}
 NORWEGIAN_NUMBER = re.compile(r"\d,\d|\d[\u202f\u00a0]\d{3}")
 ENGLISH_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+\.\d")
 
-# Everything that is collapsed by default is opened, so that tables inside figures are checked too.
-OPEN_ALL = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+# Everything that is collapsed by default is opened, so that tables inside figures are checked too;
+# fade-in animations are run to their end so that nothing is checked half transparent.
+OPEN_ALL = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.getAnimations().forEach(a => { try { a.finish(); } catch (e) { /* infinite */ } });
+}"""
 
-# For every chart and table: its right edge, and whether it sits in a horizontal scroll container that
-# itself fits the viewport (then a wide table scrolls inside the page instead of widening it).
+# For every chart and table: its right edge, and whether it sits in a horizontal scroll container
+# that itself fits the viewport (then a wide table scrolls inside the page instead of widening it).
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
   const scroller = el => {
     for (let p = el; p && p !== document.body; p = p.parentElement) {
       const style = getComputedStyle(p);
-      if (['auto', 'scroll'].includes(style.overflowX) && p.getBoundingClientRect().right <= width + 1) {
+      if (['auto', 'scroll'].includes(style.overflowX)
+          && p.getBoundingClientRect().right <= width + 1) {
         return true;
       }
     }
@@ -87,52 +93,65 @@ def open_page(page: Any, url: str) -> None:
     page.wait_for_function(browser.CHARTS_SETTLED, timeout=10_000)
 
 
-@pytest.fixture(scope="module")
-def sweep(built_book: Path, site: str, chromium: Any) -> dict[str, dict[str, Any]]:
-    """Open every page at desktop width: requests to other hosts, and axe-core's WCAG violations."""
+SEARCH = "search.html?q=sirkul%C3%A6r"  # a results page, with the search word highlighted
+SEARCH_DONE = "() => !!document.querySelector('#search-results .search-summary')"
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now, one line each."""
     from axe_playwright_python.base import AXE_SCRIPT
 
-    context = chromium.new_context(viewport=DESKTOP)
+    page.evaluate(OPEN_ALL)
+    page.evaluate(AXE_SCRIPT)
+    # The WCAG rules axe-core still calls experimental (e.g. label-content-name-mismatch) are
+    # switched on as well: the stock theme breaks exactly those.
+    experimental = page.evaluate(
+        "tags => axe.getRules(['experimental'])"
+        ".filter(r => r.tags.some(t => tags.includes(t))).map(r => r.ruleId)",
+        AXE_TAGS,
+    )
+    assert "label-content-name-mismatch" in experimental
+    options = {
+        "runOnly": {"type": "tag", "values": AXE_TAGS},
+        "rules": {rule: {"enabled": True} for rule in experimental},
+        "resultTypes": ["violations"],
+    }
+    response = page.evaluate("options => axe.run(document, options)", options)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["html"][:160] for node in v["nodes"][:3])
+        + f" [{' '.join(v['nodes'][0]['failureSummary'].split())[:300]}]"
+        for v in response["violations"]
+    ]
+
+
+def open_any(page: Any, url: str) -> None:
+    open_page(page, url)
+    if "search.html?q=" in url:
+        page.wait_for_function(SEARCH_DONE, timeout=10_000)
+
+
+@pytest.fixture(scope="module")
+def sweep(built_book: Path, site: str, chromium: Any) -> dict[str, dict[str, Any]]:
+    """Open every page (and a search result) at desktop width: requests to other hosts, and axe."""
+    context = chromium.new_context(viewport=DESKTOP, color_scheme="light")
     attempts = browser.block_other_hosts(context)
     page = context.new_page()
     results: dict[str, dict[str, Any]] = {}
-    experimental: list[str] = []
-    for path in browser.pages(built_book):
+    for path in [*browser.pages(built_book), SEARCH]:
         before = len(attempts)
-        open_page(page, site + path)
-        page.evaluate(OPEN_ALL)
-        page.evaluate(AXE_SCRIPT)
-        if not experimental:
-            # The WCAG rules axe-core still calls experimental (e.g. label-content-name-mismatch)
-            # are switched on as well: the stock theme breaks exactly those.
-            experimental = page.evaluate(
-                "tags => axe.getRules(['experimental'])"
-                ".filter(r => r.tags.some(t => tags.includes(t))).map(r => r.ruleId)",
-                AXE_TAGS,
-            )
-        options = {"runOnly": {"type": "tag", "values": AXE_TAGS},
-                   "rules": {rule: {"enabled": True} for rule in experimental},
-                   "resultTypes": ["violations"]}
-        response = page.evaluate("options => axe.run(document, options)", options)
-        results[path] = {
-            "blocked": attempts[before:],
-            "violations": [
-                f"{v['id']} ({v['impact']}): {v['help']} — "
-                + "; ".join(node["html"][:160] for node in v["nodes"][:3])
-                + f" [{' '.join(v['nodes'][0]['failureSummary'].split())[:300]}]"
-                for v in response["violations"]
-            ],
-            "rules": experimental,
-        }
+        open_any(page, site + path)
+        results[path] = {"violations": axe_violations(page), "blocked": attempts[before:]}
     context.close()
     return results
 
 
 @pytest.fixture(scope="module")
 def phone_sweep(built_book: Path, site: str, chromium: Any) -> dict[str, dict[str, Any]]:
-    """Open every page at 375 px with all details open: page width and any chart or table too wide."""
-    context = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                   has_touch=True)
+    """Every page at 375 px with all details open: page width, and any chart or table too wide."""
+    context = chromium.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     browser.block_other_hosts(context)
     page = context.new_page()
     results = {}
@@ -151,7 +170,7 @@ def chart_pages(built_book: Path) -> list[str]:
     return found
 
 
-# 1. Nothing leaves the site ------------------------------------------------------------------------
+# 1. Nothing leaves the site -----------------------------------------------------------------------
 
 
 def test_no_page_requests_another_host(sweep: dict[str, dict[str, Any]]) -> None:
@@ -161,21 +180,27 @@ def test_no_page_requests_another_host(sweep: dict[str, dict[str, Any]]) -> None
     assert len(sweep) >= 5
 
 
-# 2. Charts -----------------------------------------------------------------------------------------
+# 2. Charts ----------------------------------------------------------------------------------------
 
 
-def test_every_chart_renders_interactively(site: str, chart_pages: list[str],
-                                           blocked: tuple[Any, list[str]]) -> None:
+def test_every_chart_renders_interactively(
+    site: str, chart_pages: list[str], blocked: tuple[Any, list[str]]
+) -> None:
     context, attempts = blocked
     page = context.new_page()
     counts = {}
     for path in chart_pages:
         open_page(page, site + path)
         states = page.eval_on_selector_all(
-            ".sirk-chart", "els => els.map(e => [e.id, e.dataset.rendered || '', "
-            "!!e.querySelector('svg'), !!e.querySelector('img')])")
-        failed = [(chart_id, state) for chart_id, state, has_svg, _ in states
-                  if state != "ok" or not has_svg]
+            ".sirk-chart",
+            "els => els.map(e => [e.id, e.dataset.rendered || '', "
+            "!!e.querySelector('svg'), !!e.querySelector('img')])",
+        )
+        failed = [
+            (chart_id, state)
+            for chart_id, state, has_svg, _ in states
+            if state != "ok" or not has_svg
+        ]
         assert not failed, f"{path}: figurer ble ikke tegnet: {failed}"
         assert not any(has_img for *_, has_img in states), f"{path}: reservebildet står igjen"
         counts[path] = len(states)
@@ -183,15 +208,18 @@ def test_every_chart_renders_interactively(site: str, chart_pages: list[str],
     assert attempts == []
 
 
-def test_tooltip_uses_norwegian_numbers(site: str, chart_pages: list[str],
-                                        blocked: tuple[Any, list[str]]) -> None:
+def test_tooltip_uses_norwegian_numbers(
+    site: str, chart_pages: list[str], blocked: tuple[Any, list[str]]
+) -> None:
     context, _ = blocked
     page = context.new_page()
     seen: list[str] = []
     for path in chart_pages:
         open_page(page, site + path)
-        marks = page.locator(".sirk-chart svg g.role-mark path, .sirk-chart svg g.role-mark rect, "
-                             ".sirk-chart svg g.role-mark circle")
+        marks = page.locator(
+            ".sirk-chart svg g.role-mark path, .sirk-chart svg g.role-mark rect, "
+            ".sirk-chart svg g.role-mark circle"
+        )
         for index in range(min(marks.count(), 40)):
             mark = marks.nth(index)
             if not mark.is_visible():
@@ -209,8 +237,10 @@ def test_tooltip_uses_norwegian_numbers(site: str, chart_pages: list[str],
                 assert not ENGLISH_NUMBER.search(text), f"{path}: engelsk tallformat i «{text}»"
             if NORWEGIAN_NUMBER.search(text):
                 return
-    pytest.fail(f"Fant ingen verktøytips med norsk tallformat (desimalkomma eller smalt "
-                f"mellomrom som tusenskille); så: {seen[:5]}")
+    pytest.fail(
+        f"Fant ingen verktøytips med norsk tallformat (desimalkomma eller smalt "
+        f"mellomrom som tusenskille); så: {seen[:5]}"
+    )
 
 
 def test_image_shows_without_javascript(site: str, chart_pages: list[str], chromium: Any) -> None:
@@ -225,14 +255,16 @@ def test_image_shows_without_javascript(site: str, chart_pages: list[str], chrom
         image.scroll_into_view_if_needed()
         assert image.is_visible(), f"reservebilde {index} er ikke synlig"
         assert image.get_attribute("alt"), f"reservebilde {index} mangler alt-tekst"
-        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                               arg=image.element_handle(), timeout=5_000)
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=5_000
+        )
     context.close()
     assert attempts == []
 
 
-def test_print_shows_chart_and_pdf_holds_it(site: str, chart_pages: list[str],
-                                            blocked: tuple[Any, list[str]]) -> None:
+def test_print_shows_chart_and_pdf_holds_it(
+    site: str, chart_pages: list[str], blocked: tuple[Any, list[str]]
+) -> None:
     from pypdf import PdfReader
 
     context, _ = blocked
@@ -244,9 +276,12 @@ def test_print_shows_chart_and_pdf_holds_it(site: str, chart_pages: list[str],
         box = charts.nth(index).bounding_box()
         assert charts.nth(index).is_visible(), f"figur {index} er skjult ved utskrift"
         assert box and box["width"] > 100 and box["height"] > 50, f"figur {index}: {box}"
-    # Words drawn in the charts (axis titles, category names); tick numbers change with the paper width.
-    words = {label.strip() for label in charts.locator("text").all_text_contents()
-             if re.search(r"[^\W\d_]{3}", label)}
+    # Words drawn in the charts (axis titles, categories); tick numbers change with the paper width.
+    words = {
+        label.strip()
+        for label in charts.locator("text").all_text_contents()
+        if re.search(r"[^\W\d_]{3}", label)
+    }
     assert words, "figurene har ingen tekst å kjenne igjen i PDF-en"
     pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
     squeezed = re.sub(r"\s+", "", " ".join(p.extract_text() for p in pdf.pages))
@@ -254,17 +289,37 @@ def test_print_shows_chart_and_pdf_holds_it(site: str, chart_pages: list[str],
     assert not missing, f"Figurtekst mangler i PDF-en: {missing}"
 
 
-# 3. Accessibility ----------------------------------------------------------------------------------
+# 3. Accessibility ---------------------------------------------------------------------------------
 
 
 def test_axe_finds_no_wcag_violation_on_any_page(sweep: dict[str, dict[str, Any]]) -> None:
-    problems = {path: result["violations"] for path, result in sweep.items() if result["violations"]}
+    problems = {
+        path: result["violations"] for path, result in sweep.items() if result["violations"]
+    }
     assert not problems, "axe-core (WCAG 2.0/2.1 A og AA):\n" + "\n".join(
-        f"{path}: {violation}" for path, found in problems.items() for violation in found)
-    assert "label-content-name-mismatch" in next(iter(sweep.values()))["rules"]
+        f"{path}: {violation}" for path, found in problems.items() for violation in found
+    )
+    assert SEARCH in sweep
 
 
-def test_every_chart_has_text_alternative_and_table(built_book: Path, chart_pages: list[str]) -> None:
+def test_axe_finds_no_wcag_violation_in_dark_mode(
+    site: str, chart_pages: list[str], blocked: tuple[Any, list[str]]
+) -> None:
+    """The theme follows the reader's dark colour scheme: the same rules hold there."""
+    context, _ = blocked
+    page = context.new_page()
+    page.emulate_media(color_scheme="dark")
+    problems = []
+    for path in ["chapters/forside.html", chart_pages[0], SEARCH]:
+        open_any(page, site + path)
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        problems += [f"{path}: {violation}" for violation in axe_violations(page)]
+    assert not problems, "axe-core i mørk modus:\n" + "\n".join(problems)
+
+
+def test_every_chart_has_text_alternative_and_table(
+    built_book: Path, chart_pages: list[str]
+) -> None:
     for path in chart_pages:
         text = (built_book / path).read_text(encoding="utf-8")
         for figure in re.findall(r'<figure class="sirk-figure".*?</figure>', text, flags=re.S):
@@ -273,12 +328,13 @@ def test_every_chart_has_text_alternative_and_table(built_book: Path, chart_page
 
 
 # Every drawn mark in the charts: shapes 3:1 against the white background (WCAG 1.4.11), text 4.5:1
-# (3:1 when large) against the shape it sits on, or white (1.4.3). A light shape passes when a readable
-# label on it carries its meaning (e.g. «mangler» in a grey cell of a table-like chart).
+# (3:1 when large) against the shape it sits on, or white (1.4.3). A light shape passes when a
+# readable label on it carries its meaning (e.g. «mangler» in a grey cell of a table-like chart).
 MARK_CONTRAST = """() => {
   const WHITE = [255, 255, 255];
   const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
-    const v = m[1].split(',').map(Number); return v.length > 3 && v[3] === 0 ? null : v.slice(0, 3); };
+    const v = m[1].split(',').map(Number);
+    return v.length > 3 && v[3] === 0 ? null : v.slice(0, 3); };
   const lum = rgb => { const f = x => { x /= 255;
     return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); };
     return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]); };
@@ -291,11 +347,15 @@ MARK_CONTRAST = """() => {
     svg.querySelectorAll('g.role-mark').forEach(group => {
       group.querySelectorAll('path, rect, circle, line, text').forEach(el => {
         const style = getComputedStyle(el);
-        if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0') return;
+        if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0') {
+          return;
+        }
         const fill = style.fillOpacity === '0' ? null : parse(style.fill);
         const stroke = style.strokeOpacity === '0' || style.strokeWidth === '0px' ? null
                        : parse(style.stroke);
-        if (el.tagName === 'text') { if (fill && el.textContent.trim()) texts.push([el, fill, style]); }
+        if (el.tagName === 'text') {
+          if (fill && el.textContent.trim()) texts.push([el, fill, style]);
+        }
         else if (fill || stroke) shapes.push({fill, stroke, box: el.getBoundingClientRect(),
                                               labelled: false, style});
       });
@@ -324,8 +384,9 @@ MARK_CONTRAST = """() => {
 }"""
 
 
-def test_chart_colours_have_enough_contrast(site: str, chart_pages: list[str],
-                                            blocked: tuple[Any, list[str]]) -> None:
+def test_chart_colours_have_enough_contrast(
+    site: str, chart_pages: list[str], blocked: tuple[Any, list[str]]
+) -> None:
     context, _ = blocked
     page = context.new_page()
     low = []
@@ -364,27 +425,33 @@ def visible_fields(spec: dict[str, Any]) -> tuple[set[str], list[str]]:
     return shown, coloured
 
 
+SPEC_SCRIPT = (
+    r'<script type="application/json" class="sirk-spec" data-target="([^"]+)">(.*?)</script>'
+)
+
+
 def test_colour_never_carries_meaning_alone(built_book: Path, chart_pages: list[str]) -> None:
-    """A colour must be named somewhere: a legend, an axis, a facet header or a label on the marks."""
+    """A colour must be named somewhere: a legend, an axis, a facet header or a mark label."""
     alone = []
     for path in chart_pages:
         text = (built_book / path).read_text(encoding="utf-8")
-        for target, spec in re.findall(
-                r'<script type="application/json" class="sirk-spec" data-target="([^"]+)">(.*?)</script>',
-                text, flags=re.S):
+        for target, spec in re.findall(SPEC_SCRIPT, text, flags=re.S):
             shown, coloured = visible_fields(json.loads(spec.replace("<\\/", "</")))
             alone += [f"{path} {target}: «{field}»" for field in coloured if field not in shown]
     assert not alone, f"Farge uten forklaring (skjult forklaring og ingen tekst): {alone}"
 
 
-def test_keyboard_reaches_skip_link_search_and_content(site: str, chart_pages: list[str],
-                                                       blocked: tuple[Any, list[str]]) -> None:
+def test_keyboard_reaches_skip_link_search_and_content(
+    site: str, chart_pages: list[str], blocked: tuple[Any, list[str]]
+) -> None:
     context, _ = blocked
     page = context.new_page()
     open_page(page, site + chart_pages[0])
     page.keyboard.press("Tab")
-    first = page.evaluate("() => [document.activeElement.textContent.trim(), "
-                          "document.activeElement.getAttribute('href')]")
+    first = page.evaluate(
+        "() => [document.activeElement.textContent.trim(), "
+        "document.activeElement.getAttribute('href')]"
+    )
     assert first == ["Hopp til hovedinnhold", "#main-content"], f"første Tab: {first}"
     reached_search = reached_content = False
     invisible = []
@@ -395,7 +462,8 @@ def test_keyboard_reaches_skip_link_search_and_content(site: str, chart_pages: l
           const style = getComputedStyle(el);
           const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
                        || style.boxShadow !== 'none';
-          return {tag: el.tagName, cls: String(el.className), text: el.textContent.trim().slice(0, 40),
+          return {tag: el.tagName, cls: String(el.className),
+                  text: el.textContent.trim().slice(0, 40),
                   inMain: !!el.closest('#main-content'), ring: ring,
                   search: el.classList.contains('search-button__button')};
         }""")
@@ -412,10 +480,13 @@ def test_keyboard_reaches_skip_link_search_and_content(site: str, chart_pages: l
     page.wait_for_function("() => document.activeElement.type === 'search'", timeout=2_000)
 
 
-# 4. Phones -----------------------------------------------------------------------------------------
+# 4. Phones ----------------------------------------------------------------------------------------
 
 
 def test_nothing_runs_off_a_phone_screen(phone_sweep: dict[str, dict[str, Any]]) -> None:
-    too_wide = {path: found for path, found in phone_sweep.items()
-                if found["scrollWidth"] > PHONE["width"] or found["wide"]}
+    too_wide = {
+        path: found
+        for path, found in phone_sweep.items()
+        if found["scrollWidth"] > PHONE["width"] or found["wide"]
+    }
     assert not too_wide, f"For bredt på 375 px: {too_wide}"

@@ -208,7 +208,7 @@ def test_changed_data_value_names_the_dependent_notebooks_and_the_file(book: Pat
     assert sirkbok("regenerate", "--check", root=book).returncode == 0
 
 
-def test_package_code_and_figures_are_inputs_too(book: Path) -> None:
+def test_figures_and_outputs_are_checked_too(book: Path) -> None:
     (book / "chapters/figurer/gamma.svg").unlink()
     (book / "chapters/tema/figurer/beta.svg").write_text("<svg>redigert for hånd</svg>\n")
     result = sirkbok("regenerate", "--check", root=book)
@@ -219,6 +219,13 @@ def test_package_code_and_figures_are_inputs_too(book: Path) -> None:
     )
     assert "figuren chapters/tema/figurer/beta.svg er endret" in result.stderr
     assert "alfa" not in result.stderr
+    # run by hand in Jupyter and saved: the source is the same, the outputs are not regenerate's
+    alfa = book / "chapters/tema/alfa.ipynb"
+    doc = nbformat.read(alfa, as_version=4)
+    doc.cells[3].execution_count = 7
+    nbformat.write(doc, alfa)
+    result = sirkbok("regenerate", "--check", root=book)
+    assert "chapters/tema/alfa.ipynb er utdatert: utdataene i notatboka er endret" in result.stderr
 
 
 def test_failing_notebook_is_reported_and_keeps_its_last_good_output(book: Path) -> None:

@@ -232,3 +232,28 @@ def test_the_defaults_reproduce_the_books_figures_exactly(
     executed = nbformat.read(published_book / "chapters" / "tema" / f"{THEME}.ipynb", as_version=4)
     results = json.loads((standard / "resultater.json").read_text(encoding="utf-8"))
     assert research.glued(executed, THEME) == results["resultater"]
+
+
+@pytest.mark.slow
+def test_a_failing_run_keeps_the_previous_results(
+    repo_copy: Path, scenario_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    import nbformat
+
+    path = repo_copy / "chapters" / "tema" / f"{THEME}.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    at = next(i for i, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", []))
+    notebook.cells.insert(
+        at + 1, nbformat.v4.new_code_cell(f'if {CAPTURE} < 0.6:\n    raise ValueError("for lav")')
+    )
+    nbformat.write(notebook, path)
+    out = shutil.copytree(scenario_run[0] / "standard", tmp_path / "ut")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    (tmp_path / "parametre.yaml").write_text(f"{CAPTURE}: 0.5\n", encoding="utf-8")
+    result = sirkbok(
+        "run", THEME, "-f", str(tmp_path / "parametre.yaml"), "--out", str(out), root=repo_copy
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"celle {at + 2}: ValueError: for lav" in result.stderr  # numbered as in the book
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -6,6 +6,7 @@ import datetime
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 REGIONS = ["Gjøvikregionen", "Hadelandsregionen", "Ringeriksregionen"]
@@ -103,3 +104,18 @@ def test_launch_buttons_point_at_binder_and_colab(repo_root: Path) -> None:
         assert buttons["binderhub_url"] == "https://mybinder.org"
         assert buttons["colab_url"] == "https://colab.research.google.com"
     assert theme["use_download_button"] is True
+
+
+@pytest.mark.slow
+def test_theme_chapters_link_to_binder_colab_and_the_notebook_without_loading_them(
+    built_book: Path,
+) -> None:
+    page = (built_book / "chapters" / "tema" / "biogass.html").read_text(encoding="utf-8")
+    assert 'href="https://mybinder.org/v2/gh/' in page
+    assert 'href="https://colab.research.google.com/github/' in page
+    assert 'href="../../_sources/chapters/tema/biogass.ipynb"' in page  # «download notebook»
+    assert (built_book / "_sources" / "chapters" / "tema" / "biogass.ipynb").is_file()
+    hosts = re.compile(r"(?:src|href)=\"(?:https?:)?//[^\"]*(?:mybinder\.org|colab\.research)")
+    for html in built_book.rglob("*.html"):
+        loads = re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html.read_text(encoding="utf-8"))
+        assert not [tag for tag in loads if hosts.search(tag)], html

@@ -1,4 +1,4 @@
-"""The GitHub Actions workflows: valid against GitHub's workflow schema, and doing what publishing needs."""
+"""The GitHub Actions workflows: valid against GitHub's schema, and doing what publishing needs."""
 
 from __future__ import annotations
 
@@ -39,8 +39,11 @@ def uses(workflow: dict[str, Any]) -> list[str]:
 def lint(*files: Path) -> subprocess.CompletedProcess[str]:
     if not LINTER.exists():
         pytest.skip("check-jsonschema er ikke installert (requirements.txt)")
-    return subprocess.run([str(LINTER), "--builtin-schema", "vendor.github-workflows",
-                           *map(str, files)], capture_output=True, text=True)
+    return subprocess.run(
+        [str(LINTER), "--builtin-schema", "vendor.github-workflows", *map(str, files)],
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_workflows_pass_the_schema_linter() -> None:
@@ -52,8 +55,9 @@ def test_workflows_pass_the_schema_linter() -> None:
 
 def test_linter_rejects_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
-    broken.write_text("name: x\non: push\njobs:\n  a:\n    steps:\n      - run: true\n",
-                      encoding="utf-8")
+    broken.write_text(
+        "name: x\non: push\njobs:\n  a:\n    steps:\n      - run: true\n", encoding="utf-8"
+    )
     assert lint(broken).returncode != 0
 
 

@@ -44,9 +44,13 @@ TIMINGS = """() => {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--html", type=Path, default=None,
-                        help="Mappe med det bygde nettstedet (standard: _build/html hvis det er ferskt, "
-                        "ellers bygges boka i en midlertidig mappe).")
+    parser.add_argument(
+        "--html",
+        type=Path,
+        default=None,
+        help="Mappe med det bygde nettstedet (standard: _build/html hvis det er ferskt, "
+        "ellers bygges boka i en midlertidig mappe).",
+    )
     parser.add_argument("--runs", type=int, default=5, help="Antall målinger av tegnetiden.")
 
 
@@ -137,7 +141,9 @@ def measure(html: Path, runs: int) -> list[tuple[str, bool]]:
 
         visits = [first, second, third]
         bundle_downloads = sum(
-            1 for visit in visits for url, size in visit.items()
+            1
+            for visit in visits
+            for url, size in visit.items()
             if url.endswith("/_static/sirkbok-vega.js") and size > bundle.stat().st_size / 2
         )
         charts, times = 0, []
@@ -162,18 +168,26 @@ def measure(html: Path, runs: int) -> list[tuple[str, bool]]:
         ("alle figurer tegnet innen 1 s", rendered <= RENDER_LIMIT_MS),
     ]
     print(f"Temakapittel: {theme} ({charts} figurer)")
-    print(f"Første besøk, tom hurtigbuffer: {kb(sum(first.values()))} i {len(first)} filer "
-          f"(figurbiblioteket {kb(first.get(base + '_static/sirkbok-vega.js', 0))}); "
-          f"gzip-komprimert som fra GitHub Pages omtrent {kb(gzipped(html, base, first))}")
-    print(f"Neste side via lenke ({next_url}): {kb(next_bytes)} i {len(second)} filer "
-          f"— mål under {kb(NEXT_PAGE_LIMIT)}: {verdict(checks[1][1])}")
+    print(
+        f"Første besøk, tom hurtigbuffer: {kb(sum(first.values()))} i {len(first)} filer "
+        f"(figurbiblioteket {kb(first.get(base + '_static/sirkbok-vega.js', 0))}); "
+        f"gzip-komprimert som fra GitHub Pages omtrent {kb(gzipped(html, base, first))}"
+    )
+    print(
+        f"Neste side via lenke ({next_url}): {kb(next_bytes)} i {len(second)} filer "
+        f"— mål under {kb(NEXT_PAGE_LIMIT)}: {verdict(checks[1][1])}"
+    )
     print(f"Tilbake til temakapitlet via lenke: {kb(sum(third.values()))}")
-    print(f"Figurbiblioteket (sirkbok-vega.js, {kb(bundle.stat().st_size)}) lastet ned "
-          f"{bundle_downloads} gang(er) over 3 sidevisninger — mål én gang: "
-          f"{verdict(checks[0][1])}")
-    print(f"Tid til alle {charts} figurer er tegnet, median av {runs} kalde besøk: "
-          f"{number(rendered, 0)} ms fra navigasjonsstart (load-hendelsen: {number(load, 0)} ms) "
-          f"— mål høyst {number(RENDER_LIMIT_MS, 0)} ms: {verdict(checks[2][1])}")
+    print(
+        f"Figurbiblioteket (sirkbok-vega.js, {kb(bundle.stat().st_size)}) lastet ned "
+        f"{bundle_downloads} gang(er) over 3 sidevisninger — mål én gang: "
+        f"{verdict(checks[0][1])}"
+    )
+    print(
+        f"Tid til alle {charts} figurer er tegnet, median av {runs} kalde besøk: "
+        f"{number(rendered, 0)} ms fra navigasjonsstart (load-hendelsen: {number(load, 0)} ms) "
+        f"— mål høyst {number(RENDER_LIMIT_MS, 0)} ms: {verdict(checks[2][1])}"
+    )
     print(f"Forespørsler til andre verter: {len(traffic.other_hosts)}")
     checks.append(("ingen forespørsler til andre verter", not traffic.other_hosts))
     results.extend(checks)

@@ -1,7 +1,7 @@
-"""The built book in a real browser: serve it on 127.0.0.1 and drive Debian's chromium with Playwright.
+"""The built book in a real browser: served on 127.0.0.1, driven in Debian's chromium by Playwright.
 
-Shared by the browser tests, `sirkbok bench-web` and `sirkbok screenshots`, so all three see the site
-the same way: one local host, every other host blocked, never a downloaded browser build.
+Shared by the browser tests, `sirkbok bench-web` and `sirkbok screenshots`, so all three see the
+site the same way: one local host, every other host blocked, never a downloaded browser build.
 """
 
 from __future__ import annotations
@@ -21,10 +21,17 @@ from urllib.parse import urlsplit
 from sirkbok.errors import UserError
 
 CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               # No name but the book's resolves, even where a request slips past the route handler.
-               "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # No name but the book's resolves, even where a request slips past the route handler.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
 LOCAL_HOST = "127.0.0.1"
 SOURCES = ("*.md", "*.ipynb", "*.yml", "*.css", "*.js", "*.html", "*.bib", "*.svg")
 
@@ -78,7 +85,7 @@ def launch(playwright: Any) -> Any:
 
 
 def is_local(url: str) -> bool:
-    """Requests the book may make: to the serving host, or data:/blob: URLs that never leave the page."""
+    """Requests the book may make: to its own host, or data:/blob: URLs that stay in the page."""
     parts = urlsplit(url)
     return parts.scheme in ("data", "blob", "about") or parts.hostname == LOCAL_HOST
 
@@ -113,19 +120,23 @@ def pages(html_dir: Path) -> list[str]:
 
 def chart_pages(html_dir: Path) -> list[str]:
     """Pages holding at least one chart, the pages with most charts first."""
-    counted = [(path, (html_dir / path).read_text(encoding="utf-8").count('class="sirk-chart"'))
-               for path in pages(html_dir)]
+    counted = [
+        (path, (html_dir / path).read_text(encoding="utf-8").count('class="sirk-chart"'))
+        for path in pages(html_dir)
+    ]
     return [path for path, count in sorted(counted, key=lambda pc: -pc[1]) if count]
 
 
 def fresh_build(root: Path) -> bool:
     """True when _build/html is newer than every source file of the book."""
-    marks = [root / "_build" / "html" / name for name in ("index.html", "searchindex.js")]
-    if not all(mark.is_file() for mark in marks):
+    mark = root / "_build" / "html" / "searchindex.js"  # rewritten by every HTML build
+    if not mark.is_file():
         return False
-    built = min(mark.stat().st_mtime for mark in marks)
+    built = mark.stat().st_mtime
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = [d for d in subfolders if not d.startswith((".", "_build")) and d != "tests"]
+        subfolders[:] = [
+            d for d in subfolders if not d.startswith((".", "_build")) and d != "tests"
+        ]
         for name in files:
             if any(Path(name).match(pattern) for pattern in SOURCES):
                 if (Path(folder) / name).stat().st_mtime > built:
@@ -135,16 +146,27 @@ def fresh_build(root: Path) -> bool:
 
 def build(root: Path, output: Path) -> Path:
     """A strict build of the book at `root` into `output` (never into the book's own _build)."""
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root),
-               "--path-output", str(output), "--all", "-W", "-n", "--keep-going"]
+    command = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(root),
+        "--path-output",
+        str(output),
+        "--all",
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
-        raise UserError(f"Boka bygget ikke; rett feilene under og prøv igjen.\n{result.stdout[-3000:]}")
+        raise UserError(
+            f"Boka bygget ikke; rett feilene under og prøv igjen.\n{result.stdout[-3000:]}"
+        )
     return output / "_build" / "html"
 
 
 def site(root: Path, scratch: Path, html: Path | None = None) -> Path:
-    """The site to look at: `html` if given, a fresh _build/html, or else a new build in `scratch`."""
+    """The site to look at: `html` if given, a fresh _build/html, else a new build in `scratch`."""
     if html:
         print(f"Bruker nettstedet i {html}")
         return html

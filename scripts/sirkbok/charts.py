@@ -53,7 +53,7 @@ THEME_COLOURS = {
     "tekstiler": "#a8326e",
     "ombrukssentre": "#00708a",
 }
-STATUS_COLOURS = {"målt": "#1f5f99", "estimat": "#b7a0d8", "mangler": "#d9d9d9"}
+STATUS_COLOURS = {"målt": "#1f5f99", "estimat": "#9170c4", "mangler": "#909090"}
 TEXT_COLOUR = "#1a1a1a"
 EXPORT_WIDTH = 640
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"

@@ -28,7 +28,7 @@ class NorwegianFormatter(argparse.HelpFormatter):
     """Help texts with a Norwegian usage line."""
 
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
-        super().add_usage(usage, actions, groups, prefix="bruk: ")
+        super().add_usage(usage, actions, groups, prefix="bruk: " if prefix is None else prefix)
 
 
 class NorwegianParser(argparse.ArgumentParser):

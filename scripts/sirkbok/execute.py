@@ -269,8 +269,10 @@ def _run(
     )
     clean(executed, source)
     figures = _figures(root, path, staging)
+    outputs = provenance.outputs_hash(json.loads(nbformat.writes(executed)))
     executed.metadata.setdefault("sirkbok", {})["provenance"] = {
         "inputs": inputs,
+        "outputs": outputs,
         "parameters": {name: values[name] for name in names if name in values},
         "versions": versions(),
         "figures": {key: digest for key, (_, digest) in figures.items()},

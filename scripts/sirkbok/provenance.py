@@ -100,6 +100,16 @@ def source_hash(notebook: dict) -> str:
     return sha256_bytes(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode())
 
 
+def outputs_hash(notebook: dict) -> str:
+    """Hash of what running made (outputs, counts): catches a notebook run and saved by hand."""
+    made = [
+        [cell.get("execution_count"), cell.get("outputs", [])]
+        for cell in notebook.get("cells", [])
+        if cell.get("cell_type") == "code"
+    ]
+    return sha256_bytes(json.dumps(made, sort_keys=True, ensure_ascii=False).encode())
+
+
 def code_of(notebook: dict) -> list[str]:
     """Code cells without IPython magics and shell escapes, which are not Python."""
     sources = []
@@ -339,6 +349,8 @@ def stale_reasons(root: Path, current: Inputs, notebook: dict) -> list[str]:
             reasons.append(f"{key} er et nytt inndata")
         else:
             reasons.append(f"{key} er endret")
+    if record.get("outputs") not in (None, outputs_hash(notebook)):
+        reasons.append("utdataene i notatboka er endret utenom «sirkbok regenerate»")
     for key, digest in sorted(record.get("figures", {}).items()):
         actual = sha256_file(root / key)
         if actual is None:

@@ -315,7 +315,10 @@ def checked(
             )
             continue
         try:
-            result.update(params.check(theme, {name: raw}, origin))
+            # YAML reads «ja»/«yes» as True, which float() would quietly take as 1
+            result.update(
+                params.check(theme, {name: str(raw) if isinstance(raw, bool) else raw}, origin)
+            )
         except UserError as error:
             problems.extend(
                 replace(p, line=line, message=context + p.message) for p in error.problems
@@ -486,7 +489,9 @@ def execute_into(
                         cwd=str(notebook.parent),
                     )
                 except Exception as error:  # noqa: BLE001 - shown as the cell and message
-                    raise failure(execute._failure(relative, error, started), verbose) from None
+                    shifted = injected_at(source) if chosen else None
+                    result = execute._failure(relative, error, started)
+                    raise failure(result, shifted, verbose) from None
         clean(execute, executed, source)
         figures = {
             f"{FIGURES}/{p.relative_to(staging / FIGURES).as_posix()}": provenance.sha256_file(p)
@@ -533,8 +538,20 @@ def clean(execute: Any, executed: Any, source: Any) -> None:
         executed.cells.insert(index, cell)
 
 
-def failure(result: Any, verbose: bool) -> UserError:
-    where = f"celle {result.cell}" if result.cell else None
+def injected_at(source: Any) -> int | None:
+    """The number (from 1) papermill's injected cell gets: right after the `parameters` cell."""
+    for index, cell in enumerate(source.cells):
+        if "parameters" in cell.metadata.get("tags", []):
+            return index + 2
+    return None
+
+
+def failure(result: Any, injected: int | None, verbose: bool) -> UserError:
+    """The failing cell as numbered in the book's notebook (without the injected cell)."""
+    cell = result.cell
+    if cell and injected and cell > injected:
+        cell -= 1
+    where = f"celle {cell}" if cell else None
     message = f"Notatboka feilet{f' i {where}' if where else ''}: {result.error}"
     if result.cell_source:
         message += " Cellen begynner med: " + " | ".join(result.cell_source.splitlines())

@@ -1,7 +1,7 @@
-"""`sirkbok screenshots`: a theme chapter as a phone (375 px) and a desktop (1280 px) show it, for review.
+"""`sirkbok screenshots`: a theme chapter as a phone (375 px) and a desktop (1280 px) show it.
 
-Whole-page PNGs taken in Debian's headless chromium after every chart has rendered, with every host but
-the book's own blocked, so a picture shows exactly what a reader gets.
+Whole-page PNGs for review, taken in Debian's headless chromium once every chart has rendered and
+with every host but the book's own blocked, so a picture shows exactly what a reader gets.
 """
 
 from __future__ import annotations
@@ -18,14 +18,22 @@ WIDTHS = {375: {"is_mobile": True, "has_touch": True}, 1280: {}}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=None,
-                        help="Mappe for bildene (standard: _build/skjermbilder).")
-    parser.add_argument("--page", default=None,
-                        help=f"Siden som fotograferes, relativt til nettstedet (standard: {DEFAULT_PAGE}, "
-                        "ellers en side med figurer).")
-    parser.add_argument("--html", type=Path, default=None,
-                        help="Mappe med det bygde nettstedet (standard: _build/html hvis det er ferskt, "
-                        "ellers bygges boka i en midlertidig mappe).")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="Mappe for bildene (standard: _build/skjermbilder)."
+    )
+    parser.add_argument(
+        "--page",
+        default=None,
+        help=f"Siden som fotograferes, relativt til nettstedet (standard: {DEFAULT_PAGE}, "
+        "ellers en side med figurer).",
+    )
+    parser.add_argument(
+        "--html",
+        type=Path,
+        default=None,
+        help="Mappe med det bygde nettstedet (standard: _build/html hvis det er ferskt, "
+        "ellers bygges boka i en midlertidig mappe).",
+    )
 
 
 def choose_page(html: Path, wanted: str | None) -> str:
@@ -70,8 +78,9 @@ def take(html: Path, page_path: str, out: Path) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     if not browser.CHROMIUM.exists():
-        raise UserError(f"Fant ikke {browser.CHROMIUM}; installer Debians chromium (apt-get install "
-                        "chromium).")
+        raise UserError(
+            f"Fant ikke {browser.CHROMIUM}; installer Debians chromium (apt-get install chromium)."
+        )
     root = paths.root()
     out = args.out or root / "_build" / "skjermbilder"
     with tempfile.TemporaryDirectory(prefix="sirkbok-skjerm-") as scratch:

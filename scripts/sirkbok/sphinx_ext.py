@@ -72,6 +72,8 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
         if folder.is_dir():
             target = Path(app.outdir) / folder.relative_to(source)
             shutil.copytree(folder, target, dirs_exist_ok=True)
+    # The data package travels with the site, so readers can download exactly what the figures used.
+    shutil.copytree(source / "data", Path(app.outdir) / "data", dirs_exist_ok=True)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
