@@ -12,8 +12,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-IGNORED = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", ".hypothesis",
-                                 ".sirkbok-cache", "__pycache__", ".ruff_cache", "*.egg-info")
+IGNORED = shutil.ignore_patterns(
+    ".venv",
+    "_build",
+    ".git",
+    ".pytest_cache",
+    ".hypothesis",
+    ".sirkbok-cache",
+    "__pycache__",
+    ".ruff_cache",
+    "*.egg-info",
+)
 
 
 @pytest.fixture(scope="session")
@@ -35,8 +44,14 @@ def repo_copy(tmp_path: Path) -> Path:
 def sirkbok(*args: str, root: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
     """Run the real command-line tool against the book at `root`."""
     env = dict(os.environ, SIRKBOK_ROOT=str(root))
-    return subprocess.run([str(BIN / "sirkbok"), *args], cwd=root, env=env, text=True,
-                          capture_output=True, check=check)
+    return subprocess.run(
+        [str(BIN / "sirkbok"), *args],
+        cwd=root,
+        env=env,
+        text=True,
+        capture_output=True,
+        check=check,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -44,9 +59,19 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One clean, strict build (-W -n --keep-going) of the committed book; returns the HTML folder."""
     out = tmp_path_factory.mktemp("build")
     result = subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(out), "--all", "-W",
-         "-n", "--keep-going"],
-        text=True, capture_output=True,
+        [
+            str(BIN / "jupyter-book"),
+            "build",
+            str(ROOT),
+            "--path-output",
+            str(out),
+            "--all",
+            "-W",
+            "-n",
+            "--keep-going",
+        ],
+        text=True,
+        capture_output=True,
     )
     if result.returncode != 0:
         pytest.fail(f"Boka bygget ikke:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")

@@ -34,11 +34,11 @@ def test_every_toc_entry_exists_and_becomes_a_page(repo_root: Path, built_book: 
 
 
 def test_pages_are_norwegian(built_book: Path) -> None:
-    pages = sorted(built_book.rglob("*.html"))
+    pages = sorted(p for p in built_book.rglob("*.html") if "_static" not in p.parts)
     assert len(pages) > 5
     for page in pages:
         head = page.read_text(encoding="utf-8")[:2000]
-        if "http-equiv=\"Refresh\"" in head or 'http-equiv="refresh"' in head:
+        if 'http-equiv="Refresh"' in head or 'http-equiv="refresh"' in head:
             continue  # the index.html redirect
         assert '<html lang="nb-NO"' in head, f"{page.name} mangler lang=nb-NO"
 
@@ -51,7 +51,9 @@ def test_no_page_loads_from_another_host(built_book: Path) -> None:
     for page in sorted(built_book.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         for tag in re.findall(r"<(?:script|img|iframe|source|link[^>]*stylesheet)[^>]*>", text):
-            if 'rel="stylesheet"' in tag or tag.startswith(("<script", "<img", "<iframe", "<source")):
+            if 'rel="stylesheet"' in tag or tag.startswith(
+                ("<script", "<img", "<iframe", "<source")
+            ):
                 assert not EXTERNAL.search(tag), f"{page.name} henter fra annen vert: {tag}"
     for css in built_book.rglob("*.css"):
         assert "fonts.googleapis" not in css.read_text(encoding="utf-8", errors="replace")
@@ -70,3 +72,44 @@ def test_generated_bibliography_matches_the_sources_table(repo_root: Path) -> No
 
     committed = (repo_root / "references.bib").read_text(encoding="utf-8")
     assert committed == sources.bibtex(), "references.bib er utdatert: kjør «make book»"
+
+
+def test_strategy_figures_follow_the_data(repo_copy: Path) -> None:
+    """Changing a date in data/milepaeler.csv and rebuilding changes the timeline figure."""
+    from conftest import sirkbok
+
+    table = repo_copy / "data" / "milepaeler.csv"
+    table.write_text(
+        table.read_text(encoding="utf-8").replace(
+            "fellesmote-follum-2026,2026-04-29", "fellesmote-follum-2026,2026-05-06"
+        ),
+        encoding="utf-8",
+    )
+    stale = sirkbok("regenerate", "--check", root=repo_copy)
+    assert stale.returncode == 1
+    assert "chapters/strategi/tidslinje.ipynb" in stale.stderr
+    assert "data/milepaeler.csv" in stale.stderr
+
+    result = sirkbok("regenerate", "--only", "tidslinje", root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    spec = (repo_copy / "chapters/strategi/figurer/strategi-tidslinje.vl.json").read_text("utf-8")
+    assert "2026-05-06" in spec and "2026-04-29" not in spec
+
+
+def test_a_failing_notebook_stops_the_book_and_is_named(repo_copy: Path) -> None:
+    import nbformat
+    from conftest import sirkbok
+
+    path = repo_copy / "chapters/strategi/tidslinje.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("testfeil i tidslinja")'))
+    notebook.cells[-1].id = "cell-feil"
+    nbformat.write(notebook, path)
+
+    result = sirkbok("build", root=repo_copy)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "chapters/strategi/tidslinje.ipynb" in output
+    assert f"celle {len(notebook.cells)}" in output.lower()
+    assert "testfeil i tidslinja" in output
+    assert not (repo_copy / "_build" / "html").exists()

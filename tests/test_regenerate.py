@@ -412,3 +412,34 @@ def test_progress_shows_notebook_cell_and_time_on_a_terminal_and_plain_lines_els
                 "kjører chapters/tema/alfa.ipynb",
                 "  chapters/tema/alfa.ipynb: celle 2/4",
             ]
+
+
+def test_an_absolute_path_in_the_outputs_is_warned_about(book: Path) -> None:
+    path = book / "chapters/gamma.ipynb"
+    doc = nbformat.read(path, as_version=4)
+    doc.cells[2].source = "import os\nprint(os.getcwd())"
+    nbformat.write(doc, path)
+    result = sirkbok("regenerate", root=book)
+    assert result.returncode == 0
+    assert f"advarsel: chapters/gamma.ipynb: utdataene inneholder stien {book}" in result.stdout
+
+
+def test_package_inputs_follow_imports_transitively_and_only_those() -> None:
+    from sirkbok import provenance
+
+    def keys(*code: str) -> set[str]:
+        cells = [{"cell_type": "code", "source": source} for source in code]
+        files = provenance.package_files(provenance.code_of({"cells": cells}))
+        return {provenance.package_key(p) for p in files}
+
+    charts = keys("%matplotlib inline\nfrom sirkbok.charts import publish")
+    assert {"scripts/sirkbok/__init__.py", "scripts/sirkbok/charts.py"} <= charts
+    assert "scripts/sirkbok/format.py" in charts  # imported by charts, not by the notebook
+    assert "scripts/sirkbok/cli.py" not in charts and "scripts/sirkbok/regenerate.py" not in charts
+    assert keys("import json") == set()
+    # importlib.import_module(f"sirkbok.tema.{theme}") may load any theme module
+    themes = {
+        f"scripts/{p.relative_to(provenance.PACKAGE_DIR.parent).as_posix()}"
+        for p in (provenance.PACKAGE_DIR / "tema").glob("*.py")
+    }
+    assert themes <= keys("from sirkbok import params")

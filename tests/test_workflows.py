@@ -72,9 +72,11 @@ def test_ci_tests_and_builds_every_pull_request() -> None:
     assert all(job.get("container", "").startswith("python:3.11") for job in ci["jobs"].values())
 
 
-def test_pages_deploys_main() -> None:
+def test_pages_deploys_main_after_ci_passed() -> None:
     pages = load("pages.yml")
-    assert triggers(pages)["push"]["branches"] == ["main"]
+    after = triggers(pages)["workflow_run"]
+    assert after["workflows"] == [load("ci.yml")["name"]] and after["branches"] == ["main"]
+    assert "conclusion == 'success'" in pages["jobs"]["build"]["if"]
     assert {"actions/upload-pages-artifact", "actions/deploy-pages"} <= set(uses(pages))
     assert pages["permissions"]["pages"] == "write" and pages["permissions"]["id-token"] == "write"
     assert "make book" in commands(pages)

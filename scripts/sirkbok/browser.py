@@ -33,7 +33,21 @@ LAUNCH_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 LOCAL_HOST = "127.0.0.1"
-SOURCES = ("*.md", "*.ipynb", "*.yml", "*.css", "*.js", "*.html", "*.bib", "*.svg")
+# Files whose change can change the site (a superset: a needless rebuild only costs time).
+SOURCES = (
+    "*.md",
+    "*.ipynb",
+    "*.yml",
+    "*.css",
+    "*.js",
+    "*.html",
+    "*.bib",
+    "*.svg",
+    "*.py",
+    "*.po",
+    "*.csv",
+    "*.json",
+)
 
 # JavaScript: True once every chart on the page has settled (rendered or fell back to its image).
 CHARTS_SETTLED = """() => Array.from(document.querySelectorAll('.sirk-chart'))

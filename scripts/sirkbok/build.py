@@ -11,17 +11,32 @@ from sirkbok import paths
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--jobs", "-j", type=int, default=None,
-                        help="Antall notatbøker som kjøres samtidig (standard: antall kjerner).")
-    parser.add_argument("--skip-regenerate", action="store_true",
-                        help="Bygg uten å kjøre utdaterte notatbøker først.")
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        help="Antall notatbøker som kjøres samtidig (standard: antall kjerner).",
+    )
+    parser.add_argument(
+        "--skip-regenerate",
+        action="store_true",
+        help="Bygg uten å kjøre utdaterte notatbøker først.",
+    )
 
 
 def build_html(root_dir: str | None = None) -> int:
     """A clean Sphinx build (`--all`: Sphinx does not recopy changed static files otherwise)."""
     root_dir = root_dir or str(paths.root())
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", root_dir, "--all",
-               "-W", "-n", "--keep-going"]
+    command = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        root_dir,
+        "--all",
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     return subprocess.call(command)
 
 

@@ -36,8 +36,20 @@ TIME_LOCALE = {
     "days": ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
     "shortDays": ["søn", "man", "tir", "ons", "tor", "fre", "lør"],
     "months": MONTHS,
-    "shortMonths": ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov",
-                    "des"],
+    "shortMonths": [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "mai",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "okt",
+        "nov",
+        "des",
+    ],
 }
 
 # Colours pass 3:1 against white (WCAG 1.4.11) and stay apart for common colour-vision deficiencies.
@@ -67,7 +79,11 @@ def _house_theme() -> alt.theme.ThemeConfig:
             "font": FONT,
             "background": "#ffffff",
             "view": {"stroke": None, "continuousHeight": 300},
+            # Vega's own screen-reader labels are English ("X-axis titled …"); the figure's Norwegian
+            # description, text alternative and data table carry the content instead.
+            "mark": {"aria": False},
             "axis": {
+                "aria": False,
                 "labelFontSize": 13,
                 "titleFontSize": 13,
                 "labelColor": TEXT_COLOUR,
@@ -78,6 +94,7 @@ def _house_theme() -> alt.theme.ThemeConfig:
                 "labelLimit": 220,
             },
             "legend": {
+                "aria": False,
                 "labelFontSize": 13,
                 "titleFontSize": 13,
                 "labelColor": TEXT_COLOUR,
@@ -190,9 +207,15 @@ def publish(
     if not name.replace("-", "").isalnum() or name != name.lower():
         raise ValueError(f"Figurnavnet «{name}» må bestå av små bokstaver, tall og bindestrek.")
     spec = chart.properties(description=alt_text).to_dict()
-    composite = any(key in spec for key in ("facet", "hconcat", "vconcat", "concat", "repeat"))
-    interactive = spec if composite else dict(
-        spec, width="container", autosize={"type": "fit-x", "contains": "padding"}
+    # A faceted chart (also one faceted by a row/column encoding) cannot fit its container: 0 px wide.
+    faceted = any(key in spec.get("encoding", {}) for key in ("row", "column", "facet"))
+    composite = faceted or any(
+        key in spec for key in ("facet", "hconcat", "vconcat", "concat", "repeat")
+    )
+    interactive = (
+        spec
+        if composite
+        else dict(spec, width="container", autosize={"type": "fit-x", "contains": "padding"})
     )
     static = spec if composite else dict(spec, width=spec.get("width", EXPORT_WIDTH))
     options = {"format_locale": NUMBER_LOCALE, "time_format_locale": TIME_LOCALE}
@@ -204,5 +227,6 @@ def publish(
     _write_atomic(folder / f"{name}.svg", svg.encode())
     _write_atomic(folder / f"{name}.png", png)
     _write_atomic(folder / f"{name}.csv", table.to_csv(index=False, lineterminator="\n").encode())
-    return Figure(name=name, caption=caption, alt_text=alt_text, spec=interactive, table=table,
-                  png=png)
+    return Figure(
+        name=name, caption=caption, alt_text=alt_text, spec=interactive, table=table, png=png
+    )

@@ -11,16 +11,43 @@ from sirkbok.errors import UserError
 # verb -> (module defining `add_arguments(parser)` and `run(args) -> int`, Norwegian help text)
 VERBS: dict[str, tuple[str, str]] = {
     "build": ("sirkbok.build", "Regenerer utdaterte figurer og bygg nettstedet til _build/html."),
-    "regenerate": ("sirkbok.regenerate", "Kjør notatbøkene som data eller kode har endret, med papermill."),
-    "validate": ("sirkbok.validate", "Kontroller datapakken i data/ (skjema, nøkler, enheter, kilder)."),
-    "import": ("sirkbok.importer", "Importer et regneark (CSV fra Excel eller .xlsx) til en tabell i data/."),
-    "new-chapter": ("sirkbok.scaffold", "Lag et nytt kapittel for en region fra malen og legg det inn i boka."),
+    "regenerate": (
+        "sirkbok.regenerate",
+        "Kjør notatbøkene som data eller kode har endret, med papermill.",
+    ),
+    "validate": (
+        "sirkbok.validate",
+        "Kontroller datapakken i data/ (skjema, nøkler, enheter, kilder).",
+    ),
+    "import": (
+        "sirkbok.importer",
+        "Importer et regneark (CSV fra Excel eller .xlsx) til en tabell i data/.",
+    ),
+    "new-chapter": (
+        "sirkbok.scaffold",
+        "Lag et nytt kapittel for en region fra malen og legg det inn i boka.",
+    ),
     "regions": ("sirkbok.regions", "Oppdater listene på regionsidene fra datapakken og kapitlene."),
-    "check": ("sirkbok.check", "Sjekk boka: innholdsfortegnelse, forside-data, lenker, bilder, data og figurer."),
-    "template": ("sirkbok.spreadsheet", "Lag en Excel-mal for en datatabell, med nedtrekkslister og forklaring."),
-    "screenshots": ("sirkbok.screenshots", "Ta skjermbilder av et temakapittel i 375 og 1280 px bredde."),
-    "params": ("sirkbok.research", "Vis parametrene til et tema: standardverdi, enhet, tillatt område og kilde."),
-    "run": ("sirkbok.research", "Kjør et tema med egne parametre eller scenarioer inn i en egen mappe."),
+    "check": (
+        "sirkbok.check",
+        "Sjekk boka: innholdsfortegnelse, forside-data, lenker, bilder, data og figurer.",
+    ),
+    "template": (
+        "sirkbok.spreadsheet",
+        "Lag en Excel-mal for en datatabell, med nedtrekkslister og forklaring.",
+    ),
+    "screenshots": (
+        "sirkbok.screenshots",
+        "Ta skjermbilder av et temakapittel i 375 og 1280 px bredde.",
+    ),
+    "params": (
+        "sirkbok.research",
+        "Vis parametrene til et tema: standardverdi, enhet, tillatt område og kilde.",
+    ),
+    "run": (
+        "sirkbok.research",
+        "Kjør et tema med egne parametre eller scenarioer inn i en egen mappe.",
+    ),
 }
 
 

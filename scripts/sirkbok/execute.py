@@ -50,6 +50,7 @@ class Result:
     cell_source: str = ""
     error: str = ""
     details: str = ""
+    warning: str = ""
 
 
 def init_worker(events: Any, kernels: str) -> None:
@@ -129,10 +130,11 @@ def _engine(relative: str, names: list[str], values: dict[str, Any], log: Path) 
     from papermill.engines import NBClientEngine
 
     class Client(PapermillNotebookClient):
-        def papermill_execute_cells(self) -> None:
-            super().papermill_execute_cells()
-            if names and not self.nb.metadata.get("papermill", {}).get("exception"):
-                values.update(self._read_parameters())
+        def execute_cell(self, cell, cell_index, *args, **kwargs):  # type: ignore[no-untyped-def]
+            executed = super().execute_cell(cell, cell_index, *args, **kwargs)
+            if names and "parameters" in cell.metadata.get("tags", []):
+                values.update(self._read_parameters())  # as the parameters cell left them
+            return executed
 
         def _read_parameters(self) -> dict[str, Any]:
             from nbformat.v4 import new_code_cell
@@ -152,7 +154,7 @@ def _engine(relative: str, names: list[str], values: dict[str, Any], log: Path) 
             probe = new_code_cell(code)
             self.nb.cells.append(probe)
             try:
-                self.execute_cell(probe, len(self.nb.cells) - 1, store_history=False)
+                super().execute_cell(probe, len(self.nb.cells) - 1, store_history=False)
             except Exception:  # noqa: BLE001 - values are recorded when they can be read
                 return {}
             finally:
@@ -282,10 +284,19 @@ def _run(
         raise NotebookChanged(
             "notatboka ble endret mens den kjørte; endringen er beholdt, kjør på nytt"
         )
-    _commit(root, path, nbformat.writes(executed) + "\n", figures, source)
+    text = nbformat.writes(executed) + "\n"
+    _commit(root, path, text, figures, source)
     shutil.rmtree(staging, ignore_errors=True)
+    # Outputs are committed; a path of this machine in them would differ on the next one.
+    local = str(root) in text
     return Result(
-        notebook=relative, ok=True, seconds=time.monotonic() - started, figures=len(figures)
+        notebook=relative,
+        ok=True,
+        seconds=time.monotonic() - started,
+        figures=len(figures),
+        warning=f"utdataene inneholder stien {root}, som er en annen på andre maskiner"
+        if local
+        else "",
     )
 
 

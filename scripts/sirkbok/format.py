@@ -7,8 +7,20 @@ from datetime import date as _date
 
 THIN_SPACE = "\u202f"  # narrow no-break space: groups thousands without breaking the number
 MISSING = "mangler"
-MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-          "oktober", "november", "desember"]
+MONTHS = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+]
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:

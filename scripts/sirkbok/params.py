@@ -52,8 +52,14 @@ def specs(theme: str) -> list[Parameter]:
     try:
         module = importlib.import_module(f"sirkbok.tema.{theme}")
     except ModuleNotFoundError:
-        raise UserError(Problem(file="", message=f"Ukjent tema «{theme}».", found=theme,
-                                expected="et tema med parametre: " + ", ".join(themes()))) from None
+        raise UserError(
+            Problem(
+                file="",
+                message=f"Ukjent tema «{theme}».",
+                found=theme,
+                expected="et tema med parametre: " + ", ".join(themes()),
+            )
+        ) from None
     return list(module.PARAMETERS)
 
 
@@ -62,8 +68,11 @@ def themes() -> list[str]:
     from importlib import resources
 
     folder = resources.files("sirkbok.tema")
-    return sorted(p.name[:-3] for p in folder.iterdir()
-                  if p.name.endswith(".py") and not p.name.startswith("_"))
+    return sorted(
+        p.name[:-3]
+        for p in folder.iterdir()
+        if p.name.endswith(".py") and not p.name.startswith("_")
+    )
 
 
 def default(theme: str, name: str) -> float:
@@ -90,15 +99,24 @@ def check(theme: str, values: Mapping[str, Any], origin: str = "parametre") -> d
         try:
             value = float(str(raw).replace(",", ".")) if isinstance(raw, str) else float(raw)
         except (TypeError, ValueError):
-            problems.append(Problem(file=origin, found=str(raw),
-                                    expected=allowed,
-                                    message=f"Parameteren «{parameter.name}» er ikke et tall."))
+            problems.append(
+                Problem(
+                    file=origin,
+                    found=str(raw),
+                    expected=allowed,
+                    message=f"Parameteren «{parameter.name}» er ikke et tall.",
+                )
+            )
             continue
         if not parameter.minimum <= value <= parameter.maximum:
-            problems.append(Problem(file=origin, found=f"{value:g}",
-                                    expected=allowed,
-                                    message=f"Parameteren «{parameter.name}» er utenfor "
-                                    "tillatt område."))
+            problems.append(
+                Problem(
+                    file=origin,
+                    found=f"{value:g}",
+                    expected=allowed,
+                    message=f"Parameteren «{parameter.name}» er utenfor tillatt område.",
+                )
+            )
             continue
         checked[parameter.name] = value
     if problems:
@@ -124,20 +142,26 @@ def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> str:
     def show(value: float) -> str:
         return number(value, 0) if float(value).is_integer() else number(value, 3).rstrip("0")
 
-    lines = ["| Parameter | Verdi i denne kjøringen | Enhet | Tillatt område "
-             "| Standardverdi og kilde |", "|---|---|---|---|---|"]
+    lines = [
+        "| Parameter | Verdi i denne kjøringen | Enhet | Tillatt område | Standardverdi og kilde |",
+        "|---|---|---|---|---|",
+    ]
     for parameter in specs(theme):
         used = float(values.get(parameter.name, parameter.default()))
         if parameter.factor is not None:
             factor = data.factor(parameter.factor)
             year = f", {factor.year}" if factor.year else ""
-            origin = (f"{show(factor.value)} ({factor.unit}): faktor `{factor.id}`, "
-                      f"{{cite}}`{factor.source}` (kildegrad {factor.grade}{year})")
+            origin = (
+                f"{show(factor.value)} ({factor.unit}): faktor `{factor.id}`, "
+                f"{{cite}}`{factor.source}` (kildegrad {factor.grade}{year})"
+            )
         else:
             origin = f"{show(parameter.default())}: antakelse. {parameter.reason}"
-        lines.append(f"| `{parameter.name}`: {parameter.description} | {show(used)} | "
-                     f"{parameter.unit} | {show(parameter.minimum)}–{show(parameter.maximum)} | "
-                     f"{origin} |")
+        lines.append(
+            f"| `{parameter.name}`: {parameter.description} | {show(used)} | "
+            f"{parameter.unit} | {show(parameter.minimum)}–{show(parameter.maximum)} | "
+            f"{origin} |"
+        )
     return "\n".join(lines)
 
 

@@ -22,8 +22,6 @@ import sirkbok
 from sirkbok.errors import Problem, UserError
 
 PACKAGE_DIR = Path(sirkbok.__file__).resolve().parent
-# Keys of package files are relative to the folder holding `scripts/`, the same on every machine.
-PACKAGE_BASE = PACKAGE_DIR.parent.parent
 # Cell metadata written by editors or by execution: never part of what a notebook *is*.
 VOLATILE_CELL_METADATA = {
     "execution",
@@ -266,7 +264,8 @@ def _module_imports(module: str) -> frozenset[str]:
 
 
 def package_key(path: Path) -> str:
-    return path.relative_to(PACKAGE_BASE).as_posix()
+    """The module's path in the repository (scripts/sirkbok/...), however it is installed."""
+    return f"scripts/{path.relative_to(PACKAGE_DIR.parent).as_posix()}"
 
 
 def table_files(root: Path, tables: list[str]) -> tuple[dict[str, Path], list[Problem]]:

@@ -10,6 +10,7 @@ than its inputs.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import queue
 import shutil
@@ -21,6 +22,7 @@ from typing import Any, TextIO
 
 from sirkbok import paths, provenance
 from sirkbok.errors import Problem, UserError
+from sirkbok.format import number
 
 CACHE = ".sirkbok-cache"
 
@@ -31,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-j",
         type=int,
         default=None,
+        metavar="ANTALL",
         help="Antall notatbøker som kjøres samtidig (standard: antall kjerner).",
     )
     parser.add_argument(
@@ -277,8 +280,6 @@ class Durations:
     """How long each notebook took last time, kept out of git (it differs every run)."""
 
     def __init__(self, path: Path) -> None:
-        import json
-
         self.path = path
         try:
             self.seconds: dict[str, float] = json.loads(path.read_text())
@@ -289,8 +290,6 @@ class Durations:
         return self.seconds.get(notebook, float("inf"))
 
     def save(self, new: dict[str, float]) -> None:
-        import json
-
         from sirkbok.execute import atomic_write
 
         self.seconds.update(new)
@@ -298,8 +297,6 @@ class Durations:
 
 
 def summarise(results: list[Any], seconds: float, verbose: bool) -> int:
-    from sirkbok.format import number
-
     failed = [r for r in results if not r.ok]
     for result in failed:
         where = f"{result.notebook}, celle {result.cell}" if result.cell else result.notebook
@@ -351,13 +348,13 @@ class Display:
         self.tick(throttle=True)
 
     def finished(self, result: Any) -> None:
-        from sirkbok.format import number
-
         self.running.pop(result.notebook, None)
         self.done += 1
         if result.ok:
             figures = f", {result.figures} figurfiler" if result.figures else ""
             self._line(f"ferdig {result.notebook} ({number(result.seconds, 1)} s{figures})")
+            if result.warning:
+                self._line(f"advarsel: {result.notebook}: {result.warning}")
         else:
             where = f", celle {result.cell}" if result.cell else ""
             self._line(f"FEILET {result.notebook}{where}: {result.error}")

@@ -55,8 +55,9 @@ def vega_bundle() -> str:
     return "(function () {\n" + vlc.javascript_bundle(snippet) + "\n})();\n"
 
 
-def _add_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                doctree: Any) -> None:
+def _add_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     if "sirk-spec" in context.get("body", ""):
         app.add_js_file(BUNDLE_NAME, loading_method="defer")
 
