@@ -8,7 +8,6 @@ chapter so the same data gives byte-identical files.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 import json
@@ -142,7 +141,7 @@ class Figure:
     alt_text: str
     spec: dict
     table: pd.DataFrame
-    png: bytes
+    svg: str
 
     @property
     def element_id(self) -> str:
@@ -185,7 +184,7 @@ class Figure:
     def _repr_mimebundle_(self, include=None, exclude=None):  # type: ignore[no-untyped-def]
         return {
             "text/html": self.html(),
-            "image/png": base64.b64encode(self.png).decode(),
+            "image/svg+xml": self.svg,
             "text/plain": f"Figur: {self.caption}",
         }
 
@@ -228,5 +227,5 @@ def publish(
     _write_atomic(folder / f"{name}.png", png)
     _write_atomic(folder / f"{name}.csv", table.to_csv(index=False, lineterminator="\n").encode())
     return Figure(
-        name=name, caption=caption, alt_text=alt_text, spec=interactive, table=table, png=png
+        name=name, caption=caption, alt_text=alt_text, spec=interactive, table=table, svg=svg
     )
