@@ -46,6 +46,3 @@ def test_chapter_shows_every_source_and_coverage(
     assert "**Dekning per region**" in shown and "| Ringeriksregionen |" in shown
     for suffix in ("svg", "png", "vl.json", "csv"):
         assert (tmp_path / "figurer" / f"data-dekning.{suffix}").stat().st_size > 0
-    assert not CHAPTER.read_text("utf-8").count(
-        '"output_type"'
-    )  # the repository copy stays unexecuted

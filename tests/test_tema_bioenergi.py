@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
+import theme_runs
 from sirkbok import data, params
 from sirkbok.tema import bioenergi
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "chapters" / "tema" / "bioenergi.ipynb"
+run = partial(theme_runs.run, NOTEBOOK)
+glued = theme_runs.glued
 
 
 def test_chips_in_loose_cubic_metres() -> None:
@@ -53,33 +56,6 @@ def test_knowledge_grid_marks_missing_and_derives_grot() -> None:
 def test_real_grid_covers_every_municipality() -> None:
     grid = bioenergi.knowledge_grid(data.load("kommuner"), data.load("ressursstrommer"))
     assert set(grid["kommune"]) == set(data.load("kommuner")["navn"])
-
-
-def test_every_parameter_default_is_inside_its_range() -> None:
-    for parameter in params.specs("bioenergi"):
-        assert parameter.minimum <= parameter.default() <= parameter.maximum, parameter.name
-
-
-def run(tmp_path: Path, name: str, **parameters: float) -> nbformat.NotebookNode:
-    import papermill
-
-    output = tmp_path / f"{name}.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(output),
-        parameters=parameters,
-        cwd=str(NOTEBOOK.parent),
-        progress_bar=False,
-    )
-    return nbformat.read(output, as_version=4)
-
-
-def glued(notebook: nbformat.NotebookNode, name: str) -> float:
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            if output.get("metadata", {}).get("scrapbook", {}).get("name") == name:
-                return float(next(v for k, v in output["data"].items() if k.endswith("text/plain")))
-    raise AssertionError(f"fant ikke {name} i notatboka")
 
 
 @pytest.mark.slow

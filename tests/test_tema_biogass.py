@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
+import theme_runs
 from sirkbok import data, params
 from sirkbok.tema import biogass
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "chapters" / "tema" / "biogass.ipynb"
+run = partial(theme_runs.run, NOTEBOOK)
+glued = theme_runs.glued
 
 
 def statistics(food: float, total: float, per_inhabitant: float, year: int = 2023) -> pd.DataFrame:
@@ -115,35 +118,6 @@ def test_plant_comparison_keeps_missing_intake() -> None:
     assert set(table["anlegg"]) == {"hra-trollmyra", "mjosanlegget"}
     missing = table[table["status"] == "mangler"]
     assert (missing["anlegg"] == "mjosanlegget").all() and missing["verdi_t"].isna().all()
-
-
-def test_every_parameter_default_is_inside_its_range() -> None:
-    for parameter in params.specs("biogass"):
-        assert parameter.minimum <= parameter.default() <= parameter.maximum, parameter.name
-        assert parameter.factor is not None or parameter.reason, parameter.name
-
-
-def run(tmp_path: Path, name: str, **parameters: float) -> nbformat.NotebookNode:
-    import papermill
-
-    output = tmp_path / f"{name}.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(output),
-        parameters=parameters,
-        cwd=str(NOTEBOOK.parent),
-        progress_bar=False,
-    )
-    return nbformat.read(output, as_version=4)
-
-
-def glued(notebook: nbformat.NotebookNode, name: str) -> float:
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            if output.get("metadata", {}).get("scrapbook", {}).get("name") == name:
-                data_ = output["data"]
-                return float(next(v for k, v in data_.items() if k.endswith("text/plain")))
-    raise AssertionError(f"fant ikke {name} i notatboka")
 
 
 @pytest.mark.slow

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
+import theme_runs
 from sirkbok import data, dekning, params
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "chapters" / "tema" / "oversikt.ipynb"
+run = partial(theme_runs.run, NOTEBOOK)
+glued = theme_runs.glued
 
 
 def small_package() -> dict[str, pd.DataFrame]:
@@ -79,28 +82,6 @@ def test_real_package_is_counted_completely() -> None:
     assert len(table) == expected
     assert set(table["status"]) <= set(dekning.STATUSES)
     assert set(table["tema"]) <= {*dekning.THEMES, dekning.COMMON}
-
-
-def run(tmp_path: Path, name: str, **parameters: float) -> nbformat.NotebookNode:
-    import papermill
-
-    output = tmp_path / f"{name}.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(output),
-        parameters=parameters,
-        cwd=str(NOTEBOOK.parent),
-        progress_bar=False,
-    )
-    return nbformat.read(output, as_version=4)
-
-
-def glued(notebook: nbformat.NotebookNode, name: str) -> float:
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            if output.get("metadata", {}).get("scrapbook", {}).get("name") == name:
-                return float(next(v for k, v in output["data"].items() if k.endswith("text/plain")))
-    raise AssertionError(f"fant ikke {name} i notatboka")
 
 
 @pytest.mark.slow

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
+import theme_runs
 from sirkbok import params
 from sirkbok.errors import UserError
 from sirkbok.tema import tekstiler
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "chapters" / "tema" / "tekstiler.ipynb"
+run = partial(theme_runs.run, NOTEBOOK)
+glued = theme_runs.glued
 
 
 def municipalities() -> pd.DataFrame:
@@ -56,34 +59,6 @@ def test_climate_benefit_is_linear_in_the_replacement_rate() -> None:
 def test_swapped_replacement_range_is_refused_in_norwegian() -> None:
     with pytest.raises(UserError, match="erstatningsgrad_lav"):
         tekstiler.replacement_range(0.8, 0.2)
-
-
-def test_every_parameter_default_is_inside_its_range() -> None:
-    for parameter in params.specs("tekstiler"):
-        assert parameter.minimum <= parameter.default() <= parameter.maximum, parameter.name
-        assert parameter.factor is not None or parameter.reason, parameter.name
-
-
-def run(tmp_path: Path, name: str, **parameters: float) -> nbformat.NotebookNode:
-    import papermill
-
-    output = tmp_path / f"{name}.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(output),
-        parameters=parameters,
-        cwd=str(NOTEBOOK.parent),
-        progress_bar=False,
-    )
-    return nbformat.read(output, as_version=4)
-
-
-def glued(notebook: nbformat.NotebookNode, name: str) -> float:
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            if output.get("metadata", {}).get("scrapbook", {}).get("name") == name:
-                return float(next(v for k, v in output["data"].items() if k.endswith("text/plain")))
-    raise AssertionError(f"fant ikke {name} i notatboka")
 
 
 @pytest.mark.slow

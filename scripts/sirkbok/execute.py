@@ -132,8 +132,9 @@ def _engine(relative: str, names: list[str], values: dict[str, Any], log: Path) 
     class Client(PapermillNotebookClient):
         def execute_cell(self, cell, cell_index, *args, **kwargs):  # type: ignore[no-untyped-def]
             executed = super().execute_cell(cell, cell_index, *args, **kwargs)
-            if names and "parameters" in cell.metadata.get("tags", []):
-                values.update(self._read_parameters())  # as the parameters cell left them
+            tags = set(cell.metadata.get("tags", []))
+            if names and tags & {"parameters", "injected-parameters"}:
+                values.update(self._read_parameters())  # as the (injected) parameters left them
             return executed
 
         def _read_parameters(self) -> dict[str, Any]:
