@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sirkbok import paths
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-IGNORED = shutil.ignore_patterns(
-    ".venv",
-    "_build",
-    ".git",
-    ".pytest_cache",
-    ".hypothesis",
-    ".sirkbok-cache",
-    "__pycache__",
-    ".ruff_cache",
-    "*.egg-info",
-)
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +21,7 @@ def repo_root() -> Path:
 
 def copy_repo(target: Path) -> Path:
     """A copy of the book (files as committed or edited, no environment, no build)."""
-    shutil.copytree(ROOT, target, ignore=IGNORED)
-    return target
+    return paths.copy_book(ROOT, target)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sirkbok import params
 
@@ -19,3 +21,30 @@ def test_out_of_range_values_are_refused_with_the_parameter_named() -> None:
     name = params.specs("biogass")[0].name
     with pytest.raises(UserError, match=f"«{name}» er utenfor tillatt område"):
         params.check("biogass", {name: -1e9})
+
+
+REFUSED = {
+    "bioenergi": ("grot_uttaksandel", 0.9),
+    "biogass": ("utsorteringsfaktor", 5),
+    "naeringsparker": ("naerhet", 3),
+    "ombrukssentre": ("mobelandel", 2),
+    "oversikt": ("flis_densitet", 5000),
+    "tekstiler": ("ombrukbar_andel", 1.5),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", sorted(REFUSED))
+def test_notebook_refuses_an_out_of_range_parameter(
+    notebook: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """papermill stops the chapter at its check cell, with the parameter named in Norwegian."""
+    import papermill
+    import theme_runs
+
+    name, value = REFUSED[notebook]
+    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
+    path = Path(__file__).resolve().parents[1] / "chapters" / "tema" / f"{notebook}.ipynb"
+    with pytest.raises(papermill.PapermillExecutionError) as error:
+        theme_runs.run(path, tmp_path, "ugyldig", **{name: value})
+    assert f"«{name}» er utenfor tillatt område" in str(error.value)

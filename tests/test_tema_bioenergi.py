@@ -76,15 +76,3 @@ def test_notebook_headline_follows_density_and_removal_share(
     )
     assert glued(halved, "bioenergi_headline") == pytest.approx(chips / 2)
     assert glued(halved, "bioenergi_grot_mwh_per_1000m3") == pytest.approx(grot / 2)
-
-
-@pytest.mark.slow
-def test_notebook_refuses_out_of_range_parameter(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import papermill
-
-    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
-    with pytest.raises(papermill.PapermillExecutionError) as error:
-        run(tmp_path, "ugyldig", grot_uttaksandel=0.9)
-    assert "«grot_uttaksandel» er utenfor tillatt område" in str(error.value)

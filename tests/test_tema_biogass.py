@@ -134,15 +134,3 @@ def test_notebook_headline_doubles_with_the_sorting_factor(
         tmp_path, "dobbel", utsorteringsfaktor=2 * params.default("biogass", "utsorteringsfaktor")
     )
     assert glued(doubled, "biogass_headline") == pytest.approx(2 * headline)
-
-
-@pytest.mark.slow
-def test_notebook_refuses_out_of_range_parameter(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import papermill
-
-    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
-    with pytest.raises(papermill.PapermillExecutionError) as error:
-        run(tmp_path, "ugyldig", utsorteringsfaktor=5)
-    assert "«utsorteringsfaktor» er utenfor tillatt område" in str(error.value)

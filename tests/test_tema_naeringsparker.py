@@ -102,15 +102,3 @@ def test_notebook_headline_grows_with_the_nearness_level(
     assert default == expected
     in_park = glued(run(tmp_path, "i-parken", naerhet=0), "naeringsparker_headline")
     assert in_park <= default  # a stricter nearness rule never finds more exchanges
-
-
-@pytest.mark.slow
-def test_notebook_refuses_out_of_range_parameter(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import papermill
-
-    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
-    with pytest.raises(papermill.PapermillExecutionError) as error:
-        run(tmp_path, "ugyldig", naerhet=3)
-    assert "«naerhet» er utenfor tillatt område" in str(error.value)

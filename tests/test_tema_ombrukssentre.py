@@ -76,15 +76,3 @@ def test_notebook_scales_only_when_the_reference_population_is_set(
     )
     assert small == pytest.approx(expected)
     assert large == pytest.approx(small / 2)  # twice the reference population halves the scaling
-
-
-@pytest.mark.slow
-def test_notebook_refuses_out_of_range_parameter(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import papermill
-
-    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
-    with pytest.raises(papermill.PapermillExecutionError) as error:
-        run(tmp_path, "ugyldig", mobelandel=2)
-    assert "«mobelandel» er utenfor tillatt område" in str(error.value)

@@ -100,15 +100,3 @@ def test_notebook_reuses_the_theme_parameters(
     )
     assert glued(doubled, "oversikt_biogass_gwh") == pytest.approx(2 * biogas)
     assert glued(doubled, "oversikt_mangler_andel") == pytest.approx(missing)  # data, not estimates
-
-
-@pytest.mark.slow
-def test_notebook_refuses_out_of_range_parameter(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import papermill
-
-    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
-    with pytest.raises(papermill.PapermillExecutionError) as error:
-        run(tmp_path, "ugyldig", flis_densitet=5000)
-    assert "«flis_densitet» er utenfor tillatt område" in str(error.value)

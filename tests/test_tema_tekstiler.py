@@ -80,15 +80,3 @@ def test_notebook_headline_follows_the_residual_waste_factor(
     # the climate benefit is the collected tonnes × footprint × replacement rate
     footprint = params.default("tekstiler", "produksjon_co2")
     assert glued(doubled, "tekstiler_klima_lav") == pytest.approx(2 * headline * footprint * 0.5)
-
-
-@pytest.mark.slow
-def test_notebook_refuses_out_of_range_parameter(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import papermill
-
-    monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
-    with pytest.raises(papermill.PapermillExecutionError) as error:
-        run(tmp_path, "ugyldig", ombrukbar_andel=1.5)
-    assert "«ombrukbar_andel» er utenfor tillatt område" in str(error.value)

@@ -27,17 +27,6 @@ from sirkbok import paths, provenance
 from sirkbok.format import number
 
 BIN = Path(sys.executable).parent
-IGNORED = shutil.ignore_patterns(
-    ".venv",
-    "_build",
-    ".git",
-    ".pytest_cache",
-    ".hypothesis",
-    ".sirkbok-cache",
-    "__pycache__",
-    ".ruff_cache",
-    "*.egg-info",
-)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     source = (args.root or paths.root()).resolve()
     folder = Path(tempfile.mkdtemp(prefix="sirkbok-bench-"))
     try:
-        book = Path(shutil.copytree(source, folder / "bok", ignore=IGNORED))
+        book = paths.copy_book(source, folder / "bok")
         return Bench(book, args.runs).run()
     finally:
         if args.keep:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 
@@ -24,3 +25,22 @@ def data_dir() -> Path:
 
 def chapters_dir() -> Path:
     return root() / "chapters"
+
+
+# What a working copy of the book leaves out: environment, builds, caches and version control.
+_NOT_THE_BOOK = shutil.ignore_patterns(
+    ".venv",
+    "_build",
+    ".git",
+    ".pytest_cache",
+    ".hypothesis",
+    ".sirkbok-cache",
+    "__pycache__",
+    ".ruff_cache",
+    "*.egg-info",
+)
+
+
+def copy_book(source: Path, target: Path) -> Path:
+    """A throw-away copy of the book (for tests and benchmarks that must not touch the real one)."""
+    return Path(shutil.copytree(source, target, ignore=_NOT_THE_BOOK))
