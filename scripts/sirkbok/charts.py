@@ -18,6 +18,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from sirkbok.files import write_atomic
 from sirkbok.format import MONTHS, THIN_SPACE
 
 NUMBER_LOCALE = {
@@ -122,12 +123,6 @@ def figure_dir() -> Path:
     return Path(os.environ.get("SIRKBOK_FIGURE_DIR", "figurer"))
 
 
-def _write_atomic(path: Path, content: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
-
-
 def _canonical(spec: dict) -> str:
     return json.dumps(spec, ensure_ascii=False, sort_keys=True, indent=1)
 
@@ -222,10 +217,10 @@ def publish(
     png = vlc.vegalite_to_png(static, scale=1.5, **options)
     folder = figure_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    _write_atomic(folder / f"{name}.vl.json", (_canonical(interactive) + "\n").encode())
-    _write_atomic(folder / f"{name}.svg", svg.encode())
-    _write_atomic(folder / f"{name}.png", png)
-    _write_atomic(folder / f"{name}.csv", table.to_csv(index=False, lineterminator="\n").encode())
+    write_atomic(folder / f"{name}.vl.json", _canonical(interactive) + "\n")
+    write_atomic(folder / f"{name}.svg", svg)
+    write_atomic(folder / f"{name}.png", png)
+    write_atomic(folder / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
     return Figure(
         name=name, caption=caption, alt_text=alt_text, spec=interactive, table=table, svg=svg
     )

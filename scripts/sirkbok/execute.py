@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sirkbok import provenance
+from sirkbok.files import write_atomic
 
 KERNEL = "python3"
 VERSIONED = [
@@ -85,20 +86,8 @@ def write_kernel_spec(folder: Path) -> Path:
     content = json.dumps(spec, indent=1) + "\n"
     if not target.is_file() or target.read_text() != content:
         target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, content.encode())
+        write_atomic(target, content)
     return folder
-
-
-def atomic_write(path: Path, content: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _emit(kind: str, *event: Any) -> None:
@@ -320,7 +309,7 @@ def _commit(
         final = root / key
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, final)
-    atomic_write(path, text.encode("utf-8"))
+    write_atomic(path, text)
     previous = source.metadata.get("sirkbok", {}).get("provenance", {}).get("figures", {})
     for key in previous:
         if key not in figures:  # a figure this notebook no longer makes

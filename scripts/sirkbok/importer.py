@@ -14,16 +14,15 @@ import argparse
 import csv
 import io
 import math
-import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sirkbok.errors import Problem, UserError
+from sirkbok.files import write_atomic
 
 SPACES = "\u00a0\u202f\u2009 "
 GROUPED = re.compile(r"-?\d{1,3}(?:[ ]\d{3})+(?:[.,]\d+)?")
@@ -348,18 +347,6 @@ def _confirm(target: str) -> bool:
     except EOFError:
         return False
     return answer.strip().lower() in {"j", "ja", "y", "yes"}
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temp file and rename, so a failure never leaves a half-written table."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def run(args: argparse.Namespace) -> int:

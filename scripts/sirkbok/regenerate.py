@@ -290,10 +290,10 @@ class Durations:
         return self.seconds.get(notebook, float("inf"))
 
     def save(self, new: dict[str, float]) -> None:
-        from sirkbok.execute import atomic_write
+        from sirkbok.files import write_atomic
 
         self.seconds.update(new)
-        atomic_write(self.path, json.dumps(self.seconds, indent=1, sort_keys=True).encode())
+        write_atomic(self.path, json.dumps(self.seconds, indent=1, sort_keys=True))
 
 
 def summarise(results: list[Any], seconds: float, verbose: bool) -> int:

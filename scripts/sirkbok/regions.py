@@ -12,15 +12,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sirkbok import paths
 from sirkbok.errors import Problem, UserError, relative
+from sirkbok.files import write_atomic
 
 BLOCK_START = (
     "<!-- sirkbok:regionside start — lagd av `sirkbok regions` fra datapakken og "
@@ -506,19 +505,3 @@ def update_pages(root: Path) -> list[Path]:
             write_atomic(page, text)
             changed.append(page)
     return changed
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, so a file is never half-written."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

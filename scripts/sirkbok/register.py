@@ -146,7 +146,7 @@ def register_path() -> Path:
 
 def main(argv: list[str]) -> int:
     from sirkbok import data
-    from sirkbok.importer import write_atomic
+    from sirkbok.files import write_atomic
 
     text = markdown(data.descriptor())
     target = register_path()

@@ -30,6 +30,7 @@ from typing import Any
 
 from sirkbok import paths
 from sirkbok.errors import Problem, UserError
+from sirkbok.files import write_atomic
 
 RESULTS = "resultater"
 COMPARISON = "sammenligning"
@@ -649,13 +650,7 @@ def write_csv(path: Path, header: list[str], lines: list[dict[str, Any]]) -> Non
     writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
     writer.writeheader()
     writer.writerows(lines)
-    write_text(path, buffer.getvalue())
-
-
-def write_text(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    write_atomic(path, buffer.getvalue())
 
 
 def as_json(run: Run) -> dict[str, Any]:
@@ -672,7 +667,7 @@ def write_results(run: Run, folder: Path) -> None:
     write_csv(
         folder / f"{RESULTS}.csv", ["art", "navn", "verdi", "standardverdi", "enhet"], rows(run)
     )
-    write_text(
+    write_atomic(
         folder / f"{RESULTS}.json",
         json.dumps(as_json(run), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
     )
@@ -711,7 +706,7 @@ def compare(theme: str, runs: dict[str, Run], folder: Path) -> None:
                 }
             )
     write_csv(folder / f"{COMPARISON}.csv", ["art", "navn", *names], lines)
-    write_text(
+    write_atomic(
         folder / f"{COMPARISON}.json",
         json.dumps(
             {"tema": theme, "scenarier": {n: as_json(r) for n, r in runs.items()}},

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sirkbok import paths, regions
 from sirkbok.errors import Problem, UserError, relative
+from sirkbok.files import write_atomic
 
 TOC = "_toc.yml"
 SLUG_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
@@ -365,15 +366,15 @@ def new_chapter(
             written.append(
                 (target, target.read_text(encoding="utf-8") if target.exists() else None)
             )
-            regions.write_atomic(target, content)
+            write_atomic(target, content)
         for page, content in regions.planned_pages(root).items():
             written.append((page, page.read_text(encoding="utf-8")))
-            regions.write_atomic(page, content)
+            write_atomic(page, content)
     except BaseException:
         for target, before in reversed(written):
             if before is None:
                 target.unlink(missing_ok=True)
             else:
-                regions.write_atomic(target, before)
+                write_atomic(target, before)
         raise
     return path

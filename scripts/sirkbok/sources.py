@@ -65,7 +65,7 @@ def bibtex() -> str:
 
 def write_bibtex(path: Path | str | None = None) -> Path:
     """Write the generated bibliography (default: references.bib in the book root) atomically."""
-    from sirkbok.importer import write_atomic
+    from sirkbok.files import write_atomic
 
     target = Path(path) if path else paths.root() / "references.bib"
     write_atomic(target, bibtex())
