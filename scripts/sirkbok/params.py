@@ -44,7 +44,7 @@ class Parameter:
 
             factor = data.factor(self.factor)
             return f"faktor {factor.id} ({factor.source}, kildegrad {factor.grade})"
-        return f"antakelse: {self.reason}"
+        return f"antakelse. {self.reason}"
 
 
 def specs(theme: str) -> list[Parameter]:
@@ -156,7 +156,7 @@ def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> str:
                 f"{{cite}}`{factor.source}` (kildegrad {factor.grade}{year})"
             )
         else:
-            origin = f"{show(parameter.default())}: antakelse. {parameter.reason}"
+            origin = f"{show(parameter.default())}: {parameter.source()}"
         lines.append(
             f"| `{parameter.name}`: {parameter.description} | {show(used)} | "
             f"{parameter.unit} | {show(parameter.minimum)}–{show(parameter.maximum)} | "
