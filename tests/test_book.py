@@ -63,6 +63,11 @@ def test_search_is_norwegian(built_book: Path) -> None:
     page = (built_book / "chapters" / "forside.html").read_text(encoding="utf-8")
     assert "Søk i boka" in page
     assert "Search this book" not in page
+    for english, norwegian in (
+        ("Download this page", "Last ned denne siden"),
+        ("Print to PDF", "Skriv ut til PDF"),
+    ):
+        assert english not in page and norwegian in page
     assert "language_data.js" in page or (built_book / "searchindex.js").exists()
 
 

@@ -77,7 +77,18 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     shutil.copytree(source / "data", Path(app.outdir) / "data", dirs_exist_ok=True)
 
 
+def _theme_in_norwegian(app: Sphinx) -> None:
+    """sphinx-book-theme ships its Norwegian strings as «no», which gettext never tries for nb_NO."""
+    import sphinx_book_theme
+    from sphinx import locale
+
+    folder = Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme" / "static"
+    if str(app.config.language).startswith("nb"):
+        locale.init([str(folder / "locales")], "no", "booktheme")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _theme_in_norwegian)
     app.connect("html-page-context", _add_assets)
     app.connect("build-finished", _write_assets)
     app.add_css_file(CSS_NAME)
