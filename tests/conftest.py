@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +66,18 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if result.returncode != 0:
         pytest.fail(f"Boka bygget ikke:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return out / "_build" / "html"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Hashes of a folder's files, to show that a refused command changed nothing."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def data_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the data package (and the config that marks the book root)."""
+    root = tmp_path / "bok"
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copy(ROOT / "_config.yml", root / "_config.yml")
+    monkeypatch.setenv("SIRKBOK_ROOT", str(root))
+    return root

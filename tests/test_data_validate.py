@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sirkbok import cli, data
 
-from tests.conftest import ROOT, sirkbok
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
-@pytest.fixture
-def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the data package (and the config that marks the book root)."""
-    root = tmp_path / "bok"
-    shutil.copytree(ROOT / "data", root / "data")
-    shutil.copy(ROOT / "_config.yml", root / "_config.yml")
-    monkeypatch.setenv("SIRKBOK_ROOT", str(root))
-    return root
+from tests.conftest import ROOT, sirkbok, snapshot
 
 
 def replace(name: str, old: str, new: str) -> Callable[[Path], None]:
@@ -132,14 +116,14 @@ CASES = {
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_corrupted_table_is_refused(
-    case: str, book: Path, capsys: pytest.CaptureFixture[str]
+    case: str, data_book: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     change, expected = CASES[case]
-    change(book / "data")
-    before = snapshot(book / "data")
+    change(data_book / "data")
+    before = snapshot(data_book / "data")
     assert cli.main(["validate"]) == 1
     err = capsys.readouterr().err
-    assert snapshot(book / "data") == before
+    assert snapshot(data_book / "data") == before
     assert "Traceback" not in err
     assert err.rstrip().endswith("feil funnet.")
     if expected:
@@ -147,9 +131,9 @@ def test_corrupted_table_is_refused(
 
 
 def test_region_total_must_equal_its_municipalities(
-    book: Path, capsys: pytest.CaptureFixture[str]
+    data_book: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    flows = book / "data" / "ressursstrommer.csv"
+    flows = data_book / "data" / "ressursstrommer.csv"
     lines = flows.read_text("utf-8").splitlines()
     header, rows = lines[0], lines[1:]
     rows = [r for r in rows if not r.startswith("matavfall-")]
@@ -175,14 +159,14 @@ def test_region_total_must_equal_its_municipalities(
     assert cli.main(["validate"]) == 0
 
 
-def test_every_problem_of_a_run_is_listed(book: Path) -> None:
+def test_every_problem_of_a_run_is_listed(data_book: Path) -> None:
     for change in (
         CASES["negativ mengde"][0],
         replace("kommuner.csv", ",6973,", ",x,"),
         replace("tema.csv", "3236;3318", "3236;3319"),
     ):
-        change(book / "data")
-    result = sirkbok("validate", root=book)
+        change(data_book / "data")
+    result = sirkbok("validate", root=data_book)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.count("feil: ") == 3
     assert "Datapakken er ikke gyldig: 3 feil funnet." in result.stderr
@@ -190,14 +174,14 @@ def test_every_problem_of_a_run_is_listed(book: Path) -> None:
 
 @pytest.mark.parametrize("table", data.table_names(ROOT / "data"))
 def test_a_corrupted_copy_of_any_table_is_refused(
-    table: str, book: Path, capsys: pytest.CaptureFixture[str]
+    table: str, data_book: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = data.table_path(table, book / "data")
+    path = data.table_path(table, data_book / "data")
     lines = path.read_text("utf-8").splitlines()
     path.write_text("\n".join([*lines, lines[1]]) + "\n", "utf-8")  # the first row again
-    before = snapshot(book / "data")
+    before = snapshot(data_book / "data")
     assert cli.main(["validate"]) == 1
     err = capsys.readouterr().err
-    assert snapshot(book / "data") == before
+    assert snapshot(data_book / "data") == before
     assert f"feil: data/{path.name}, linje {len(lines) + 1}, kolonne «" in err
     assert "Nøkkelen står allerede på linje 2." in err

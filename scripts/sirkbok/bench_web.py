@@ -44,13 +44,7 @@ TIMINGS = """() => {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--html",
-        type=Path,
-        default=None,
-        help="Mappe med det bygde nettstedet (standard: _build/html hvis det er ferskt, "
-        "ellers bygges boka i en midlertidig mappe).",
-    )
+    browser.add_site_argument(parser)
     parser.add_argument("--runs", type=int, default=5, help="Antall målinger av tegnetiden.")
 
 

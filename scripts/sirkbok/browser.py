@@ -141,6 +141,17 @@ def chart_pages(html_dir: Path) -> list[str]:
     return [path for path, count in sorted(counted, key=lambda pc: -pc[1]) if count]
 
 
+def add_site_argument(parser: Any) -> None:
+    """The `--html` option of the commands that open the built site (see `site`)."""
+    parser.add_argument(
+        "--html",
+        type=Path,
+        default=None,
+        help="Mappe med det bygde nettstedet (standard: _build/html hvis det er ferskt, "
+        "ellers bygges boka i en midlertidig mappe).",
+    )
+
+
 def fresh_build(root: Path) -> bool:
     """True when _build/html is newer than every source file of the book."""
     mark = root / "_build" / "html" / "searchindex.js"  # rewritten by every HTML build

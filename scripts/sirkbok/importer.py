@@ -23,6 +23,7 @@ from typing import Any
 
 from sirkbok.errors import Problem, UserError
 from sirkbok.files import write_atomic
+from sirkbok.validate import header_problems
 
 SPACES = "\u00a0\u202f\u2009 "
 GROUPED = re.compile(r"-?\d{1,3}(?:[ ]\d{3})+(?:[.,]\d+)?")
@@ -203,42 +204,9 @@ def normalise(sheet: Sheet, schema: dict):
 
     fields = schema["fields"]
     names = [spec["name"] for spec in fields]
-    listed = ", ".join(names)
     # `sirkbok template` writes units after names: "folketall (innbyggere)" is folketall
     sheet.header = [h if h in names else re.sub(r"\s*\([^()]*\)$", "", h) for h in sheet.header]
-    problems = [
-        Problem(
-            file=sheet.label,
-            line=1,
-            column=column,
-            message="Ukjent kolonne.",
-            found=column,
-            expected=f"bare kolonnene {listed}",
-        )
-        for column in sheet.header
-        if column not in names
-    ]
-    problems += [
-        Problem(
-            file=sheet.label,
-            line=1,
-            column=column,
-            message="Kolonnen står to ganger.",
-            expected="hvert kolonnenavn én gang",
-        )
-        for column in sorted({c for c in sheet.header if c and sheet.header.count(c) > 1})
-    ]
-    problems += [
-        Problem(
-            file=sheet.label,
-            line=1,
-            column=name,
-            message="Kolonnen mangler.",
-            expected=f"kolonnene {listed}",
-        )
-        for name in names
-        if name not in sheet.header
-    ]
+    problems = header_problems(sheet.label, sheet.header, names)
     if problems:
         raise UserError(problems)
     position = {name: sheet.header.index(name) for name in names}

@@ -27,13 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"Siden som fotograferes, relativt til nettstedet (standard: {DEFAULT_PAGE}, "
         "ellers en side med figurer).",
     )
-    parser.add_argument(
-        "--html",
-        type=Path,
-        default=None,
-        help="Mappe med det bygde nettstedet (standard: _build/html hvis det er ferskt, "
-        "ellers bygges boka i en midlertidig mappe).",
-    )
+    browser.add_site_argument(parser)
 
 
 def choose_page(html: Path, wanted: str | None) -> str:

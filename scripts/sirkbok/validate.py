@@ -143,11 +143,15 @@ def _problems(
 
 def _header_problems(source: Source, resource: dict) -> list[Problem]:
     names = [f["name"] for f in resource["schema"]["fields"]]
-    found = list(source.frame.columns)
+    return header_problems(source.label, list(source.frame.columns), names)
+
+
+def header_problems(label: str, found: list, names: list[str]) -> list[Problem]:
+    """Missing, unknown and repeated columns of a header (line 1), against the schema's names."""
     listed = ", ".join(names)
     problems = [
         Problem(
-            file=source.label,
+            file=label,
             line=1,
             column=column,
             message="Kolonnen mangler.",
@@ -158,7 +162,7 @@ def _header_problems(source: Source, resource: dict) -> list[Problem]:
     ]
     problems += [
         Problem(
-            file=source.label,
+            file=label,
             line=1,
             column=str(column),
             message="Ukjent kolonne.",
@@ -171,7 +175,7 @@ def _header_problems(source: Source, resource: dict) -> list[Problem]:
     duplicates = {c for c in found if found.count(c) > 1}
     problems += [
         Problem(
-            file=source.label,
+            file=label,
             line=1,
             column=str(c),
             message="Kolonnen står to ganger.",
