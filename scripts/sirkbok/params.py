@@ -48,10 +48,17 @@ class Parameter:
 
 
 def specs(theme: str) -> list[Parameter]:
-    """The parameters of a theme; an unknown theme is refused with the known ones listed."""
+    """The parameters of a theme; an unknown theme is refused with the known ones listed.
+
+    Only a module listed by `themes()` is imported: a name like `__init__`, `coverage` or
+    `../x` from the command line never selects another module.
+    """
     try:
+        if theme not in themes():
+            raise ModuleNotFoundError(theme)
         module = importlib.import_module(f"sirkbok.themes.{theme}")
-    except ModuleNotFoundError:
+        return list(module.PARAMETERS)
+    except (ModuleNotFoundError, AttributeError):
         raise UserError(
             Problem(
                 file="",
@@ -60,7 +67,6 @@ def specs(theme: str) -> list[Parameter]:
                 expected="et tema med parametre: " + ", ".join(themes()),
             )
         ) from None
-    return list(module.PARAMETERS)
 
 
 def themes() -> list[str]:
@@ -71,7 +77,9 @@ def themes() -> list[str]:
     return sorted(
         p.name[:-3]
         for p in folder.iterdir()
-        if p.name.endswith(".py") and not p.name.startswith("_")
+        if p.name.endswith(".py")
+        and not p.name.startswith("_")
+        and "\nPARAMETERS" in p.read_text(encoding="utf-8")
     )
 
 

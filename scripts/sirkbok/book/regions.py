@@ -101,10 +101,15 @@ def read_chapter(path: Path, root: Path) -> Chapter:
     """Read a chapter's metadata and first heading; YAML errors become problems, not exceptions."""
     import yaml  # only here: the CLI must start fast
 
+    from sirkbok.core import safeyaml
+
     name = relative(path, root)
     if path.suffix == ".ipynb":
         return _read_notebook(path, name)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = read_text(path, name)
+    except UserError as error:
+        return Chapter(path=path, meta=None, problems=error.problems)
     chapter = Chapter(path=path, meta=None)
     body_offset = 0
     match = FRONT_MATTER.match(text)
@@ -112,7 +117,8 @@ def read_chapter(path: Path, root: Path) -> Chapter:
         body_offset = match.end()
         raw = match.group(1) or ""
         try:
-            loaded = yaml.load(raw, Loader=yaml.BaseLoader)  # plain strings: no date surprises
+            # plain strings (no date surprises), aliases refused
+            loaded = yaml.load(raw, Loader=safeyaml.PlainLoader)  # noqa: S506 - a safe loader
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
@@ -166,9 +172,27 @@ def _first_heading(markdown: str) -> tuple[str, int] | None:
     return None
 
 
+def read_text(path: Path, name: str) -> str:
+    """A chapter file's text; anything but UTF-8 is a user error naming the line."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UserError(
+            Problem(
+                file=name,
+                line=raw[: error.start].count(b"\n") + 1,
+                message="Filen er ikke UTF-8.",
+                expected="UTF-8 (lagre filen på nytt med tegnkoding UTF-8)",
+            )
+        ) from None
+
+
 def _read_notebook(path: Path, name: str) -> Chapter:
     try:
-        notebook = json.loads(path.read_text(encoding="utf-8"))
+        notebook = json.loads(read_text(path, name))
+    except UserError as error:
+        return Chapter(path=path, meta=None, problems=error.problems)
     except json.JSONDecodeError as error:
         return Chapter(
             path=path,
@@ -200,6 +224,8 @@ def front_matter_problems(
     name = relative(chapter.path, root)
     problems = list(chapter.problems)
     where = "forside-dataene" if chapter.path.suffix == ".md" else "notatbokas metadata «sirkbok»"
+    if chapter.meta is None and problems:
+        return problems  # unreadable: the reason is reported, not a list of missing keys
     if chapter.meta is None:
         problems.append(
             Problem(
@@ -303,11 +329,13 @@ def toc_files(root: Path) -> set[str]:
 
     Used by `sirkbok check`; lives here next to the other readers of the book's structure.
     """
-    import yaml  # only here: the CLI must start fast
+    from sirkbok.core import safeyaml  # only here: the CLI must start fast
 
     try:
-        toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        toc = safeyaml.load((root / "_toc.yml").read_text(encoding="utf-8"), "_toc.yml") or {}
+    except (OSError, UnicodeDecodeError, UserError):
+        return set()
+    if not isinstance(toc, dict):
         return set()
     found = {str(toc["root"])} if toc.get("root") else set()
 

@@ -245,11 +245,11 @@ def _walk(entries: list[dict]) -> list[dict]:
 
 
 def _entry_under_region(toc_text: str, index: str, entry: str) -> bool:
-    import yaml  # only here: the CLI must start fast
+    from sirkbok.core import safeyaml  # only here: the CLI must start fast
 
     try:
-        toc = yaml.safe_load(toc_text)
-    except yaml.YAMLError:
+        toc = safeyaml.load(toc_text, TOC)
+    except UserError:
         return False
     for item in _walk(toc.get("parts", []) + toc.get("chapters", [])):
         if item.get("file") == index:
@@ -259,7 +259,7 @@ def _entry_under_region(toc_text: str, index: str, entry: str) -> bool:
 
 def _same_apart_from(old: str, new: str, entry: str) -> bool:
     """The new toc equals the old one once the new entry is taken out again."""
-    import yaml  # only here: the CLI must start fast
+    from sirkbok.core import safeyaml  # only here: the CLI must start fast
 
     def strip(node: object) -> object:
         if isinstance(node, dict):
@@ -271,7 +271,7 @@ def _same_apart_from(old: str, new: str, entry: str) -> bool:
             return [strip(v) for v in node if not (isinstance(v, dict) and v.get("file") == entry)]
         return node
 
-    return strip(yaml.safe_load(old)) == strip(yaml.safe_load(new))
+    return strip(safeyaml.load(old, TOC)) == strip(safeyaml.load(new, TOC))
 
 
 def new_chapter(

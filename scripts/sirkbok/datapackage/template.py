@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sirkbok.core.errors import Problem, UserError, relative
+from sirkbok.core.files import inside
 from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage.validate import validated_tables
 
@@ -205,6 +206,9 @@ def write_template(table: str, out: Path, prefill: bool = True) -> int:
     _write_help(help_sheet, table, resource, explanations, bold)
     for cell in help_sheet["C"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for worksheet in book.worksheets:
+        text_not_formula(worksheet)
+    out = inside(out.parent, out.name)
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     os.close(handle)
@@ -215,6 +219,23 @@ def write_template(table: str, out: Path, prefill: bool = True) -> int:
         Path(temp).unlink(missing_ok=True)
         raise
     return 0 if frame is None else len(frame)
+
+
+# OWASP's list for CSV/formula injection: a cell starting with one of these may be run as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_not_formula(worksheet: Any) -> None:
+    """Every text cell stays text: openpyxl makes `=…` a live formula, so such cells are set back
+    to strings, and formula-like text gets Excel's quote prefix (shown as typed, never evaluated,
+    also after the user edits the cell). `sirkbok import` reads the text back unchanged."""
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+                if cell.value.startswith(FORMULA_START):
+                    cell.quotePrefix = True
 
 
 def _explain(

@@ -178,10 +178,11 @@ def cache_dir(root: Path) -> Path:
 
 def clean_interrupted(root: Path) -> None:
     """Remove what a killed run left: staged figures and hidden temporary files, nothing else."""
+    from sirkbok.core.files import clean_temporary
+
     shutil.rmtree(cache_dir(root) / "staging", ignore_errors=True)
-    for path in (root / "chapters").rglob(".*.tmp*"):
-        if path.is_file() and provenance.TEMPORARY.match(path.name):
-            path.unlink(missing_ok=True)
+    for folder in ("chapters", "data"):
+        clean_temporary(root / folder)
 
 
 def execute_all(root: Path, todo: list[provenance.Status], workers: int, verbose: bool) -> int:

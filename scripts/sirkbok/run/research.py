@@ -202,6 +202,8 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
     """The file's content and the line of every mapping key (by its path of keys)."""
     import yaml
 
+    from sirkbok.core import safeyaml
+
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -209,19 +211,8 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
         raise UserError(Problem(file=shown, message="Fila finnes ikke.")) from None
     except (OSError, UnicodeDecodeError) as error:
         raise UserError(Problem(file=shown, message=f"Fila kan ikke leses ({error}).")) from None
-    try:
-        content = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise UserError(
-            Problem(
-                file=shown,
-                line=mark.line + 1 if mark else None,
-                message="Fila er ikke gyldig YAML.",
-                found=str(getattr(error, "problem", "") or error),
-            )
-        ) from None
+    content = safeyaml.load(text, shown)
+    node = safeyaml.compose(text, shown)
     lines: dict[tuple[str, ...], int] = {}
 
     def walk(current: Any, keys: tuple[str, ...]) -> None:
