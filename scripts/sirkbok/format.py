@@ -73,13 +73,21 @@ MARKUP = re.compile(
 )
 
 
+def _missing(value: object) -> bool:
+    """None, NaN, NaT and pandas' <NA> (none is equal to itself; <NA> refuses to be a bool)."""
+    try:
+        return value is None or bool(value != value)
+    except TypeError:
+        return True
+
+
 def text(value: object) -> str:
     """`value` as literal text inside Markdown/MyST: nothing in it becomes markup or HTML.
 
     `<img src=x onerror=…>`, {cite}`x` and `**x**` read exactly like that on the page. Missing
     values are empty; line breaks become spaces (a table cell or list item stays one line).
     """
-    if value is None or value != value:  # None, NaN and <NA> (which is not equal to itself)
+    if _missing(value):
         return ""
     flat = " ".join(str(value).splitlines())
     escaped = _INLINE.sub(r"\\\1", flat)
@@ -99,7 +107,7 @@ def url(value: object) -> str | None:
     or the attribute percent-encoded. Any other scheme (javascript:, data:) gives None."""
     from urllib.parse import quote, urlsplit
 
-    if value is None or value != value:
+    if _missing(value):
         return None
     address = str(value).strip()
     try:
@@ -113,7 +121,7 @@ def url(value: object) -> str | None:
 
 def markup(value: object) -> str | None:
     """The first piece of markup in a text value (for a message), or None when it is plain text."""
-    if value is None or value != value:
+    if _missing(value):
         return None
     found = MARKUP.search(str(value))
     if found is None:

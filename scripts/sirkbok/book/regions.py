@@ -285,7 +285,15 @@ def front_matter_problems(
     status = meta.get("status")
     if status not in (None, "") and status not in STATUSES:
         add("status", "Ukjent status.", status, "en av " + ", ".join(STATUSES))
+    from sirkbok.book.scaffold import text_problems
+
     title = meta.get("title")
+    problems += text_problems(
+        str(title or ""),
+        [a for a in authors if isinstance(a, str)] if isinstance(authors, list) else [],
+        name,
+        {key: chapter.key_lines.get(key, 1) for key in ("title", "authors")},
+    )
     if title and chapter.heading and str(title).strip() != chapter.heading:
         problems.append(
             Problem(
@@ -373,8 +381,12 @@ def _text(value: Any) -> str:
 
 
 def render_block(root: Path, region: str) -> str:
-    """The generated lists for one region, from the data package and the chapters' front matter."""
+    """The generated lists for one region, from the data package and the chapters' front matter.
+
+    Every text from either is escaped (`sirkbok.format.text`): it reads as text, never as markup.
+    """
     from sirkbok import data
+    from sirkbok.format import role_text, text
 
     bib = _bib_keys(root)
 
@@ -397,26 +409,27 @@ def render_block(root: Path, region: str) -> str:
     led = themes[themes["ansvarlig_region"] == region]
     lines = [BLOCK_START, "", "## Kommunene", ""]
     lines.append(
-        f"Medlemskommunene i {_text(row['navn'])}{cite(row['kilde'])}, med kommunenummer "
+        f"Medlemskommunene i {text(row['navn'])}{cite(row['kilde'])}, med kommunenummer "
         f"og fylke fra 1. januar 2024{cite('ssb-klass131')}{cite('prop127s')}:"
     )
     lines += ["", "| Kommune | Kommunenummer | Fylke |", "|---|---|---|"]
     for _, member in members.sort_values("navn").iterrows():
         lines.append(
-            f"| {_text(member['navn'])} | {_text(member['kommunenummer'])} | "
-            f"{_text(member['fylke'])} |"
+            f"| {text(member['navn'])} | {text(member['kommunenummer'])} | "
+            f"{text(member['fylke'])} |"
         )
     lines += ["", "## Temaene regionen har ansvar for", ""]
     if led.empty:
         lines.append("Regionen har ikke særskilt ansvar for noe tema i fase 1.")
     for _, theme in led.iterrows():
         # every theme has its chapter chapters/tema/<id> (`sirkbok check` reports one missing)
-        name = f"{{doc}}`{_text(theme['navn'])} </chapters/tema/{_text(theme['id'])}>`"
+        name = f"{{doc}}`{role_text(theme['navn'])} </chapters/tema/{role_text(theme['id'])}>`"
         responsible = [
             names.get(n.strip(), n.strip())
             for n in re.split(r"[;,]", _text(theme.get("ansvarlige_kommuner")))
             if n.strip()
         ]
+        responsible = [text(n) for n in responsible]
         extra = f" ({_join(responsible)} har hovedansvaret i regionen)" if responsible else ""
         lines.append(f"- {name}{extra}{cite(theme['kilde'])}")
     lines += ["", "## Kapitler fra regionen", ""]
@@ -432,15 +445,17 @@ def render_block(root: Path, region: str) -> str:
         key=lambda c: (str((c.meta or {}).get("theme", "")), (c.title or c.path.stem).casefold()),
     ):
         meta = chapter.meta or {}
-        title = (chapter.title or chapter.path.stem).replace("<", "‹").replace("`", "'")
-        details = [f"tema: {theme_names.get(str(meta.get('theme')), meta.get('theme', '?'))}"]
+        title = role_text(chapter.title or chapter.path.stem)
+        theme = theme_names.get(str(meta.get("theme")), meta.get("theme", "?"))
+        details = [f"tema: {text(theme)}"]
         authors = meta.get("authors")
         if isinstance(authors, list) and authors:
-            details.append(f"av {_join([str(a) for a in authors])}")
+            details.append(f"av {_join([text(a) for a in authors])}")
         date = parse_date(meta.get("date")) if meta.get("date") else None
         if date:
             details.append(f"{date.day}.{date.month}.{date.year}")
-        details.append(f"status: {STATUS_LABELS.get(str(meta.get('status')), meta.get('status'))}")
+        status = STATUS_LABELS.get(str(meta.get("status")), meta.get("status"))
+        details.append(f"status: {text(status)}")
         lines.append(f"- {{doc}}`{title} <{chapter.path.stem}>` ({', '.join(details)})")
     lines += ["", BLOCK_END]
     return "\n".join(lines)

@@ -79,6 +79,43 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
+MAX_TITLE = 120  # characters: a readable heading, and a file name well under the 255-byte limit
+
+
+def text_problems(title: str, authors: list[str], file: str = "", lines: dict | None = None):
+    """A title or author that is too long or holds markup (HTML, MyST, Markdown): they are shown
+    on the region page and in the menu as text, so they must be text (`sirkbok check` uses this
+    for front matter too)."""
+    from sirkbok.format import markup
+
+    lines = lines or {}
+    problems = []
+    if len(title) > MAX_TITLE:
+        problems.append(
+            Problem(
+                file=file,
+                line=lines.get("title"),
+                message=f"Tittelen er for lang ({len(title)} tegn).",
+                expected=f"høyst {MAX_TITLE} tegn",
+            )
+        )
+    for what, key, value in [("Tittelen", "title", title)] + [
+        ("Forfatteren", "authors", a) for a in authors
+    ]:
+        found = markup(value)
+        if found is not None:
+            problems.append(
+                Problem(
+                    file=file,
+                    line=lines.get(key),
+                    message=f"{what} inneholder markering (HTML, MyST eller Markdown).",
+                    found=found,
+                    expected="ren tekst uten <, `, {, }, *, \\ og _uthevet_",
+                )
+            )
+    return problems
+
+
 def _normal_title(title: str) -> str:
     return " ".join(title.split()).casefold()
 
@@ -307,7 +344,11 @@ def new_chapter(
         )
     title = " ".join(title.split())
     slug = slugify(title)
-    if not slug or slug == "index":
+    authors = [" ".join(a.split()) for a in authors if a.strip()]
+    problems += text_problems(title, authors)
+    if problems:
+        pass  # a title that is too long or holds markup is not looked up further
+    elif not slug or slug == "index":
         problems.append(
             Problem(
                 file="",
@@ -323,7 +364,6 @@ def new_chapter(
                 found=title,
             )
         )
-    authors = [" ".join(a.split()) for a in authors if a.strip()]
     if problems:
         raise UserError(problems)
 

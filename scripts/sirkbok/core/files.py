@@ -55,14 +55,19 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def clean_temporary(folder: Path) -> list[Path]:
-    """Remove what a killed writer left under `folder`: `.NAME.tmpPID` files, nothing else."""
+def clean_temporary(folder: Path, spare_live: bool = True) -> list[Path]:
+    """Remove what a killed writer left under `folder`: `.NAME.tmpPID` files, nothing else.
+
+    A file whose writer is still running is spared unless `spare_live` is off (a caller holding
+    the folder's lock knows no one else writes there)."""
     removed = []
     if not folder.is_dir():
         return removed
     for path in folder.rglob(".*.tmp*"):
         match = TEMPORARY.match(path.name)
-        if match and path.is_file() and not path.is_symlink() and not _running(int(match[1])):
+        if not (match and path.is_file() and not path.is_symlink()):
+            continue
+        if not spare_live or not _running(int(match[1])):
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
