@@ -94,7 +94,7 @@ CASES = {
     ),
     "tom linje midt i filen": (
         replace("tema.csv", "\nbioenergi,", "\n\nbioenergi,"),
-        "data/tema.csv, linje 4, kolonne «id»: Verdien mangler.",
+        "data/tema.csv, linje 4, kolonne «id»: Tom linje.",
     ),
     "tom fil": (write("tema.csv", b""), "data/tema.csv: Filen er tom."),
     "manglende kolonne": (

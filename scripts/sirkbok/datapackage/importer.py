@@ -23,7 +23,13 @@ from typing import Any
 
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import write_atomic
-from sirkbok.datapackage.validate import MAX_ROWS, check_size, header_problems, parse_csv
+from sirkbok.datapackage.validate import (
+    MAX_ROWS,
+    check_size,
+    header_problems,
+    parse_csv,
+    shape_problems,
+)
 
 SPACES = "\u00a0\u202f\u2009 "
 GROUPED = re.compile(r"-?\d{1,3}(?:[ ]\d{3})+(?:[.,]\d+)?")
@@ -48,6 +54,7 @@ class Sheet:
     header: list[str]
     rows: list[tuple[int, list[Any]]]
     decimal_comma: bool
+    delimiter: str | None = None  # a CSV's; its rows must have as many cells as the header
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -115,11 +122,11 @@ def read_csv_sheet(path: Path, label: str) -> Sheet:
     delimiter = ";" if first.count(";") > first.count(",") else ","
     if "\t" in first and first.count("\t") > max(first.count(";"), first.count(",")):
         delimiter = "\t"
-    header, rows, problems = parse_csv(text, label, delimiter, spreadsheet=True)
+    header, rows, problems = parse_csv(text, label, delimiter, spreadsheet=True, check_shape=False)
     if problems:
         raise UserError(problems)
     header = [cell.strip() for cell in header]
-    return Sheet(label, header, rows, decimal_comma=delimiter != ",")
+    return Sheet(label, header, rows, decimal_comma=delimiter != ",", delimiter=delimiter)
 
 
 def read_xlsx_sheet(path: Path, label: str, table: str) -> Sheet:
@@ -272,6 +279,8 @@ def normalise(sheet: Sheet, schema: dict):
     # `sirkbok template` writes units after names: "folketall (innbyggere)" is folketall
     sheet.header = [h if h in names else re.sub(r"\s*\([^()]*\)$", "", h) for h in sheet.header]
     problems = header_problems(sheet.label, sheet.header, names)
+    if not problems and sheet.delimiter:  # the header is right: now every row must fit it
+        problems = shape_problems(sheet.header, sheet.rows, sheet.label, sheet.delimiter)
     if problems:
         raise UserError(problems)
     position = {name: sheet.header.index(name) for name in names}

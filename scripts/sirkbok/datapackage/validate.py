@@ -120,7 +120,11 @@ def decode_utf8(raw: bytes, label: str) -> tuple[str | None, list[Problem]]:
 
 
 def parse_csv(
-    text: str, label: str, delimiter: str = ",", spreadsheet: bool = False
+    text: str,
+    label: str,
+    delimiter: str = ",",
+    spreadsheet: bool = False,
+    check_shape: bool = True,
 ) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
     """Header, rows (with their spreadsheet line) and problems of a CSV text, read strictly.
 
@@ -185,7 +189,18 @@ def parse_csv(
                         expected="tekst uten kontrolltegn, lagret som UTF-8",
                     )
                 )
-        if line > records[0][0] and len(record) != len(header):
+    if check_shape:
+        problems += shape_problems(header, records[1:], label, delimiter)
+    return header, records[1:], problems
+
+
+def shape_problems(
+    header: list[str], rows: list[tuple[int, list[str]]], label: str, delimiter: str = ","
+) -> list[Problem]:
+    """Rows with more or fewer cells than the header (a blank line has none): one per row."""
+    problems = []
+    for line, record in rows:
+        if len(record) != len(header):
             first_wrong = min(len(record), len(header))
             problems.append(
                 Problem(
@@ -200,7 +215,7 @@ def parse_csv(
                     "(tekst med skilletegn i står i anførselstegn)",
                 )
             )
-    return header, records[1:], problems
+    return problems
 
 
 def _csv_problem(error: Exception, label: str, starts_at: int, line: int) -> Problem:
@@ -229,8 +244,14 @@ def _csv_problem(error: Exception, label: str, starts_at: int, line: int) -> Pro
     return Problem(file=label, line=line, message=f"CSV-filen kan ikke leses ({text}).")
 
 
-def read_text_table(path: Path, label: str) -> tuple[Source | None, list[Problem]]:
-    """Read a canonical CSV (UTF-8, comma, header) as strings; index = spreadsheet line number."""
+def read_text_table(
+    path: Path, label: str, names: list[str] | None = None
+) -> tuple[Source | None, list[Problem]]:
+    """Read a canonical CSV (UTF-8, comma, header) as strings; index = spreadsheet line number.
+
+    With the schema's column `names`, a wrong header is reported instead of every row that
+    then has the wrong number of cells.
+    """
     import pandas as pd
 
     try:
@@ -251,7 +272,11 @@ def read_text_table(path: Path, label: str) -> tuple[Source | None, list[Problem
     text, problems = decode_utf8(raw, label)
     if text is None:
         return None, problems
-    header, rows, problems = parse_csv(text, label)
+    header, rows, problems = parse_csv(text, label, check_shape=False)
+    if problems:
+        return None, problems
+    problems = header_problems(label, header, names) if names is not None else []
+    problems = problems or shape_problems(header, rows, label)
     if problems:
         return None, problems
     frame = pd.DataFrame([cells for _, cells in rows], columns=range(len(header)), dtype=object)
@@ -765,7 +790,8 @@ def validate_package(data_dir: Path, overrides: dict[str, Source] | None = None)
             except UserError as error:
                 result.problems += error.problems
                 continue
-            source, problems = read_text_table(path, f"data/{entry['path']}")
+            names = [spec["name"] for spec in entry["schema"]["fields"]]
+            source, problems = read_text_table(path, f"data/{entry['path']}", names)
         result.problems += problems
         if source is None:
             continue
