@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sirkbok.core.errors import Problem, UserError, relative
+from sirkbok.core.errors import Problem, UserError, from_exception, relative
 from sirkbok.core.files import inside
 from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage.validate import validated_tables
@@ -209,15 +209,19 @@ def write_template(table: str, out: Path, prefill: bool = True) -> int:
     for worksheet in book.worksheets:
         text_not_formula(worksheet)
     out = inside(out.parent, out.name)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(handle)
+    temp = None
     try:  # the finished workbook moves into place in one step, never half-written
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        os.close(handle)
         book.save(temp)
         os.replace(temp, out)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    except OSError as error:  # a missing, read-only or full folder: named as the user wrote it
+        named = OSError(error.errno, error.strerror, str(out))
+        raise UserError(from_exception(named) or str(error)) from None
+    finally:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
     return 0 if frame is None else len(frame)
 
 
