@@ -388,8 +388,9 @@ def _failure(relative: str, error: BaseException, started: float) -> Result:
     from papermill.exceptions import PapermillExecutionError
 
     seconds = time.monotonic() - started
-    if isinstance(error, CellTimedOut):
+    if isinstance(error, CellTimedOut | PapermillExecutionError):
         lines = [line for line in error.source.splitlines() if line.strip()]
+        timed_out = isinstance(error, CellTimedOut)
         return Result(
             notebook=relative,
             ok=False,
@@ -398,18 +399,10 @@ def _failure(relative: str, error: BaseException, started: float) -> Result:
             cell_source="\n".join(lines[:3]),
             error=f"Cellen kjørte lenger enn tidsgrensen på {error.timeout} s og ble stoppet; "
             "kjernen er avsluttet. Øk grensen med --timeout (eller «execute: timeout:» i "
-            "_config.yml) hvis cellen trenger mer tid",
-        )
-    if isinstance(error, PapermillExecutionError):
-        lines = [line for line in error.source.splitlines() if line.strip()]
-        return Result(
-            notebook=relative,
-            ok=False,
-            seconds=seconds,
-            cell=error.cell_index + 1,
-            cell_source="\n".join(lines[:3]),
-            error=f"{error.ename}: {error.evalue}",
-            details=_strip_ansi("\n".join(error.traceback)),
+            "_config.yml) hvis cellen trenger mer tid"
+            if timed_out
+            else f"{error.ename}: {error.evalue}",
+            details="" if timed_out else _strip_ansi("\n".join(error.traceback)),
         )
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     if isinstance(error, NotebookChanged):
