@@ -13,11 +13,12 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-from conftest import state
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from openpyxl import Workbook
 from sirkbok import cli
 from sirkbok.datapackage import validate
+
+from tests.conftest import state
 
 BIN = Path(sys.executable).parent
 # 370 bytes that expand to 9^9 (387 million) strings when aliases are followed
