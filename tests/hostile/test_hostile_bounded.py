@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import nbformat
-import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from openpyxl import Workbook
@@ -19,6 +18,7 @@ from sirkbok import cli
 from sirkbok.datapackage import validate
 
 from tests.conftest import state
+from tests.test_regenerate import orphans
 
 BIN = Path(sys.executable).parent
 # 370 bytes that expand to 9^9 (387 million) strings when aliases are followed
@@ -157,17 +157,6 @@ def tiny_book(root: Path) -> Path:
     return root
 
 
-def kernels_of(root: Path) -> list[int]:
-    found = []
-    for process in psutil.process_iter():
-        try:
-            if process.environ().get("SIRKBOK_ROOT") == str(root):
-                found.append(process.pid)
-        except (psutil.Error, OSError):
-            continue
-    return found
-
-
 @pytest.mark.slow
 def test_an_endless_cell_is_stopped_by_the_timeout_and_the_last_good_output_stays(
     tmp_path: Path,
@@ -192,10 +181,7 @@ def test_an_endless_cell_is_stopped_by_the_timeout_and_the_last_good_output_stay
     assert "    | while True:" in result.stderr
     assert "Traceback" not in result.stderr
     assert path.read_bytes() == edited and figure.read_bytes() == good
-    deadline = time.monotonic() + 10
-    while kernels_of(root) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert kernels_of(root) == []  # the kernel was shut down, not left spinning
+    assert orphans(root, wait=10) == []  # the kernel was shut down, not left spinning
 
 
 @pytest.mark.parametrize("verb", ["regenerate", "build", "run"])
