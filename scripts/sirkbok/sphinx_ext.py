@@ -2,9 +2,8 @@
 
 - Charts: each page with a chart gets `sirkbok-charts.js` (a few kB), which leaves the exported SVG
   image in place and fetches the self-hosted chart library (`sirkbok-vega.js`, from vl-convert, no CDN)
-  only when a chart comes near the screen or is touched. The bundle holds Vega and Vega-Lite without
-  vega-embed (86 kB gzipped less); it is wrapped in a function, since its top-level `const _` would
-  otherwise overwrite Sphinx's global `_`.
+  only when a chart comes near the screen or is touched. The bundle is wrapped in a function, since
+  its top-level `const _` would otherwise overwrite Sphinx's global `_`.
 - Assets: every script and stylesheet appears once per page, and those a page does not use (Thebe when
   it is off, sphinx-design, the copy and toggle buttons) are left out of that page.
 - The theme's strings in Norwegian, from the book's own catalogue first (locale/), then the theme's.
@@ -28,9 +27,10 @@ LOADER_NAME = "sirkbok-charts.js"
 CSS_NAME = "sirkbok.css"
 STATIC = Path(__file__).parent / "static"
 
+# vl-convert's bundle exposes only `vegaEmbed` reliably (its `vega` and `vegaLite` names come out null).
 _BUNDLE_SNIPPET = """
-if (vega.defaultLocale) { vega.defaultLocale(%(number)s, %(time)s); }
-window.sirkbokVega = {vega: vega, vegaLite: vegaLite};
+window.sirkbokVega = {embed: vegaEmbed, options: {renderer: "svg", actions: false, logLevel: 1,
+                      formatLocale: %(number)s, timeFormatLocale: %(time)s}};
 """
 
 # Assets a page needs only when its body holds the matching markup (body pattern, asset names).
@@ -46,7 +46,7 @@ _THEBE = ("thebe", "THEBE_JS_URL")
 
 
 def vega_bundle() -> str:
-    """Vega and Vega-Lite as one script whose only global name is `sirkbokVega`."""
+    """The chart library as one script whose only global name is `sirkbokVega`."""
     import vl_convert as vlc
 
     snippet = _BUNDLE_SNIPPET % {
