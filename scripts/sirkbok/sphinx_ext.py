@@ -43,6 +43,13 @@ _ON_DEMAND = (
     ),
 )
 _THEBE = ("thebe", "THEBE_JS_URL")
+# sphinx-copybutton knows no Norwegian and falls back to English («Copy», «Copied!»).
+_COPY_MESSAGES = {
+    "copy": "Kopier",
+    "copy_to_clipboard": "Kopier til utklippstavlen",
+    "copy_success": "Kopiert",
+    "copy_failure": "Kunne ikke kopiere",
+}
 
 
 def vega_bundle() -> str:
@@ -102,6 +109,19 @@ def _add_assets(
             _prune(context[name], body, thebe)
 
 
+def _copybutton_in_norwegian(static: Path, language: str) -> None:
+    """Give sphinx-copybutton's message table an entry for the page language (html lang="nb-NO")."""
+    path = static / "copybutton.js"
+    anchor = "const messages = {"
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    key = json.dumps(language.replace("_", "-"))
+    if anchor in text and key not in text:
+        entry = f"\n  {key}: {json.dumps(_COPY_MESSAGES, ensure_ascii=False)},"
+        path.write_text(text.replace(anchor, anchor + entry, 1), encoding="utf-8")
+
+
 def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -109,6 +129,7 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     static.mkdir(parents=True, exist_ok=True)
     (static / BUNDLE_NAME).write_text(vega_bundle(), encoding="utf-8")
     shutil.copyfile(STATIC / LOADER_NAME, static / LOADER_NAME)
+    _copybutton_in_norwegian(static, str(app.config.language or "en"))
     source = Path(app.srcdir)
     for folder in sorted((source / "chapters").rglob("figurer")):
         if folder.is_dir():
