@@ -109,7 +109,7 @@ ENGLISH_WORDS = [
     "Color mode", "Site navigation", "Main", "Page", "Click to", "Show code", "Hide code", "Copy",
     "Copied", "interactive", "Navigation", "Index", "Version warning", "Link to this heading",
 ]  # fmt: skip
-ENGLISH_SCAN = """(words) => {
+ENGLISH_SCAN = r"""(words) => {
   const re = new RegExp('\\b(' + words.join('|') + ')\\b');
   // Chapter text may quote English titles of sources; its buttons and charts are interface.
   const chapterText = el => el.closest('article.bd-article')
