@@ -31,6 +31,16 @@
     return library;
   }
 
+  /* The image first: on a slow line the library must not hold up the picture the reader waits for. */
+  function imageShown(image) {
+    return new Promise(function (resolve) {
+      if (!image || image.complete) { resolve(); return; }
+      image.loading = "eager";
+      image.addEventListener("load", function () { resolve(); }, {once: true});
+      image.addEventListener("error", function () { resolve(); }, {once: true});
+    });
+  }
+
   function draw(target, specNode, lib) {
     var image = target.querySelector("img");
     var live = document.createElement("div");
@@ -56,7 +66,7 @@
     var specNode = document.querySelector('script.sirk-spec[data-target="' + target.id + '"]');
     if (!specNode) { return; }
     target.dataset.rendered = "pending";
-    loadLibrary().then(function (lib) {
+    imageShown(target.querySelector("img")).then(loadLibrary).then(function (lib) {
       return draw(target, specNode, lib);
     }).catch(function () {
       var live = target.querySelector(".sirk-live");
