@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sirkbok import browser, paths
-from sirkbok.errors import UserError
+from sirkbok.core import paths
+from sirkbok.core.errors import UserError
 from sirkbok.format import number
+
+from sirkbok_dev import browser
 
 FRONT_PAGE = "chapters/forside.html"
 THEME_CHAPTER = "chapters/tema/biogass.html"
@@ -261,7 +263,7 @@ def main() -> int:
     from sirkbok.cli import NorwegianParser
 
     parser = NorwegianParser(
-        prog="python -m sirkbok.bench_web",
+        prog="python -m sirkbok_dev.bench_web",
         description="Mål hva en leser laster ned (første besøk og neste side) og hvor fort forsiden "
         "og et temakapittel vises på en treg mobillinje, i headless Chromium.",
         add_help=False,
