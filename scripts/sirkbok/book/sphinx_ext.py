@@ -3,7 +3,8 @@
 - Charts: each page with a chart gets `sirkbok-charts.js` (a few kB), which leaves the exported SVG
   image in place and fetches the self-hosted chart library (`sirkbok-vega.js`, from vl-convert, no CDN)
   only when a chart comes near the screen or is touched. The bundle is wrapped in a function, since
-  its top-level `const _` would otherwise overwrite Sphinx's global `_`.
+  its top-level `const _` would otherwise overwrite Sphinx's global `_`. Each chart image gets its
+  height from the exported SVG, so nothing below it moves when it arrives.
 - Assets: every script and stylesheet appears once per page, and those a page does not use (Thebe when
   it is off, sphinx-design, the copy and toggle buttons) are left out of that page.
 - The theme's strings in Norwegian, from the book's own catalogue first (locale/), then the theme's.
@@ -43,6 +44,9 @@ _ON_DEMAND = (
     ),
 )
 _THEBE = ("thebe", "THEBE_JS_URL")
+# A chart's exported image as charts.py writes it, and the size in the exported SVG's root element.
+_CHART_IMAGE = re.compile(r'<img src="figurer/([a-z0-9-]+)\.svg"([^>]*?) width="(\d+)">')
+_SVG_SIZE = re.compile(r'<svg [^>]*?width="([\d.]+)" height="([\d.]+)"')
 # sphinx-copybutton knows no Norwegian and falls back to English («Copy», «Copied!»).
 _COPY_MESSAGES = {
     "copy": "Kopier",
@@ -97,12 +101,29 @@ def _thebe_on(app: Sphinx) -> bool:
     return bool((options.get("launch_buttons") or {}).get("thebe", False))
 
 
+def _reserve_image_space(body: str, figures: Path) -> str:
+    """Give each chart image its height, so the page does not jump when the image arrives."""
+
+    def sized(match: re.Match) -> str:
+        name, rest, width = match.groups()
+        svg = figures / f"{name}.svg"
+        found = _SVG_SIZE.match(svg.read_text(encoding="utf-8")[:1000]) if svg.is_file() else None
+        if not found or float(found.group(1)) <= 0:
+            return match.group(0)
+        height = round(float(found.group(2)) * int(width) / float(found.group(1)))
+        return f'<img src="figurer/{name}.svg"{rest} width="{width}" height="{height}">'
+
+    return _CHART_IMAGE.sub(sized, body)
+
+
 def _add_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     body = context.get("body", "")
     if "sirk-spec" in body:
         app.add_js_file(LOADER_NAME, loading_method="defer")
+        figures = Path(app.srcdir) / Path(pagename).parent / "figurer"
+        context["body"] = _reserve_image_space(body, figures)
     thebe = _thebe_on(app)
     for name in ("script_files", "css_files"):
         if isinstance(context.get(name), list):
