@@ -712,11 +712,11 @@ def test_english_scan_is_not_blind(site: str, blocked: tuple[Any, list[str]]) ->
 
 # 7. A light first visit ---------------------------------------------------------------------------
 
-HEAVY = ("fontawesome.js", "/webfonts/", "searchindex.js", "searchtools.js", "sirkbok-vega.js")
+HEAVY = ("fontawesome.js", "/webfonts/", "searchindex.js", "searchtools.js")
 
 
-def test_content_pages_load_no_icon_font_search_index_or_chart_library(
-    sweep: dict[str, dict[str, Any]],
+def test_content_pages_load_no_icon_font_search_index_or_unneeded_chart_library(
+    sweep: dict[str, dict[str, Any]], chart_pages: list[str]
 ) -> None:
     heavy = {
         path: [url for url in found["requests"] if any(name in url for name in HEAVY)]
@@ -725,6 +725,14 @@ def test_content_pages_load_no_icon_font_search_index_or_chart_library(
     }
     heavy = {path: urls for path, urls in heavy.items() if urls}
     assert not heavy, f"Tunge filer lastet ved første visning: {heavy}"
+    # The chart library only where a chart is (and there only once one comes near the screen: see
+    # test_chart_library_loads_once_when_a_chart_comes_into_view).
+    library = [
+        path
+        for path, found in sweep.items()
+        if path not in chart_pages and any("sirkbok-vega.js" in url for url in found["requests"])
+    ]
+    assert not library, f"Figurbiblioteket lastet på sider uten figurer: {library}"
     search = sweep[SEARCH]["requests"]
     assert any("searchindex.js" in url for url in search), "søkesiden laster ikke søkeindeksen"
 
