@@ -609,14 +609,20 @@ def visible_count(page: Any, selector: str) -> int:
     return page.locator(f"{selector} >> visible=true").count()
 
 
-@pytest.mark.parametrize("width", [375, 768, 1280])
-def test_menu_button_opens_and_closes_the_chapter_list(
-    site: str, chromium: Any, width: int
-) -> None:
+def theme_page_at(chromium: Any, site: str, width: int) -> tuple[Any, Any]:
+    """A fresh context (other hosts blocked) showing the theme chapter at `width` px."""
     context = chromium.new_context(viewport={"width": width, "height": 800})
     browser.block_other_hosts(context)
     page = context.new_page()
     open_page(page, site + THEME_PAGE)
+    return context, page
+
+
+@pytest.mark.parametrize("width", [375, 768, 1280])
+def test_menu_button_opens_and_closes_the_chapter_list(
+    site: str, chromium: Any, width: int
+) -> None:
+    context, page = theme_page_at(chromium, site, width)
     button = page.locator(MENU_BUTTON)
     assert button.is_visible(), f"menyknappen vises ikke på {width} px"
     assert button.get_attribute("aria-label") == "Vis eller skjul innholdsfortegnelsen"
@@ -650,10 +656,7 @@ def test_menu_button_opens_and_closes_the_chapter_list(
 def test_contents_button_shows_the_sections_of_the_page(
     site: str, chromium: Any, width: int
 ) -> None:
-    context = chromium.new_context(viewport={"width": width, "height": 800})
-    browser.block_other_hosts(context)
-    page = context.new_page()
-    open_page(page, site + THEME_PAGE)
+    context, page = theme_page_at(chromium, site, width)
     button = page.locator(CONTENTS_BUTTON)
     if width >= 1200:  # the theme shows the page's contents beside the text
         assert visible_count(page, SECTION_LINK) >= 3
