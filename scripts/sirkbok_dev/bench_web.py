@@ -114,6 +114,10 @@ def kb(size: float) -> str:
     return f"{number(size / 1000, 1)} kB"
 
 
+def files(count: int) -> str:
+    return f"{count} fil" if count == 1 else f"{count} filer"
+
+
 def verdict(ok: bool) -> str:
     return "OK" if ok else "IKKE NÅDD"
 
@@ -181,7 +185,7 @@ def report(
     print(f"\n{path} ({charts} figurer)")
     print(
         f"  Første besøk, tom hurtigbuffer, uten å rulle: {kb(sum(raw.values()))} utpakket, "
-        f"{kb(sum(sent.values()))} sendt (gzip) i {len(sent)} filer "
+        f"{kb(sum(sent.values()))} sendt (gzip) i {files(len(sent))} "
         f"— mål høyst {kb(FIRST_VISIT_LIMIT)}: {verdict(first_ok)}"
     )
     if lib_sent:
@@ -196,7 +200,7 @@ def report(
         next_ok = sum(next_sent.values()) <= NEXT_PAGE_LIMIT
         print(
             f"  Neste side via lenke ({found['next_url']}): {kb(sum(next_raw.values()))} utpakket, "
-            f"{kb(sum(next_sent.values()))} sendt i {len(next_sent)} filer "
+            f"{kb(sum(next_sent.values()))} sendt i {files(len(next_sent))} "
             f"— mål høyst {kb(NEXT_PAGE_LIMIT)}: {verdict(next_ok)}"
         )
         checks.append((f"{path}: neste side høyst {kb(NEXT_PAGE_LIMIT)}", next_ok))
