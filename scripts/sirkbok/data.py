@@ -7,6 +7,7 @@ so a notebook can never compute on a table that breaks a key, a unit or a source
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import math
 import os
@@ -45,6 +46,26 @@ def descriptor(data_dir: Path | None = None) -> dict:
             ) from None
         _cache["descriptor_stamp"] = stamp
     return _cache["descriptor"]
+
+
+def last_updated(data_dir: Path | None = None) -> _dt.date:
+    """The date the book's knowledge is as of (`sist_oppdatert` in datapackage.json): one place.
+
+    Text about proposals says «vedtak ikke kjent per <date>», so it cannot go stale unnoticed.
+    """
+    value = descriptor(data_dir).get("sist_oppdatert")
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise UserError(
+            Problem(
+                file=f"data/{DESCRIPTOR}",
+                column="sist_oppdatert",
+                message="Datoen boka sist ble oppdatert, mangler eller er ugyldig.",
+                found=str(value),
+                expected="en dato på formen ÅÅÅÅ-MM-DD",
+            )
+        ) from None
 
 
 def table_names(data_dir: Path | None = None) -> list[str]:

@@ -395,7 +395,7 @@ def render_block(root: Path, region: str) -> str:
     chapters = region_chapters(root, region)
     if not chapters:
         lines.append(
-            "Regionen har ikke skrevet egne kapitler ennå. Se kapitlet {doc}`Bidra "
+            "Det er ikke skrevet egne kapitler om regionen ennå. Se kapitlet {doc}`Bidra "
             "</chapters/bidra>` for hvordan du legger til et."
         )
     theme_names = dict(zip(themes["id"].map(_text), themes["navn"].map(_text), strict=True))
