@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sirkbok import paths
+from sirkbok.core import paths
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,16 +42,17 @@ def build_html(root_dir: str | None = None) -> int:
 
 def write_generated() -> None:
     """Files derived from the data package: the bibliography and the data register."""
-    from sirkbok import register, sources
+    from sirkbok.book import bibtex
+    from sirkbok.datapackage import register
 
-    sources.write_bibtex()
+    bibtex.write_bibtex()
     register.main([])
 
 
 def run(args: argparse.Namespace) -> int:
     write_generated()
     if not args.skip_regenerate:
-        from sirkbok import regenerate
+        from sirkbok.run import regenerate
 
         status = regenerate.regenerate(jobs=args.jobs)
         if status != 0:
