@@ -22,13 +22,9 @@ LABELS = {
     "gjennomført": "Gjennomført",
     "ukjent": "Status ikke kjent",
 }
-# Colours for charts: proposals pale and outlined (not yet in force), facts in solid colours.
-COLOURS = {
-    "Foreslått, vedtak ikke kjent": "#a8326e",
-    "Vedtatt": "#1f5f99",
-    "Gjennomført": "#2b7a3d",
-    "Status ikke kjent": "#5a5a5a",
-}
+# Short names and colours for chart legends (narrow screens); tables and tooltips use LABELS.
+SHORT = {"foreslått": "Foreslått", "vedtatt": "Vedtatt", "gjennomført": "Gjennomført", "ukjent": "Ukjent"}
+COLOURS = {"Foreslått": "#a8326e", "Vedtatt": "#1f5f99", "Gjennomført": "#2b7a3d", "Ukjent": "#5a5a5a"}
 
 
 def label(status: str) -> str:
