@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -179,7 +180,30 @@ def _theme_in_norwegian(app: Sphinx) -> None:
     locale.init([str(folder / "locales")], "no", "booktheme")
 
 
+def _book_facts(app: Sphinx, config: Any) -> None:
+    """{{ forfatter }} and {{ sist_oppdatert }} for every page, and a footer line with both.
+
+    The maintainers' name comes from `author` in _config.yml, the date from the data package: one home
+    each. Both are escaped, since text from configuration or data never becomes markup.
+    """
+    from sirkbok import data
+    from sirkbok.format import date
+
+    author = str(config.author or "")
+    updated = date(data.last_updated())
+    subs = dict(config.myst_substitutions or {})
+    subs.update({"forfatter": author, "sist_oppdatert": updated})
+    config.myst_substitutions = subs
+    options = dict(config.html_theme_options or {})
+    options["extra_footer"] = (
+        f"<p>Sist oppdatert {html.escape(updated)}. En uavhengig kunnskapsbase laget av "
+        f"{html.escape(author)}, bygd på regionrådenes offentlige dokumenter.</p>"
+    )
+    config.html_theme_options = options
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _book_facts)
     app.connect("builder-inited", _theme_in_norwegian)
     app.connect("html-page-context", _add_assets, priority=900)
     app.connect("build-finished", _write_assets)
