@@ -128,3 +128,25 @@ def markup(value: object) -> str | None:
         return None
     start = max(found.start() - 10, 0)
     return str(value)[start : found.end() + 10]
+
+
+COUNT_WORDS = [
+    "null",
+    "én",
+    "to",
+    "tre",
+    "fire",
+    "fem",
+    "seks",
+    "sju",
+    "åtte",
+    "ni",
+    "ti",
+    "elleve",
+    "tolv",
+]
+
+
+def count(value: int) -> str:
+    """Small counts in words, as Norwegian prose writes them: `5` -> `fem`, `13` -> `13`."""
+    return COUNT_WORDS[value] if 0 <= value < len(COUNT_WORDS) else number(value)

@@ -385,7 +385,7 @@ def render_block(root: Path, region: str) -> str:
 
     Every text from either is escaped (`sirkbok.format.text`): it reads as text, never as markup.
     """
-    from sirkbok import data
+    from sirkbok import data, decisions
     from sirkbok.format import role_text, text
 
     bib = _bib_keys(root)
@@ -418,9 +418,9 @@ def render_block(root: Path, region: str) -> str:
             f"| {text(member['navn'])} | {text(member['kommunenummer'])} | "
             f"{text(member['fylke'])} |"
         )
-    lines += ["", "## Temaene regionen har ansvar for", ""]
+    lines += ["", "## Temaene regionen er foreslått å ha ansvar for", ""]
     if led.empty:
-        lines.append("Regionen har ikke særskilt ansvar for noe tema i fase 1.")
+        lines.append("Regionen er ikke foreslått å ha særskilt ansvar for noe tema i fase 1.")
     for _, theme in led.iterrows():
         # every theme has its chapter chapters/tema/<id> (`sirkbok check` reports one missing)
         name = f"{{doc}}`{role_text(theme['navn'])} </chapters/tema/{role_text(theme['id'])}>`"
@@ -430,13 +430,18 @@ def render_block(root: Path, region: str) -> str:
             if n.strip()
         ]
         responsible = [text(n) for n in responsible]
-        extra = f" ({_join(responsible)} har hovedansvaret i regionen)" if responsible else ""
+        extra = f" ({_join(responsible)} foreslått i regionen)" if responsible else ""
         lines.append(f"- {name}{extra}{cite(theme['kilde'])}")
+    if not led.empty:
+        statuses = sorted(
+            set(zip(led["status"].map(_text), led["status_kilde"].map(_text), strict=True))
+        )
+        lines += ["", " ".join(decisions.sentence(s, k) for s, k in statuses)]
     lines += ["", "## Kapitler fra regionen", ""]
     chapters = region_chapters(root, region)
     if not chapters:
         lines.append(
-            "Regionen har ikke skrevet egne kapitler ennå. Se kapitlet {doc}`Bidra "
+            "Det er ikke skrevet egne kapitler om regionen ennå. Se kapitlet {doc}`Bidra "
             "</chapters/bidra>` for hvordan du legger til et."
         )
     theme_names = dict(zip(themes["id"].map(_text), themes["navn"].map(_text), strict=True))
