@@ -8,6 +8,7 @@ reason. Values outside the allowed range are refused with a Norwegian message na
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -50,11 +51,11 @@ class Parameter:
 def specs(theme: str) -> list[Parameter]:
     """The parameters of a theme; an unknown theme is refused with the known ones listed.
 
-    Only a module listed by `themes()` is imported: a name like `__init__`, `coverage` or
-    `../x` from the command line never selects another module.
+    Only a plain name is imported, and only a module with PARAMETERS counts: `__init__`,
+    `coverage` or `../x` from the command line never select another module.
     """
     try:
-        if theme not in themes():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", theme):  # never `__init__` or a path
             raise ModuleNotFoundError(theme)
         module = importlib.import_module(f"sirkbok.themes.{theme}")
         return list(module.PARAMETERS)
