@@ -10,7 +10,6 @@ import pytest
 import yaml
 
 
-
 def canonical(name: str) -> str:
     """PEP 503: `Ruamel.YAML` and `ruamel-yaml` are the same package."""
     return re.sub(r"[-_.]+", "-", name).lower()
