@@ -27,6 +27,14 @@ BLOCK_START = (
 )
 BLOCK_END = "<!-- sirkbok:regionside slutt -->"
 BLOCK_MARK = "<!-- sirkbok:regionside start"  # the start marker, whatever its explanation says
+FRONT_PAGE = Path("chapters") / "forside.md"
+FRONT_START = (
+    "<!-- sirkbok:forside start — lagd av `sirkbok regions` fra datapakken; ikke rediger mellom "
+    "disse merkene -->"
+)
+FRONT_END = "<!-- sirkbok:forside slutt -->"
+FRONT_MARK = "<!-- sirkbok:forside start"
+MUNICIPALITY_DIR = "chapters/kommuner"  # one generated page per municipality (sirkbok.run.instances)
 STATUSES = ("utkast", "til-gjennomgang", "publisert")
 STATUS_LABELS = {"utkast": "utkast", "til-gjennomgang": "til gjennomgang", "publisert": "publisert"}
 REQUIRED_KEYS = ("title", "region", "theme", "authors", "date", "status")
@@ -347,6 +355,7 @@ def _text(value: Any) -> str:
 def render_block(root: Path, region: str) -> str:
     """The generated lists for one region, from the data package and the chapters' front matter."""
     from sirkbok import data
+    from sirkbok.municipality import escape
 
     bib = _bib_keys(root)
 
@@ -375,8 +384,8 @@ def render_block(root: Path, region: str) -> str:
     lines += ["", "| Kommune | Kommunenummer | Fylke |", "|---|---|---|"]
     for _, member in members.sort_values("navn").iterrows():
         lines.append(
-            f"| {_text(member['navn'])} | {_text(member['kommunenummer'])} | "
-            f"{_text(member['fylke'])} |"
+            f"| {municipality_link(member)} | {escape(member['kommunenummer'])} | "
+            f"{escape(member['fylke'])} |"
         )
     lines += ["", "## Temaene regionen har ansvar for", ""]
     if led.empty:
@@ -418,6 +427,57 @@ def render_block(root: Path, region: str) -> str:
     return "\n".join(lines)
 
 
+def municipality_link(row: Any) -> str:
+    """A link to the municipality's own page (`sirkbok.run.instances` makes one for each)."""
+    from sirkbok.municipality import doc_link
+    return doc_link(_text(row["navn"]), f"/{MUNICIPALITY_DIR}/{_text(row['kommunenummer'])}")
+
+
+def render_front_block() -> str:
+    """The front page's themes with their proposed leads, the regions and «Din kommune»."""
+    from sirkbok import data
+    from sirkbok.municipality import doc_link, escape
+
+    regions = data.load("regioner")
+    region_names = dict(zip(regions["id"].map(_text), regions["kortnavn"].map(_text), strict=True))
+    municipalities = data.load("kommuner")
+    names = dict(
+        zip(
+            municipalities["kommunenummer"].map(_text),
+            municipalities["navn"].map(_text),
+            strict=True,
+        )
+    )
+    themes = data.load("tema")
+    lines = [FRONT_START, "", "## De fem temaene", ""]
+    lines.append(
+        "Hvem som er foreslått å ha hovedansvaret for hvert tema i fase 1 {cite}`sak0926`:"
+    )
+    lines.append("")
+    for _, theme in themes.iterrows():
+        link = doc_link(_text(theme["navn"]), f"/chapters/tema/{_text(theme['id'])}")
+        region = _text(theme["ansvarlig_region"])
+        lead = doc_link(region_names.get(region, region), f"/{REGION_DIR.as_posix()}/{region}/index")
+        inside = [
+            escape(names.get(n.strip(), n.strip()))
+            for n in _text(theme["ansvarlige_kommuner"]).split(";")
+            if n.strip()
+        ]
+        extra = f", og internt i regionen {_join(inside)}" if inside else ""
+        lines.append(f"- **{link}:** {lead}{extra}")
+    lines += ["", "## Din kommune", ""]
+    lines.append(
+        "Velg kommunen din for å se hva forslaget og tallene betyr for den: folketall, roller, "
+        "kommunens del av anslagene, anleggene som betjener den, og hvilke tall som mangler."
+    )
+    for region, name in region_names.items():
+        members = municipalities[municipalities["region"] == region].sort_values("navn")
+        links = " · ".join(municipality_link(row) for _, row in members.iterrows())
+        lines += ["", f"**{doc_link(name, f'/{REGION_DIR.as_posix()}/{region}/index')}:** {links}"]
+    lines += ["", FRONT_END]
+    return "\n".join(lines)
+
+
 def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
 
@@ -426,12 +486,14 @@ def landing_page(root: Path, region: str) -> Path:
     return root / REGION_DIR / region / "index.md"
 
 
-def _replace_block(text: str, block: str) -> str | None:
+def _replace_block(
+    text: str, block: str, mark: str = BLOCK_MARK, end_mark: str = BLOCK_END
+) -> str | None:
     """The page with its block replaced; None when the markers are missing."""
-    start, end = text.find(BLOCK_MARK), text.find(BLOCK_END)
+    start, end = text.find(mark), text.find(end_mark)
     if start < 0 or end < start:
         return None
-    return text[:start] + block + text[end + len(BLOCK_END) :]
+    return text[:start] + block + text[end + len(end_mark) :]
 
 
 def planned_pages(root: Path) -> dict[Path, str]:
@@ -468,6 +530,21 @@ def planned_pages(root: Path) -> dict[Path, str]:
             )
             continue
         planned[page] = new
+    front = root / FRONT_PAGE
+    text = front.read_text(encoding="utf-8") if front.is_file() else ""
+    new = _replace_block(text, render_front_block(), FRONT_MARK, FRONT_END)
+    if new is None:
+        problems.append(
+            Problem(
+                file=relative(front, root),
+                message=(
+                    "Forsiden mangler merkene for den genererte delen "
+                    f"({FRONT_MARK}… og {FRONT_END})."
+                ),
+            )
+        )
+    else:
+        planned[front] = new
     if problems:
         raise UserError(problems)
     return planned
@@ -483,14 +560,19 @@ def stale_pages(root: Path) -> list[Problem]:
     for page, text in planned.items():
         current = page.read_text(encoding="utf-8")
         if current != text:
-            line = current[: current.find(BLOCK_MARK)].count("\n") + 1
+            front = page == root / FRONT_PAGE
+            line = current[: current.find(FRONT_MARK if front else BLOCK_MARK)].count("\n") + 1
+            what = (
+                "Temaene og kommunelista på forsiden er utdatert."
+                if front
+                else "Lista over kommuner, temaer og kapitler på regionsiden er utdatert."
+            )
             problems.append(
                 Problem(
                     file=relative(page, root),
                     line=line,
                     message=(
-                        "Lista over kommuner, temaer og kapitler på regionsiden er utdatert. "
-                        "Kjør `sirkbok regions` (eller `make regions`) for å oppdatere den."
+                        f"{what} Kjør `sirkbok regions` (eller `make regions`) for å oppdatere den."
                     ),
                 )
             )
