@@ -88,7 +88,7 @@ def test_shares_add_up_to_the_theme_chapters_region_totals() -> None:
 def test_estimates_are_rounded_and_labelled() -> None:
     text = municipality.shares_markdown(municipality.page("3305"))
     assert "**estimater**" in text
-    cells = re.findall(r"\| ca\. ([\d\u202f,]+) ", text)
+    cells = re.findall(r"ca\. ([\d\u202f,]+) ", text)
     assert len(cells) >= 8, text
     for cell in cells:
         value = float(cell.replace("\u202f", "").replace(",", "."))

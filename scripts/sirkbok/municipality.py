@@ -341,44 +341,48 @@ def roles_markdown(p: Page) -> str:
     parts = []
     if p.led_themes:
         led = _join([theme(t) for t, _ in p.led_themes])
-        cites = "".join(dict.fromkeys(_cite(s) for _, s in p.led_themes))
         parts.append(
             f"I forslaget til felles strategi er {escape(p.region_name)} foreslått å ha et "
-            f"særskilt ansvar for {led} i fase 1 (medio 2026 til medio 2027){cites}."
+            f"særskilt ansvar for {led} i fase 1 (fra midten av 2026 til midten av 2027)."
         )
     for t, partners, source in p.own_roles:
         if partners:
             parts.append(
                 f"Internt i {escape(p.region_name)} er {escape(p.name)} foreslått å dele "
-                f"hovedansvaret for {theme(t)} med {_join([escape(n) for n in partners])}"
-                f"{_cite(source)}."
+                f"hovedansvaret for {theme(t)} med {_join([escape(n) for n in partners])}."
             )
         else:
             parts.append(
                 f"Internt i {escape(p.region_name)} er {escape(p.name)} foreslått som kandidat "
-                f"til hovedansvaret for {theme(t)}{_cite(source)}."
+                f"til hovedansvaret for {theme(t)}."
             )
     if not p.own_roles:
         parts.append(f"{escape(p.name)} har ingen egen hovedrolle i forslaget.")
+    sources = dict.fromkeys([CASE, *(s for _, s in p.led_themes), *(s for *_, s in p.own_roles)])
     parts.append(
         "Dette er forslag i saksframlegget til sak 09/26; strategien er ikke vedtatt"
-        f"{_cite(CASE)}."
+        + "".join(_cite(s) for s in sources)
+        + "."
     )
     return "\n\n".join(parts)
 
 
 def shares_markdown(p: Page) -> str:
     """The municipality's part of each theme's estimate, rounded to two significant digits."""
-    lines = ["| Anslag | Kommunen | Hele regionen |", "|---|--:|--:|"]
+    lines = []
     for share in p.shares:
-        region_total = estimate(share.region_total)
+        unit = escape(share.unit)
+        region_total = f"{estimate(share.region_total)} {unit} i hele regionen"
         if share.region_missing:
-            region_total += f" (uten {escape(share.region_missing)}: folketall mangler)"
+            region_total += f" (uten {escape(share.region_missing)}, som mangler folketall)"
         theme = doc_link(p.themes[share.theme], f"/chapters/tema/{share.theme}")
-        lines.append(
-            f"| {theme}: {escape(share.measure.lower())} ({escape(share.unit)}) "
-            f"| {estimate(share.value)} | {region_total} |"
-        )
+        head = f"- **{theme}, {escape(share.measure.lower())}:**"
+        if share.value is None:
+            lines.append(f"{head} mangler for {escape(p.name)}; {region_total}.")
+        else:
+            lines.append(
+                f"{head} {estimate(share.value)} {unit} i {escape(p.name)}, av {region_total}."
+            )
     values = [s for s in p.shares if s.value is not None and s.region_total]
     intro = (
         f"{escape(p.name)} har {percent(values[0].value / values[0].region_total)} av folketallet "
@@ -389,7 +393,7 @@ def shares_markdown(p: Page) -> str:
     )
     sources = {s.theme: s.sources for s in p.shares}
     notes = [
-        "Alle tallene i tabellen er **estimater**: folketallet ganget med faktorer per "
+        "Alle tallene i lista er **estimater**: folketallet ganget med faktorer per "
         "innbygger, slik temakapitlene regner, med standardverdiene der, avrundet til to gjeldende "
         "sifre."
     ]
@@ -446,24 +450,27 @@ def actors_markdown(p: Page) -> str:
     """The plants and companies that are in the municipality or serve it."""
     if not p.actors:
         return "Datapakken har ingen anlegg eller bedrifter registrert for kommunen ennå."
-    lines = ["| Aktør | Type | Sted | Hvorfor med her |", "|---|---|---|---|"]
+    lines = []
     for actor in p.actors:
+        place = f", {escape(actor.place)}" if actor.place else ""
         lines.append(
-            f"| {escape(actor.name)}{_cite(actor.source)} | {escape(actor.kind)} | {escape(actor.place)} "
-            f"| {escape(actor.why)} |"
+            f"- **{escape(actor.name)}** ({escape(actor.kind)}{place}): {escape(actor.why)}"
+            f"{_cite(actor.source)}."
         )
     return "\n".join(lines)
 
 
-def _what(p: Page, row: pd.Series) -> str:
+def _what(p: Page, row: pd.Series) -> tuple[str, str]:
+    """A missing value in words: what it is, and (for a flow) its unit and route."""
     if row["tabell"] == "kommuner":
-        return "Folketall og areal"
+        return "Folketall og areal", ""
     if row["tabell"] == "ressursstrommer" and row["id"] in p.flows.index:
         flow = p.flows.loc[row["id"]]
         unit = str(flow["enhet"]).replace("m3", "m³")
         what = str(flow["ressurs"])
-        return f"{escape(what[:1].upper() + what[1:])}: {escape(flow['fra'])} ({escape(unit)})"
-    return escape(row["id"])
+        route = escape(flow["fra"]) + (f" → {escape(flow['til'])}" if _text(flow["til"]) else "")
+        return escape(what[:1].upper() + what[1:]), f" ({escape(unit)}), {route}"
+    return escape(row["id"]), ""
 
 
 def template_link(table: str) -> str:
@@ -471,16 +478,19 @@ def template_link(table: str) -> str:
     if not re.fullmatch(r"[a-z_]+", table):
         raise ValueError(f"not a table name: {table!r}")
     href = html.escape(f"../../{TEMPLATE_FOLDER}/{table}.xlsx", quote=True)
-    return f'<a href="{href}" download>Excel-mal for tabellen {html.escape(table)}</a>'
+    title = html.escape(str(data.resource(table).get("title", table)).lower())
+    return f'<a href="{href}" download>Last ned Excel-malen for {title}</a>'
 
 
 def missing_markdown(p: Page) -> str:
     """What the data package lacks for the municipality, where to get it, and the template."""
     if p.missing.empty:
         return "Datapakken har ingen verdier for kommunen med status «mangler»."
-    lines = ["| Hva | Hentes fra |", "|---|---|"]
+    lines = []
     for _, row in p.missing.iterrows():
-        lines.append(f"| {_what(p, row)} | {escape(row['fylles_fra']) or 'ikke kjent'} |")
+        where = escape(row["fylles_fra"]) or "ikke kjent ennå"
+        what, detail = _what(p, row)
+        lines.append(f"- **{what}**{detail}. Hentes fra: {where}.")
     tables = list(dict.fromkeys(p.missing["tabell"]))
     links = " · ".join(template_link(t) for t in tables)
     return (
