@@ -381,7 +381,7 @@ def render_block(root: Path, region: str) -> str:
         f"Medlemskommunene i {_text(row['navn'])}{cite(row['kilde'])}, med kommunenummer "
         f"og fylke fra 1. januar 2024{cite('ssb-klass131')}{cite('prop127s')}:"
     )
-    lines += ["", "| Kommune | Kommunenummer | Fylke |", "|---|---|---|"]
+    lines += ["", "| Kommune | Nr. | Fylke |", "|---|---|---|"]
     for _, member in members.sort_values("navn").iterrows():
         lines.append(
             f"| {municipality_link(member)} | {escape(member['kommunenummer'])} | "
