@@ -42,8 +42,12 @@ class Instance:
 
 
 def _rows(root: Path) -> list[dict[str, str]]:
-    """The municipalities (number, name) from the package's CSV (validated elsewhere)."""
-    path = descriptor.table_path(TABLE, root / "data")
+    """The municipalities (number, name) from the package's CSV (validated elsewhere); none in a
+    book without a municipality table."""
+    folder = root / "data"
+    if not descriptor.package_file(folder).is_file() or TABLE not in descriptor.table_names(folder):
+        return []
+    path = descriptor.table_path(TABLE, folder)
     with path.open(encoding="utf-8", newline="") as handle:
         rows = [row for row in csv.DictReader(handle) if (row.get(KEY) or "").strip()]
     bad = [row[KEY] for row in rows if not re.fullmatch(r"\d{4}", row[KEY].strip())]
