@@ -101,7 +101,11 @@ def values(
                 return str(candidate)
         return NATIONAL
 
-    actor_municipality = dict(zip(aktorer["id"], aktorer["kommunenummer"], strict=True))
+    actor_municipality = (
+        dict(zip(aktorer["id"], aktorer["kommunenummer"], strict=True))
+        if "kommunenummer" in aktorer
+        else {}
+    )
 
     def known(value: object) -> object:
         return value if value is not None and pd.notna(value) else pd.NA
@@ -116,7 +120,7 @@ def values(
                 COMMON,
                 str(row["status"]),
                 row["kommunenummer"],
-                known(row["fylles_fra"]),
+                known(row.get("fylles_fra")),
             )
         )
     for _, row in aktor_tall.iterrows():
@@ -141,7 +145,7 @@ def values(
                 THEME_OF_RESOURCE.get(str(row["ressurs"]), COMMON),
                 str(row["status"]),
                 known(row["kommunenummer"]),
-                known(row["fylles_fra"]),
+                known(row.get("fylles_fra")),
             )
         )
     for _, row in faktorer.iterrows():
