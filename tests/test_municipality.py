@@ -48,7 +48,9 @@ def test_shares_add_up_to_the_theme_chapters_region_totals() -> None:
     for region in {p.region for p in pages}:
         members = [p for p in pages if p.region == region]
         for theme, measure in measures:
-            shares = [s for p in members for s in p.shares if (s.theme, s.measure) == (theme, measure)]
+            shares = [
+                s for p in members for s in p.shares if (s.theme, s.measure) == (theme, measure)
+            ]
             total = sum(s.value for s in shares if s.value is not None)
             assert total == pytest.approx(shares[0].region_total, rel=1e-9)
             assert all(s.region_total == shares[0].region_total for s in shares)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from sirkbok import data, params
 from sirkbok.format import MONTHS, estimate, missing, number, percent
-from sirkbok.themes import biogass, bioenergi, coverage, tekstiler
+from sirkbok.themes import bioenergi, biogass, coverage, tekstiler
 
 # The tables a municipality page reads (its notebook declares the same list).
 TABLES = [
@@ -326,14 +326,12 @@ def facts_markdown(p: Page) -> str:
     ]
     lines.append(f"- **Kommunenummer:** {escape(p.number)}")
     others = [escape(n) for n in p.region_members if n != p.name]
-    return (
-        "\n".join(lines)
-        + f"\n\n{escape(p.name)} er med i {region} sammen med {_join(others)}."
-    )
+    return "\n".join(lines) + f"\n\n{escape(p.name)} er med i {region} sammen med {_join(others)}."
 
 
 def roles_markdown(p: Page) -> str:
     """The themes the region is proposed to lead and the municipality's own proposed roles."""
+
     def theme(t: str) -> str:  # a theme's name inside a sentence
         name = p.themes[t]
         return doc_link(name[:1].lower() + name[1:], f"/chapters/tema/{t}")
@@ -345,7 +343,7 @@ def roles_markdown(p: Page) -> str:
             f"I forslaget til felles strategi er {escape(p.region_name)} foreslått å ha et "
             f"særskilt ansvar for {led} i fase 1 (fra midten av 2026 til midten av 2027)."
         )
-    for t, partners, source in p.own_roles:
+    for t, partners, _source in p.own_roles:
         if partners:
             parts.append(
                 f"Internt i {escape(p.region_name)} er {escape(p.name)} foreslått å dele "
@@ -497,6 +495,5 @@ def missing_markdown(p: Page) -> str:
         "\n".join(lines)
         + "\n\nSlik fyller du inn: last ned malen, skriv tallene med kilde og årstall i radene for "
         f"kommunenummer {escape(p.number)}, og send filen til redaksjonen (se {{doc}}`/chapters/bidra`). "
-        "Malene har dagens rader ferdig utfylt.\n\n"
-        + links
+        "Malene har dagens rader ferdig utfylt.\n\n" + links
     )

@@ -69,9 +69,7 @@ def take(html: Path, page_paths: list[str], out: Path) -> list[Path]:
     written = []
     with browser.serve(html) as base, sync_playwright() as playwright:
         chromium = browser.launch(playwright)
-        for page_path, (width, options) in (
-            (p, w) for p in page_paths for w in WIDTHS.items()
-        ):
+        for page_path, (width, options) in ((p, w) for p in page_paths for w in WIDTHS.items()):
             stem = Path(page_path).with_suffix("").as_posix().replace("/", "-")
             context = chromium.new_context(viewport={"width": width, "height": 900}, **options)
             blocked = browser.block_other_hosts(context)

@@ -34,7 +34,9 @@ FRONT_START = (
 )
 FRONT_END = "<!-- sirkbok:forside slutt -->"
 FRONT_MARK = "<!-- sirkbok:forside start"
-MUNICIPALITY_DIR = "chapters/kommuner"  # one generated page per municipality (sirkbok.run.instances)
+MUNICIPALITY_DIR = (
+    "chapters/kommuner"  # one generated page per municipality (sirkbok.run.instances)
+)
 STATUSES = ("utkast", "til-gjennomgang", "publisert")
 STATUS_LABELS = {"utkast": "utkast", "til-gjennomgang": "til gjennomgang", "publisert": "publisert"}
 REQUIRED_KEYS = ("title", "region", "theme", "authors", "date", "status")
@@ -430,6 +432,7 @@ def render_block(root: Path, region: str) -> str:
 def municipality_link(row: Any) -> str:
     """A link to the municipality's own page (`sirkbok.run.instances` makes one for each)."""
     from sirkbok.municipality import doc_link
+
     return doc_link(_text(row["navn"]), f"/{MUNICIPALITY_DIR}/{_text(row['kommunenummer'])}")
 
 
@@ -457,7 +460,9 @@ def render_front_block() -> str:
     for _, theme in themes.iterrows():
         link = doc_link(_text(theme["navn"]), f"/chapters/tema/{_text(theme['id'])}")
         region = _text(theme["ansvarlig_region"])
-        lead = doc_link(region_names.get(region, region), f"/{REGION_DIR.as_posix()}/{region}/index")
+        lead = doc_link(
+            region_names.get(region, region), f"/{REGION_DIR.as_posix()}/{region}/index"
+        )
         inside = [
             escape(names.get(n.strip(), n.strip()))
             for n in _text(theme["ansvarlige_kommuner"]).split(";")
