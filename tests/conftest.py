@@ -7,7 +7,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sirkbok.core import paths
@@ -81,3 +83,24 @@ def data_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(ROOT / "_config.yml", root / "_config.yml")
     monkeypatch.setenv("SIRKBOK_ROOT", str(root))
     return root
+
+
+@pytest.fixture(scope="module")
+def site(built_book: Path) -> Iterator[str]:
+    """The built book served on 127.0.0.1 (for the browser tests)."""
+    from sirkbok_dev import browser
+
+    with browser.serve(built_book) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Debian's headless chromium through Playwright (for the browser tests)."""
+    from playwright.sync_api import sync_playwright
+    from sirkbok_dev import browser
+
+    with sync_playwright() as playwright:
+        instance = browser.launch(playwright)
+        yield instance
+        instance.close()

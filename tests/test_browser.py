@@ -66,22 +66,6 @@ OVERFLOW = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def site(built_book: Path) -> Iterator[str]:
-    with browser.serve(built_book) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = browser.launch(playwright)
-        yield instance
-        instance.close()
-
-
 @pytest.fixture
 def blocked(chromium: Any) -> Iterator[tuple[Any, list[str]]]:
     """A fresh browser context whose requests to other hosts are aborted and listed."""

@@ -4,7 +4,6 @@ on a phone and on a desktop, and the Excel template it offers downloads and open
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlparse
@@ -35,22 +34,6 @@ VISIBLE_LINKS = """() => [...document.querySelectorAll('main a[href]')]
   .filter(a => { const r = a.getBoundingClientRect();
                  return r.width > 0 && r.height > 0 && getComputedStyle(a).visibility !== 'hidden'; })
   .map(a => a.href)"""
-
-
-@pytest.fixture(scope="module")
-def site(built_book: Path) -> Iterator[str]:
-    with browser.serve(built_book) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = browser.launch(playwright)
-        yield instance
-        instance.close()
 
 
 def page_path(url: str, site: str) -> str:

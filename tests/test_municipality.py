@@ -58,30 +58,14 @@ def test_shares_add_up_to_the_theme_chapters_region_totals() -> None:
     kommuner = data.load("kommuner")
     from sirkbok import params
 
-    bio = params.defaults("biogass")
     per_region = biogass.per_region(
-        biogass.potential(
-            kommuner,
-            bio["matavfall_per_innbygger"],
-            bio["utsorteringsfaktor"],
-            bio["metanutbytte"],
-            bio["metan_energi"],
-            bio["diesel_energi"],
-            bio["klimanytte"],
-        )
+        biogass.potential_with(kommuner, params.defaults("biogass"))
     ).set_index("region")
     gjovik = next(p for p in pages if p.number == "3407")
     food = next(s for s in gjovik.shares if s.theme == "biogass")
     assert food.region_total == pytest.approx(per_region.loc["gjovikregionen", "matavfall_t"])
-    tex = params.defaults("tekstiler")
     volumes = tekstiler.region_totals(
-        tekstiler.municipal_volumes(
-            kommuner,
-            tex["generert_per_innbygger"],
-            tex["restavfall_per_innbygger"],
-            tex["innlevert_per_innbygger"],
-            tex["ombrukbar_andel"],
-        )
+        tekstiler.volumes_with(kommuner, params.defaults("tekstiler"))
     ).set_index("region")
     textiles = next(s for s in gjovik.shares if s.measure == "Tekstilavfall som oppstår")
     assert textiles.region_total == pytest.approx(volumes.loc["gjovikregionen", "generert_t"])

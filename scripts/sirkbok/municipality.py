@@ -131,16 +131,7 @@ def _shares(number_: str, kommuner: pd.DataFrame, statistikk: pd.DataFrame) -> l
     region = row["region"]
     population_source = [str(row["folketall_kilde"])] if not missing(row["folketall_kilde"]) else []
     shares = []
-    bio = params.defaults("biogass")
-    potential = biogass.potential(
-        kommuner,
-        bio["matavfall_per_innbygger"],
-        bio["utsorteringsfaktor"],
-        bio["metanutbytte"],
-        bio["metan_energi"],
-        bio["diesel_energi"],
-        bio["klimanytte"],
-    )
+    potential = biogass.potential_with(kommuner, params.defaults("biogass"))
     totals = biogass.per_region(potential).set_index("region").loc[region]
     mine = potential[potential["kommunenummer"] == number_].iloc[0]
     bio_sources = tuple(
@@ -167,14 +158,7 @@ def _shares(number_: str, kommuner: pd.DataFrame, statistikk: pd.DataFrame) -> l
                 sources=bio_sources,
             )
         )
-    tex = params.defaults("tekstiler")
-    volumes = tekstiler.municipal_volumes(
-        kommuner,
-        tex["generert_per_innbygger"],
-        tex["restavfall_per_innbygger"],
-        tex["innlevert_per_innbygger"],
-        tex["ombrukbar_andel"],
-    )
+    volumes = tekstiler.volumes_with(kommuner, params.defaults("tekstiler"))
     region_volumes = tekstiler.region_totals(volumes).set_index("region").loc[region]
     mine = volumes[volumes["kommunenummer"] == number_].iloc[0]
     tex_sources = tuple(dict.fromkeys([*population_source, *_factor_sources("tekstiler")]))

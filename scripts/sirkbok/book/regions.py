@@ -369,13 +369,7 @@ def render_block(root: Path, region: str) -> str:
     row = regions[regions["id"] == region].iloc[0]
     municipalities = data.load("kommuner")
     members = municipalities[municipalities["region"] == region]
-    names = dict(
-        zip(
-            municipalities["kommunenummer"].map(_text),
-            municipalities["navn"].map(_text),
-            strict=True,
-        )
-    )
+    names = _names(municipalities)
     themes = data.load("tema")
     led = themes[themes["ansvarlig_region"] == region]
     lines = [BLOCK_START, "", "## Kommunene", ""]
@@ -429,6 +423,17 @@ def render_block(root: Path, region: str) -> str:
     return "\n".join(lines)
 
 
+def _names(municipalities: Any) -> dict[str, str]:
+    """Municipality number -> name."""
+    return dict(
+        zip(
+            municipalities["kommunenummer"].map(_text),
+            municipalities["navn"].map(_text),
+            strict=True,
+        )
+    )
+
+
 def municipality_link(row: Any) -> str:
     """A link to the municipality's own page (`sirkbok.run.instances` makes one for each)."""
     from sirkbok.municipality import doc_link
@@ -444,13 +449,7 @@ def render_front_block() -> str:
     regions = data.load("regioner")
     region_names = dict(zip(regions["id"].map(_text), regions["kortnavn"].map(_text), strict=True))
     municipalities = data.load("kommuner")
-    names = dict(
-        zip(
-            municipalities["kommunenummer"].map(_text),
-            municipalities["navn"].map(_text),
-            strict=True,
-        )
-    )
+    names = _names(municipalities)
     themes = data.load("tema")
     lines = [FRONT_START, "", "## De fem temaene", ""]
     lines.append(
