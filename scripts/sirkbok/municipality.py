@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sirkbok import data, params
+from sirkbok import data, decisions, params
 from sirkbok.format import MONTHS, estimate, missing, number, percent
 from sirkbok.themes import bioenergi, biogass, coverage, tekstiler
 
@@ -109,6 +109,7 @@ class Page:
     themes: dict[str, str]
     led_themes: list[tuple[str, str]] = field(default_factory=list)  # (theme, source)
     own_roles: list[tuple[str, list[str], str]] = field(default_factory=list)
+    statuses: dict[tuple[str, str], None] = field(default_factory=dict)  # (status, its source)
     shares: list[Share] = field(default_factory=list)
     wood: pd.DataFrame = field(default_factory=pd.DataFrame)
     parks: list[Actor] = field(default_factory=list)
@@ -253,12 +254,15 @@ def page(number_: str) -> Page:
         themes=dict(zip(tema["id"].astype(str), tema["navn"].astype(str), strict=True)),
     )
     for _, theme in tema.iterrows():
+        status = (str(theme["status"]), _text(theme["status_kilde"]) or "")
         if theme["ansvarlig_region"] == region:
             result.led_themes.append((str(theme["id"]), str(theme["kilde"])))
+            result.statuses[status] = None
         leads = [n.strip() for n in str(theme["ansvarlige_kommuner"] or "").split(";") if n.strip()]
         if not missing(theme["ansvarlige_kommuner"]) and number_ in leads:
             partners = [str(names.get(n, n)) for n in leads if n != number_]
             result.own_roles.append((str(theme["id"]), partners, str(theme["kilde"])))
+            result.statuses[status] = None
     result.shares = _shares(number_, kommuner, statistikk)
     grid = bioenergi.knowledge_grid(kommuner, strommer)
     result.wood = grid[grid["kommunenummer"] == number_].reset_index(drop=True)
@@ -342,9 +346,10 @@ def roles_markdown(p: Page) -> str:
         parts.append(f"{escape(p.name)} har ingen egen hovedrolle i forslaget.")
     sources = dict.fromkeys([CASE, *(s for _, s in p.led_themes), *(s for *_, s in p.own_roles)])
     parts.append(
-        "Dette er forslag i saksframlegget til sak 09/26; strategien er ikke vedtatt"
+        "Rollene er forslag i saksframlegget til sak 09/26"
         + "".join(_cite(s) for s in sources)
-        + "."
+        + ". "
+        + " ".join(decisions.sentence(status, source) for status, source in p.statuses)
     )
     return "\n\n".join(parts)
 

@@ -14,7 +14,7 @@ THEMES = ["naeringsparker", "biogass", "bioenergi", "tekstiler", "ombrukssentre"
 COMMON = "felles"  # values every theme builds on (population)
 NATIONAL = "nasjonalt"  # factors and values without a region
 REFERENCE = "referanse"  # reference actors outside the three regions
-STATUSES = ["målt", "estimat", "mangler"]
+STATUSES = ["målt", "egenoppgitt", "estimat", "mangler"]
 TABLES = ["kommuner", "aktorer", "aktor_tall", "ressursstrommer", "faktorer"]  # what values() reads
 # Readers' names of the groups that are not regions.
 GROUP_NAMES = {
@@ -205,9 +205,13 @@ def headline(table: pd.DataFrame, region_names: dict[str, str]) -> str:
     count = table["status"].value_counts()
     regional = table[table["region"].isin(region_names)]
     per_region = regional.groupby("region")["status"].apply(lambda s: (s == "mangler").mean())
+    known = [
+        f"{number(int(count.get('målt', 0)))} målt",
+        f"{number(int(count.get('egenoppgitt', 0)))} oppgitt av aktørene selv",
+        f"{number(int(count.get('estimat', 0)))} estimater",
+    ]
     return (
-        f"Av {number(len(table))} verdier i datapakken er {number(int(count.get('målt', 0)))} "
-        f"målt, {number(int(count.get('estimat', 0)))} estimater og "
+        f"Av {number(len(table))} verdier i datapakken er {', '.join(known)} og "
         f"{number(int(count.get('mangler', 0)))} mangler ({percent(missing_share(table))}). "
         "Andelen som mangler, per region: "
         + ", ".join(
@@ -221,3 +225,55 @@ def missing_for(table: pd.DataFrame, municipality: str) -> pd.DataFrame:
     """The missing values that belong to one municipality (by its number), in package order."""
     mine = table[(table["kommunenummer"] == municipality) & (table["status"] == "mangler")]
     return mine.reset_index(drop=True)
+
+
+RESOURCE_NAMES = {
+    "husdyrgjodsel": "husdyrgjødsel",
+    "grot": "GROT",
+    "mobler": "møbler",
+    "ombruksvarer": "ombruksvarer",
+}
+
+
+def missing(
+    kommuner: pd.DataFrame, aktorer: pd.DataFrame, ressursstrommer: pd.DataFrame
+) -> pd.DataFrame:
+    """What is still missing per region and municipality, and where it can be fetched from.
+
+    Regional values only (flows and municipal figures): the list a municipality page or a region
+    uses to see which public figures it could supply.
+    """
+    names = dict(zip(kommuner["kommunenummer"], kommuner["navn"], strict=True))
+    municipality_region = dict(zip(kommuner["kommunenummer"], kommuner["region"], strict=True))
+    actor_region = dict(zip(aktorer["id"], aktorer["region"], strict=True))
+    actor_names = dict(zip(aktorer["id"], aktorer["navn"], strict=True))
+    rows = []
+    for _, row in kommuner[kommuner["status"] == "mangler"].iterrows():
+        rows.append(
+            (str(row["region"]), names[row["kommunenummer"]], "folketall og areal", "felles",
+             str(row["fylles_fra"]))
+        )
+    flows = ressursstrommer[ressursstrommer["status"] == "mangler"]
+    for _, row in flows.iterrows():
+        number = row["kommunenummer"]
+        region = row["region"]
+        if pd.isna(region):
+            region = municipality_region.get(number) if pd.notna(number) else None
+        if (region is None or pd.isna(region)) and pd.notna(row["aktor"]):
+            region = actor_region.get(row["aktor"])
+        where = (
+            names.get(number, str(number)) if pd.notna(number)
+            else actor_names.get(row["aktor"], "") if pd.notna(row["aktor"]) else "hele regionen"
+        )
+        resource = RESOURCE_NAMES.get(str(row["ressurs"]), str(row["ressurs"]))
+        rows.append(
+            (
+                str(region) if region is not None and pd.notna(region) else "felles",
+                where,
+                f"{resource} ({row['trinn']})",
+                THEME_OF_RESOURCE.get(str(row["ressurs"]), COMMON),
+                "" if pd.isna(row["fylles_fra"]) else str(row["fylles_fra"]),
+            )
+        )
+    frame = pd.DataFrame(rows, columns=["region", "hvor", "hva", "tema", "fylles_fra"])
+    return frame.sort_values(["region", "hvor", "hva"], kind="stable").reset_index(drop=True)
