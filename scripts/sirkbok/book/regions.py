@@ -397,7 +397,9 @@ def render_block(root: Path, region: str) -> str:
         extra = f" ({_join(responsible)} foreslått i regionen)" if responsible else ""
         lines.append(f"- {name}{extra}{cite(theme['kilde'])}")
     if not led.empty:
-        statuses = sorted(set(zip(led["status"].map(_text), led["status_kilde"].map(_text))))
+        statuses = sorted(
+            set(zip(led["status"].map(_text), led["status_kilde"].map(_text), strict=True))
+        )
         lines += ["", " ".join(decisions.sentence(s, k) for s, k in statuses)]
     lines += ["", "## Kapitler fra regionen", ""]
     chapters = region_chapters(root, region)
@@ -446,7 +448,7 @@ def municipality_link(row: Any) -> str:
 
 def render_front_block() -> str:
     """The front page's themes with their proposed leads, the regions and «Din kommune»."""
-    from sirkbok import data
+    from sirkbok import data, decisions
     from sirkbok.municipality import doc_link, escape
 
     regions = data.load("regioner")
@@ -472,6 +474,10 @@ def render_front_block() -> str:
         ]
         extra = f", og internt i regionen {_join(inside)}" if inside else ""
         lines.append(f"- **{link}:** {lead}{extra}")
+    statuses = sorted(
+        set(zip(themes["status"].map(_text), themes["status_kilde"].map(_text), strict=True))
+    )
+    lines += ["", " ".join(decisions.sentence(s, k) for s, k in statuses)]
     lines += ["", "## Din kommune", ""]
     lines.append(
         "Velg kommunen din for å se hva forslaget og tallene betyr for den: folketall, roller, "
