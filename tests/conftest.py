@@ -7,7 +7,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sirkbok.core import paths
@@ -131,3 +133,24 @@ def state(root: Path) -> tuple[str, dict[str, str]]:
             sums[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     status = git(root, "status", "--porcelain", "--untracked-files=all", "--", *WATCHED)
     return status, sums
+
+
+@pytest.fixture(scope="module")
+def site(built_book: Path) -> Iterator[str]:
+    """The built book served on 127.0.0.1 (for the browser tests)."""
+    from sirkbok_dev import browser
+
+    with browser.serve(built_book) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Debian's headless chromium through Playwright (for the browser tests)."""
+    from playwright.sync_api import sync_playwright
+    from sirkbok_dev import browser
+
+    with sync_playwright() as playwright:
+        instance = browser.launch(playwright)
+        yield instance
+        instance.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date as _date
+from typing import Any
 
 THIN_SPACE = "\u202f"  # narrow no-break space: groups thousands without breaking the number
 MISSING = "mangler"
@@ -37,6 +38,32 @@ def percent(share: float | None, decimals: int = 0) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return MISSING
     return f"{number(share * 100, decimals)}\u00a0%"
+
+
+def missing(value: Any) -> bool:
+    """True for None, NaN, pandas' NA and NaT: the empty values the data package can hold."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN and NaT compare unequal to themselves
+    except TypeError:  # pandas.NA refuses to be a truth value
+        return True
+
+
+def significant(value: float, digits: int = 2) -> float:
+    """`461529` -> `460000.0`: an estimate rounded to what its method supports (2–3 digits)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def estimate(value: Any, digits: int = 2, approx: bool = True) -> str:
+    """`461529` -> `ca. 460 000`; `4.263` -> `ca. 4,3`. Missing estimates read «mangler»."""
+    if missing(value):
+        return MISSING
+    rounded = significant(float(value), digits)
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
+    return ("ca. " if approx else "") + number(rounded, decimals)
 
 
 def date(value: _date | None, precision: str = "dag") -> str:

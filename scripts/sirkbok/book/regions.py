@@ -27,6 +27,16 @@ BLOCK_START = (
 )
 BLOCK_END = "<!-- sirkbok:regionside slutt -->"
 BLOCK_MARK = "<!-- sirkbok:regionside start"  # the start marker, whatever its explanation says
+FRONT_PAGE = Path("chapters") / "forside.md"
+FRONT_START = (
+    "<!-- sirkbok:forside start — lagd av `sirkbok regions` fra datapakken; ikke rediger mellom "
+    "disse merkene -->"
+)
+FRONT_END = "<!-- sirkbok:forside slutt -->"
+FRONT_MARK = "<!-- sirkbok:forside start"
+MUNICIPALITY_DIR = (
+    "chapters/kommuner"  # one generated page per municipality (sirkbok.run.instances)
+)
 STATUSES = ("utkast", "til-gjennomgang", "publisert")
 STATUS_LABELS = {"utkast": "utkast", "til-gjennomgang": "til gjennomgang", "publisert": "publisert"}
 REQUIRED_KEYS = ("title", "region", "theme", "authors", "date", "status")
@@ -398,13 +408,7 @@ def render_block(root: Path, region: str) -> str:
     row = regions[regions["id"] == region].iloc[0]
     municipalities = data.load("kommuner")
     members = municipalities[municipalities["region"] == region]
-    names = dict(
-        zip(
-            municipalities["kommunenummer"].map(_text),
-            municipalities["navn"].map(_text),
-            strict=True,
-        )
-    )
+    names = _names(municipalities)
     themes = data.load("tema")
     led = themes[themes["ansvarlig_region"] == region]
     lines = [BLOCK_START, "", "## Kommunene", ""]
@@ -412,10 +416,10 @@ def render_block(root: Path, region: str) -> str:
         f"Medlemskommunene i {text(row['navn'])}{cite(row['kilde'])}, med kommunenummer "
         f"og fylke fra 1. januar 2024{cite('ssb-klass131')}{cite('prop127s')}:"
     )
-    lines += ["", "| Kommune | Kommunenummer | Fylke |", "|---|---|---|"]
+    lines += ["", "| Kommune | Nr. | Fylke |", "|---|---|---|"]
     for _, member in members.sort_values("navn").iterrows():
         lines.append(
-            f"| {text(member['navn'])} | {text(member['kommunenummer'])} | "
+            f"| {municipality_link(member)} | {text(member['kommunenummer'])} | "
             f"{text(member['fylke'])} |"
         )
     lines += ["", "## Temaene regionen er foreslått å ha ansvar for", ""]
@@ -466,6 +470,70 @@ def render_block(root: Path, region: str) -> str:
     return "\n".join(lines)
 
 
+def _names(municipalities: Any) -> dict[str, str]:
+    """Municipality number -> name."""
+    return dict(
+        zip(
+            municipalities["kommunenummer"].map(_text),
+            municipalities["navn"].map(_text),
+            strict=True,
+        )
+    )
+
+
+def municipality_link(row: Any) -> str:
+    """A link to the municipality's own page (`sirkbok.run.instances` makes one for each)."""
+    from sirkbok.municipality import doc_link
+
+    return doc_link(_text(row["navn"]), f"/{MUNICIPALITY_DIR}/{_text(row['kommunenummer'])}")
+
+
+def render_front_block() -> str:
+    """The front page's themes with their proposed leads, the regions and «Din kommune»."""
+    from sirkbok import data, decisions
+    from sirkbok.format import text
+    from sirkbok.municipality import doc_link
+
+    regions = data.load("regioner")
+    region_names = dict(zip(regions["id"].map(_text), regions["kortnavn"].map(_text), strict=True))
+    municipalities = data.load("kommuner")
+    names = _names(municipalities)
+    themes = data.load("tema")
+    lines = [FRONT_START, "", "## De fem temaene", ""]
+    lines.append(
+        "Hvem som er foreslått å ha hovedansvaret for hvert tema i fase 1 {cite}`sak0926`:"
+    )
+    lines.append("")
+    for _, theme in themes.iterrows():
+        link = doc_link(_text(theme["navn"]), f"/chapters/tema/{_text(theme['id'])}")
+        region = _text(theme["ansvarlig_region"])
+        lead = doc_link(
+            region_names.get(region, region), f"/{REGION_DIR.as_posix()}/{region}/index"
+        )
+        inside = [
+            text(names.get(n.strip(), n.strip()))
+            for n in _text(theme["ansvarlige_kommuner"]).split(";")
+            if n.strip()
+        ]
+        extra = f", og internt i regionen {_join(inside)}" if inside else ""
+        lines.append(f"- **{link}:** {lead}{extra}")
+    statuses = sorted(
+        set(zip(themes["status"].map(_text), themes["status_kilde"].map(_text), strict=True))
+    )
+    lines += ["", " ".join(decisions.sentence(s, k) for s, k in statuses)]
+    lines += ["", "## Din kommune", ""]
+    lines.append(
+        "Velg kommunen din for å se hva forslaget og tallene betyr for den: folketall, roller, "
+        "kommunens del av anslagene, anleggene som betjener den, og hvilke tall som mangler."
+    )
+    for region, name in region_names.items():
+        members = municipalities[municipalities["region"] == region].sort_values("navn")
+        links = " · ".join(municipality_link(row) for _, row in members.iterrows())
+        lines += ["", f"**{doc_link(name, f'/{REGION_DIR.as_posix()}/{region}/index')}:** {links}"]
+    lines += ["", FRONT_END]
+    return "\n".join(lines)
+
+
 def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
 
@@ -474,12 +542,14 @@ def landing_page(root: Path, region: str) -> Path:
     return root / REGION_DIR / region / "index.md"
 
 
-def _replace_block(text: str, block: str) -> str | None:
+def _replace_block(
+    text: str, block: str, mark: str = BLOCK_MARK, end_mark: str = BLOCK_END
+) -> str | None:
     """The page with its block replaced; None when the markers are missing."""
-    start, end = text.find(BLOCK_MARK), text.find(BLOCK_END)
+    start, end = text.find(mark), text.find(end_mark)
     if start < 0 or end < start:
         return None
-    return text[:start] + block + text[end + len(BLOCK_END) :]
+    return text[:start] + block + text[end + len(end_mark) :]
 
 
 def planned_pages(root: Path) -> dict[Path, str]:
@@ -516,6 +586,21 @@ def planned_pages(root: Path) -> dict[Path, str]:
             )
             continue
         planned[page] = new
+    front = root / FRONT_PAGE
+    text = front.read_text(encoding="utf-8") if front.is_file() else ""
+    new = _replace_block(text, render_front_block(), FRONT_MARK, FRONT_END)
+    if new is None:
+        problems.append(
+            Problem(
+                file=relative(front, root),
+                message=(
+                    "Forsiden mangler merkene for den genererte delen "
+                    f"({FRONT_MARK}… og {FRONT_END})."
+                ),
+            )
+        )
+    else:
+        planned[front] = new
     if problems:
         raise UserError(problems)
     return planned
@@ -531,14 +616,19 @@ def stale_pages(root: Path) -> list[Problem]:
     for page, text in planned.items():
         current = page.read_text(encoding="utf-8")
         if current != text:
-            line = current[: current.find(BLOCK_MARK)].count("\n") + 1
+            front = page == root / FRONT_PAGE
+            line = current[: current.find(FRONT_MARK if front else BLOCK_MARK)].count("\n") + 1
+            what = (
+                "Temaene og kommunelista på forsiden er utdatert."
+                if front
+                else "Lista over kommuner, temaer og kapitler på regionsiden er utdatert."
+            )
             problems.append(
                 Problem(
                     file=relative(page, root),
                     line=line,
                     message=(
-                        "Lista over kommuner, temaer og kapitler på regionsiden er utdatert. "
-                        "Kjør `sirkbok regions` (eller `make regions`) for å oppdatere den."
+                        f"{what} Kjør `sirkbok regions` (eller `make regions`) for å oppdatere den."
                     ),
                 )
             )

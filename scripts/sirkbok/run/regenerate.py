@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.format import number
-from sirkbok.run import provenance
+from sirkbok.run import instances, provenance
 
 CACHE = ".sirkbok-cache"
 
@@ -90,11 +90,13 @@ def regenerate(
     root = (root or paths.root()).resolve()
     if jobs is not None and jobs < 1:
         raise UserError(Problem(file="", message="--jobs må være minst 1.", found=str(jobs)))
-    selected = select(root, only)
     if check:
-        return report_check(root, selected)
+        return report_check(root, select(root, only))
     with lock(root):
         clean_interrupted(root)
+        for page in instances.sync(root):  # pages made from a template come first: then they run
+            print(f"Oppdaterte {page.relative_to(root).as_posix()} fra malen")
+        selected = select(root, only)
         statuses = provenance.survey(root, selected)
         todo = [s for s in statuses if force or s.reasons]
         if not todo:
@@ -142,9 +144,13 @@ def select(root: Path, only: list[str] | None) -> list[Path] | None:
 
 
 def report_check(root: Path, selected: list[Path] | None) -> int:
-    stale = [s for s in provenance.survey(root, selected) if s.reasons]
-    for status in stale:
-        print(f"{status.inputs.relative} er utdatert: {'; '.join(status.reasons)}", file=sys.stderr)
+    stale = {s.inputs.path: s.reasons for s in provenance.survey(root, selected) if s.reasons}
+    for path, reason in instances.pending(root):
+        if selected is None or path in selected or not path.exists():
+            stale[path] = [reason, *stale.get(path, [])]
+    for path, reasons in sorted(stale.items()):
+        relative = path.relative_to(root).as_posix()
+        print(f"{relative} er utdatert: {'; '.join(reasons)}", file=sys.stderr)
     if stale:
         count = "Én notatbok er" if len(stale) == 1 else f"{len(stale)} notatbøker er"
         print(
