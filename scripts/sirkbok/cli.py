@@ -11,6 +11,7 @@ from sirkbok.errors import UserError
 # verb -> (module defining `add_arguments(parser)` and `run(args) -> int`, Norwegian help text)
 VERBS: dict[str, tuple[str, str]] = {
     "build": ("sirkbok.build", "Regenerer utdaterte figurer og bygg nettstedet til _build/html."),
+    "pdf": ("sirkbok.book.pdf", "Lag hele boka som én PDF i _build/pdf (med Debians chromium)."),
     "regenerate": (
         "sirkbok.regenerate",
         "Kjør notatbøkene som data eller kode har endret, med papermill.",

@@ -7,10 +7,12 @@ would otherwise overwrite Sphinx's global `_`, and loaded only on pages that hol
 from __future__ import annotations
 
 import json
+import posixpath
 import shutil
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 
 from sirkbok.charts import NUMBER_LOCALE, TIME_LOCALE
@@ -58,8 +60,27 @@ def vega_bundle() -> str:
 def _add_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    if "sirk-spec" in context.get("body", ""):
+    # The one-page build is printed to PDF: charts stay their static SVG images (vector on paper).
+    if "sirk-spec" in context.get("body", "") and app.builder.name != "singlehtml":
         app.add_js_file(BUNDLE_NAME, loading_method="defer")
+
+
+def _figures_from_one_page(app: Sphinx, doctree: nodes.document) -> None:
+    """On the one-page build, a chapter's `figurer/x.svg` is relative to the root page's folder.
+
+    The charts are raw HTML from the notebooks, which Sphinx does not relocate; without this, every
+    chart outside the root page's folder would print as a broken image.
+    """
+    if app.builder.name != "singlehtml":
+        return
+    root_folder = posixpath.dirname(app.config.root_doc)
+    folder = posixpath.relpath(posixpath.dirname(app.env.docname) or ".", root_folder or ".")
+    if folder == ".":
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split() and 'src="figurer/' in raw.astext():
+            text = raw.astext().replace('src="figurer/', f'src="{folder}/figurer/')
+            raw.replace_self(nodes.raw(raw.rawsource, text, format=raw["format"]))
 
 
 def _write_assets(app: Sphinx, exception: Exception | None) -> None:
@@ -90,6 +111,7 @@ def _theme_in_norwegian(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _theme_in_norwegian)
     app.connect("html-page-context", _add_assets)
+    app.connect("doctree-read", _figures_from_one_page)
     app.connect("build-finished", _write_assets)
     app.add_css_file(CSS_NAME)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,1 @@
+"""Building and publishing the book: PDF, editions (versions), open-data metadata."""
