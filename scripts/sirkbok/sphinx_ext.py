@@ -96,6 +96,69 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
             shutil.copytree(folder, target, dirs_exist_ok=True)
     # The data package travels with the site, so readers can download exactly what the figures used.
     shutil.copytree(source / "data", Path(app.outdir) / "data", dirs_exist_ok=True)
+    if app.builder.name != "html":
+        return
+    book_pdf = _pdf(app)
+    if book_pdf:
+        shutil.copy2(book_pdf, Path(app.outdir) / book_pdf.name)
+    if app.config.html_baseurl:
+        from sirkbok.book import dcat
+
+        dcat.write(source, app.config.html_baseurl, Path(app.outdir) / "data")
+        _write_sitemap(app)
+
+
+def _write_sitemap(app: Sphinx) -> None:
+    """sitemap.xml (every page of the book at its published address) and a robots.txt naming it."""
+    from xml.sax.saxutils import escape
+
+    from sirkbok.files import write_atomic
+
+    base = app.config.html_baseurl.rstrip("/") + "/"
+    urls = [base + app.builder.get_target_uri(doc) for doc in sorted(app.env.found_docs)]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+    lines.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
+    lines.append("</urlset>")
+    out = Path(app.outdir)
+    write_atomic(out / "sitemap.xml", "\n".join(lines) + "\n")
+    write_atomic(out / "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
+
+
+def _edition(app: Sphinx, config: Any) -> None:
+    """The edition from CITATION.cff as MyST substitutions: «Slik siterer du» never goes stale."""
+    from sirkbok import format as fmt
+    from sirkbok.book import edition
+
+    book = edition.read(Path(app.srcdir))
+    config.myst_substitutions = {
+        **(config.myst_substitutions or {}),
+        "versjon": book.version,
+        "utgitt": fmt.date(book.released),
+        "utgitt_aar": str(book.released.year),
+    }
+    app.sirkbok_edition = f"Versjon {book.version}, {fmt.date(book.released)}"  # type: ignore[attr-defined]
+    # The site's address lives once, in _config.yml (html.baseurl); social previews reuse it.
+    if config.html_baseurl and not config.ogp_site_url:
+        config.ogp_site_url = config.html_baseurl
+    if not config.ogp_site_name:
+        config.ogp_site_name = book.title
+
+
+def _pdf(app: Sphinx) -> Path | None:
+    """The whole-book PDF (`sirkbok pdf`), if it was built: only then does the site link to it."""
+    from sirkbok.book import pdf
+
+    path = pdf.pdf_path(Path(app.srcdir))
+    return path if app.builder.name == "html" and path.is_file() else None
+
+
+def _footer(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """What _templates/extra-footer.html shows: this edition, and the PDF link when there is one."""
+    context["sirkbok_edition"] = getattr(app, "sirkbok_edition", "")
+    context["sirkbok_pdf"] = _pdf(app).name if _pdf(app) else ""
 
 
 def _theme_in_norwegian(app: Sphinx) -> None:
@@ -109,7 +172,9 @@ def _theme_in_norwegian(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _edition)
     app.connect("builder-inited", _theme_in_norwegian)
+    app.connect("html-page-context", _footer)
     app.connect("html-page-context", _add_assets)
     app.connect("doctree-read", _figures_from_one_page)
     app.connect("build-finished", _write_assets)

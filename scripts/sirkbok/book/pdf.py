@@ -11,7 +11,6 @@ its page numbers from a first printing, read back with pypdf.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import subprocess
@@ -106,7 +105,7 @@ def front_matter(root: Path, pages: dict[str, int] | None = None) -> dict[str, A
     return {
         "title": book.title,
         "edition": f"Versjon {book.version}, {fmt.date(book.released)}",
-        "authors": "Utgitt av " + _join(book.authors),
+        "authors": "Utgitt av " + edition.join_names(book.authors),
         "licence": "Tekst og data: CC BY 4.0. Kode: MIT.",
         "address": book.repository,
         "contentsHeading": "Innhold",
@@ -116,11 +115,6 @@ def front_matter(root: Path, pages: dict[str, int] | None = None) -> dict[str, A
         ],
         "pages": pages or {},
     }
-
-
-def _join(names: tuple[str, ...]) -> str:
-    """«A, B og C»."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
 
 
 def _print(page_file: Path, data: dict[str, Any]) -> tuple[bytes, list[str]]:
@@ -142,9 +136,11 @@ def _print(page_file: Path, data: dict[str, Any]) -> tuple[bytes, list[str]]:
             # The page is local; nothing else may load (no fonts, no analytics, no CDN).
             context.route(
                 "**/*",
-                lambda route: route.continue_()
-                if route.request.url.startswith("file:")
-                else route.abort("blockedbyclient"),
+                lambda route: (
+                    route.continue_()
+                    if route.request.url.startswith("file:")
+                    else route.abort("blockedbyclient")
+                ),
             )
             page = context.new_page()
             page.goto(page_file.resolve().as_uri(), wait_until="load")
@@ -218,9 +214,5 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     target, count = build(root)
     seconds = time.monotonic() - started
-    print(
-        f"Skrev {target.relative_to(root)}: {count} sider på {fmt.number(seconds, 0)} sekunder."
-    )
+    print(f"Skrev {target.relative_to(root)}: {count} sider på {fmt.number(seconds, 0)} sekunder.")
     return 0
-
-
