@@ -48,13 +48,19 @@ def write_generated() -> None:
     register.main([])
 
 
-def run(args: argparse.Namespace) -> int:
+def prepare(jobs: int | None = None, skip_regenerate: bool = False) -> int:
+    """What every build needs first: generated files, and no stale notebook (0 when all is well)."""
     write_generated()
-    if not args.skip_regenerate:
+    if not skip_regenerate:
         from sirkbok import regenerate
 
-        status = regenerate.regenerate(jobs=args.jobs)
+        status = regenerate.regenerate(jobs=jobs)
         if status != 0:
             print("Boka ble ikke bygget fordi minst én notatbok feilet.", file=sys.stderr)
             return status
-    return build_html()
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    status = prepare(args.jobs, args.skip_regenerate)
+    return status or build_html()

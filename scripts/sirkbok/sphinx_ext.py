@@ -131,11 +131,13 @@ def _edition(app: Sphinx, config: Any) -> None:
     from sirkbok.book import edition
 
     book = edition.read(Path(app.srcdir))
+    package = json.loads((Path(app.srcdir) / "data" / "datapackage.json").read_text(encoding="utf-8"))
     config.myst_substitutions = {
         **(config.myst_substitutions or {}),
         "versjon": book.version,
         "utgitt": fmt.date(book.released),
         "utgitt_aar": str(book.released.year),
+        "dataversjon": str(package.get("version", "")),
     }
     app.sirkbok_edition = f"Versjon {book.version}, {fmt.date(book.released)}"  # type: ignore[attr-defined]
     # The site's address lives once, in _config.yml (html.baseurl); social previews reuse it.

@@ -205,13 +205,21 @@ def build(root: Path) -> tuple[Path, int]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser  # no options: the PDF always has the whole book
+    parser.add_argument(
+        "--skip-regenerate",
+        action="store_true",
+        help="Lag PDF-en uten å kjøre utdaterte notatbøker først.",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    del args
+    from sirkbok import build as site_build
+
     root = paths.root()
     started = time.monotonic()
+    status = site_build.prepare(skip_regenerate=args.skip_regenerate)
+    if status != 0:
+        return status
     target, count = build(root)
     seconds = time.monotonic() - started
     print(f"Skrev {target.relative_to(root)}: {count} sider på {fmt.number(seconds, 0)} sekunder.")
