@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,11 +15,12 @@ import pytest
 import yaml
 from conftest import copy_repo, sirkbok
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+from rdflib.namespace import DCTERMS, FOAF, RDF
 from sirkbok.book import dcat, edition, pdf
 
 BASE = "https://eksempel.no/bok/"
 VCARD = dcat.VCARD
+DCAT = dcat.DCAT_3  # an open namespace: pytest's collection probes attributes of module globals
 
 
 def base_url(root: Path) -> str:
@@ -95,7 +95,7 @@ def test_pdf_has_every_chapter_in_order_and_a_contents_list_with_right_page_numb
     assert contents.startswith("Innhold")
     previous = 1
     for title in titles:
-        listed = re.search(re.escape(title) + r"\s+(\d+)", contents.replace("\u00ad", ""))
+        listed = re.search(re.escape(letters(title)) + r"(\d+)", letters(contents))
         assert listed, f"{title} mangler i innholdsfortegnelsen"
         number = int(listed.group(1))
         assert number > previous, title  # in order
@@ -128,7 +128,7 @@ def test_pdf_text_is_norwegian_with_sources_and_no_placeholders(book_pdf) -> Non
     assert "Saksframlegg" in text  # the source list
     for placeholder in (r"\bLorem\b", r"\bNone\b", r"\bnan\b", r"<NA>", r"\bNaN\b"):
         assert not re.search(placeholder, text), placeholder
-    assert "Vis koden" not in text and "import " not in text  # no code reaches paper
+    assert "Vis koden" not in text and "from sirkbok" not in text  # no code reaches paper
 
 
 # --- the site ----------------------------------------------------------------------------------
@@ -347,7 +347,9 @@ def test_release_refuses_a_dirty_tree_or_an_existing_tag(clone: Path) -> None:
     )
     dirty = release(clone, "1.0.0")
     assert dirty.returncode == 1 and "ikke er committet (CHANGELOG.md)" in dirty.stderr
-    assert git(clone, "tag") == "" and 'version: "1.0.0"' not in (clone / "CITATION.cff").read_text()
+    assert (
+        git(clone, "tag") == "" and 'version: "1.0.0"' not in (clone / "CITATION.cff").read_text()
+    )
     git(clone, "checkout", "--", "CHANGELOG.md")
     git(clone, "tag", "-a", "v2.0.0", "-m", "x")
     taken = release(clone, "2.0.0")
