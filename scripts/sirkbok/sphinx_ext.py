@@ -131,7 +131,9 @@ def _edition(app: Sphinx, config: Any) -> None:
     from sirkbok.book import edition
 
     book = edition.read(Path(app.srcdir))
-    package = json.loads((Path(app.srcdir) / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    package = json.loads(
+        (Path(app.srcdir) / "data" / "datapackage.json").read_text(encoding="utf-8")
+    )
     config.myst_substitutions = {
         **(config.myst_substitutions or {}),
         "versjon": book.version,
