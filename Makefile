@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.runtime-stamp
 DEV_STAMP := $(VENV)/.dev-stamp
 PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
+# Development tools live beside the package in scripts/sirkbok_dev and are not installed with it.
+DEV := PYTHONPATH=scripts $(BIN)/python -m
 
 .PHONY: book figures test check serve clean bench bench-data bench-web lint chapter regions screenshots \
 	lock pdf release
@@ -46,19 +48,19 @@ check: $(STAMP)
 # Regeneration against its targets (no-op, one changed table, 1 vs 2 workers, make book vs the naive
 # jupyter-book build), on a temporary copy of the book: `make bench RUNS=5` for more runs.
 bench: $(DEV_STAMP)
-	$(BIN)/python -m sirkbok.bench --runs $(or $(RUNS),3)
+	$(DEV) sirkbok_dev.bench --runs $(or $(RUNS),3)
 
 # Median of 5 wall times: the package (target < 1 s) and a generated 100 000-row table (< 5 s).
 bench-data: $(DEV_STAMP)
-	$(BIN)/python -m sirkbok.bench_data
+	$(DEV) sirkbok_dev.bench_data
 
 # Bytes of a first visit and of the next page, chart library downloads, time until all charts render.
 bench-web: $(DEV_STAMP)
-	$(BIN)/python -m sirkbok.bench_web
+	$(DEV) sirkbok_dev.bench_web
 
 # PNGs of a theme chapter at 375 and 1280 px in _build/skjermbilder (or OUT=folder) for review.
 screenshots: $(DEV_STAMP)
-	$(BIN)/sirkbok screenshots $(if $(OUT),--out $(OUT))
+	$(DEV) sirkbok_dev.screenshots $(if $(OUT),--out $(OUT))
 
 # The locks, from the one list in pyproject.toml (uv, pinned here), for Python 3.11 on Linux, every
 # package pinned with hashes: requirements.lock (dependencies) and requirements-dev.lock (plus [dev],

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sirkbok import paths
+from sirkbok.core import paths
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -73,10 +73,10 @@ def test_search_is_norwegian(built_book: Path) -> None:
 
 def test_generated_bibliography_matches_the_sources_table(repo_root: Path) -> None:
     """references.bib is generated from data/kilder.csv by `sirkbok build`; the committed copy agrees."""
-    from sirkbok import sources
+    from sirkbok.book import bibtex
 
     committed = (repo_root / "references.bib").read_text(encoding="utf-8")
-    assert committed == sources.bibtex(), "references.bib er utdatert: kjør «make book»"
+    assert committed == bibtex.bibtex(), "references.bib er utdatert: kjør «make book»"
 
 
 def test_strategy_figures_follow_the_data(repo_copy: Path) -> None:

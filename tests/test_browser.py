@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sirkbok import browser
+from sirkbok_dev import browser
 
 pytestmark = [
     pytest.mark.browser,
@@ -519,14 +520,17 @@ def test_nothing_runs_off_a_phone_screen(phone_sweep: dict[str, dict[str, Any]])
 
 def test_screenshots_command_writes_both_widths(built_book: Path, tmp_path: Path) -> None:
     command = [
-        str(Path(sys.executable).with_name("sirkbok")),
-        "screenshots",
+        sys.executable,
+        "-m",
+        "sirkbok_dev.screenshots",
         "--html",
         str(built_book),
         "--out",
         str(tmp_path),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    scripts = str(Path(__file__).resolve().parents[1] / "scripts")
+    environment = {**os.environ, "PYTHONPATH": scripts}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=environment)
     assert result.returncode == 0, result.stderr
     shots = sorted(tmp_path.glob("*.png"))
     widths = sorted(int.from_bytes(shot.read_bytes()[16:20], "big") for shot in shots)

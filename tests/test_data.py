@@ -8,8 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pybtex.database import parse_file
-from sirkbok import data, importer, register, sources, validate
-from sirkbok.errors import UserError
+from sirkbok import data
+from sirkbok.book import bibtex
+from sirkbok.core.errors import UserError
+from sirkbok.datapackage import importer, register, validate
 
 from tests.conftest import ROOT, sirkbok
 
@@ -123,7 +125,7 @@ def test_register_is_generated_from_the_descriptor() -> None:
 
 
 def test_generated_bibliography_parses_and_has_every_source(tmp_path: Path) -> None:
-    target = sources.write_bibtex(tmp_path / "references.bib")
+    target = bibtex.write_bibtex(tmp_path / "references.bib")
     entries = parse_file(str(target)).entries
     ids = [row["id"] for row in csv.DictReader((DATA / "kilder.csv").open(encoding="utf-8"))]
     assert sorted(entries) == sorted(ids)

@@ -12,7 +12,8 @@ import re
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sirkbok import data, validate
+from sirkbok import data
+from sirkbok.datapackage import validate
 
 from tests.conftest import ROOT
 

@@ -16,7 +16,7 @@ def test_every_parameter_default_is_inside_its_range(theme: str) -> None:
 
 
 def test_out_of_range_values_are_refused_with_the_parameter_named() -> None:
-    from sirkbok.errors import UserError
+    from sirkbok.core.errors import UserError
 
     name = params.specs("biogass")[0].name
     with pytest.raises(UserError, match=f"«{name}» er utenfor tillatt område"):

@@ -392,8 +392,8 @@ class Terminal(io.StringIO):
 
 
 def test_progress_shows_notebook_cell_and_time_on_a_terminal_and_plain_lines_elsewhere() -> None:
-    from sirkbok.execute import Result
-    from sirkbok.regenerate import Display
+    from sirkbok.run.execute import Result
+    from sirkbok.run.regenerate import Display
 
     for stream in (Terminal(), io.StringIO()):
         display = Display(stream, total=2, verbose=True)
@@ -425,7 +425,7 @@ def test_an_absolute_path_in_the_outputs_is_warned_about(book: Path) -> None:
 
 
 def test_package_inputs_follow_imports_transitively_and_only_those() -> None:
-    from sirkbok import provenance
+    from sirkbok.run import provenance
 
     def keys(*code: str) -> set[str]:
         cells = [{"cell_type": "code", "source": source} for source in code]
@@ -437,7 +437,7 @@ def test_package_inputs_follow_imports_transitively_and_only_those() -> None:
     assert "scripts/sirkbok/format.py" in charts  # imported by charts, not by the notebook
     assert "scripts/sirkbok/cli.py" not in charts and "scripts/sirkbok/regenerate.py" not in charts
     assert keys("import json") == set()
-    # importlib.import_module(f"sirkbok.tema.{theme}") may load any theme module
+    # importlib.import_module(f"sirkbok.themes.{theme}") may load any theme module
     themes = {
         f"scripts/{p.relative_to(provenance.PACKAGE_DIR.parent).as_posix()}"
         for p in (provenance.PACKAGE_DIR / "tema").glob("*.py")

@@ -219,7 +219,7 @@ def test_the_defaults_reproduce_the_books_figures_exactly(
     book: Path, scenario_run: tuple[Path, str], tmp_path: Path
 ) -> None:
     import nbformat
-    from sirkbok import research
+    from sirkbok.run import research
 
     published_book = shutil.copytree(book, tmp_path / "bok")  # the very inputs the run used
     sirkbok("regenerate", "--only", THEME, "--jobs", "1", root=published_book, check=True)

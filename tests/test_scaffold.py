@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import sirkbok
-from sirkbok.errors import UserError
-from sirkbok.scaffold import register_in_toc, slugify
+from sirkbok.book.scaffold import register_in_toc, slugify
+from sirkbok.core.errors import UserError
 
 REGION = "hadelandsregionen"
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import theme_runs
 from sirkbok import data, params
-from sirkbok.tema import bioenergi
+from sirkbok.themes import bioenergi
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "chapters" / "tema" / "bioenergi.ipynb"

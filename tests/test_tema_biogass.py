@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import theme_runs
 from sirkbok import data, params
-from sirkbok.tema import biogass
+from sirkbok.themes import biogass
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "chapters" / "tema" / "biogass.ipynb"

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import theme_runs
 from sirkbok import data, params
-from sirkbok.errors import UserError
-from sirkbok.tema import naeringsparker
+from sirkbok.core.errors import UserError
+from sirkbok.themes import naeringsparker
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "chapters" / "tema" / "naeringsparker.ipynb"

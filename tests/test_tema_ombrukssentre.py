@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import theme_runs
 from sirkbok import data
-from sirkbok.tema import ombrukssentre
+from sirkbok.themes import ombrukssentre
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "chapters" / "tema" / "ombrukssentre.ipynb"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import theme_runs
-from sirkbok import data, dekning, params
+from sirkbok import data, params
+from sirkbok.themes import coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "chapters" / "tema" / "oversikt.ipynb"
@@ -52,20 +53,20 @@ def small_package() -> dict[str, pd.DataFrame]:
 
 
 def test_values_get_region_and_theme() -> None:
-    table = dekning.values(**small_package()).set_index("id")
+    table = coverage.values(**small_package()).set_index("id")
     assert table.loc["s1", "region"] == "r1"  # from the actor
     assert table.loc["s3", "region"] == "r2"  # from the municipality
     assert table.loc["s2", "tema"] == "bioenergi"
-    assert table.loc["ref-1", "region"] == dekning.REFERENCE
+    assert table.loc["ref-1", "region"] == coverage.REFERENCE
     assert table.loc["gran_energi_50", "tema"] == "bioenergi"
-    assert table.loc["ukjent", "tema"] == dekning.COMMON
-    assert table.loc["2", "tema"] == dekning.COMMON
+    assert table.loc["ukjent", "tema"] == coverage.COMMON
+    assert table.loc["2", "tema"] == coverage.COMMON
 
 
 def test_counts_fill_every_theme_and_status() -> None:
-    counts = dekning.counts(dekning.values(**small_package()), ["r1", "r2"])
+    counts = coverage.counts(coverage.values(**small_package()), ["r1", "r2"])
     r2 = counts[counts["region"] == "r2"].set_index("tema")
-    assert set(r2.index) == {*dekning.THEMES, dekning.COMMON}
+    assert set(r2.index) == {*coverage.THEMES, coverage.COMMON}
     assert r2.loc["tekstiler", "mangler"] == 1
     assert r2.loc["naeringsparker", "i_alt"] == 0
     assert pd.isna(r2.loc["naeringsparker", "andel_mangler"])
@@ -77,11 +78,11 @@ def test_real_package_is_counted_completely() -> None:
         name: data.load(name)
         for name in ("kommuner", "aktorer", "aktor_tall", "ressursstrommer", "faktorer")
     }
-    table = dekning.values(**tables)
+    table = coverage.values(**tables)
     expected = sum(len(tables[name]) for name in tables if name != "aktorer")
     assert len(table) == expected
-    assert set(table["status"]) <= set(dekning.STATUSES)
-    assert set(table["tema"]) <= {*dekning.THEMES, dekning.COMMON}
+    assert set(table["status"]) <= set(coverage.STATUSES)
+    assert set(table["tema"]) <= {*coverage.THEMES, coverage.COMMON}
 
 
 @pytest.mark.slow

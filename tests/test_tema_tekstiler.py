@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import theme_runs
 from sirkbok import params
-from sirkbok.errors import UserError
-from sirkbok.tema import tekstiler
+from sirkbok.core.errors import UserError
+from sirkbok.themes import tekstiler
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "chapters" / "tema" / "tekstiler.ipynb"

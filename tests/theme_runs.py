@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from sirkbok import research
+from sirkbok.run import research
 
 
 def run(notebook: Path, tmp_path: Path, name: str, **parameters: Any) -> nbformat.NotebookNode:

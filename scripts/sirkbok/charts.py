@@ -18,7 +18,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from sirkbok.files import write_atomic
+from sirkbok.core.files import write_atomic
 from sirkbok.format import MONTHS, THIN_SPACE
 
 NUMBER_LOCALE = {

@@ -5,52 +5,55 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Callable
 
-from sirkbok.errors import UserError
+from sirkbok.core.errors import UserError
 
 # verb -> (module defining `add_arguments(parser)` and `run(args) -> int`, Norwegian help text)
 VERBS: dict[str, tuple[str, str]] = {
-    "build": ("sirkbok.build", "Regenerer utdaterte figurer og bygg nettstedet til _build/html."),
+    "build": (
+        "sirkbok.book.build",
+        "Regenerer utdaterte figurer og bygg nettstedet til _build/html.",
+    ),
     "pdf": ("sirkbok.book.pdf", "Lag hele boka som én PDF i _build/pdf (med Debians chromium)."),
     "release": (
         "sirkbok.book.release",
         "Lag en versjon: stempel versjon og dato, oppdater endringsloggen, commit og tag.",
     ),
     "regenerate": (
-        "sirkbok.regenerate",
+        "sirkbok.run.regenerate",
         "Kjør notatbøkene som data eller kode har endret, med papermill.",
     ),
     "validate": (
-        "sirkbok.validate",
+        "sirkbok.datapackage.validate",
         "Kontroller datapakken i data/ (skjema, nøkler, enheter, kilder).",
     ),
     "import": (
-        "sirkbok.importer",
+        "sirkbok.datapackage.importer",
         "Importer et regneark (CSV fra Excel eller .xlsx) til en tabell i data/.",
     ),
     "new-chapter": (
-        "sirkbok.scaffold",
+        "sirkbok.book.scaffold",
         "Lag et nytt kapittel for en region fra malen og legg det inn i boka.",
     ),
-    "regions": ("sirkbok.regions", "Oppdater listene på regionsidene fra datapakken og kapitlene."),
+    "regions": (
+        "sirkbok.book.regions",
+        "Oppdater listene på regionsidene fra datapakken og kapitlene.",
+    ),
     "check": (
-        "sirkbok.check",
+        "sirkbok.book.check",
         "Sjekk boka: innholdsfortegnelse, forside-data, lenker, bilder, data og figurer.",
     ),
     "template": (
-        "sirkbok.spreadsheet",
+        "sirkbok.datapackage.template",
         "Lag en Excel-mal for en datatabell, med nedtrekkslister og forklaring.",
     ),
-    "screenshots": (
-        "sirkbok.screenshots",
-        "Ta skjermbilder av et temakapittel i 375 og 1280 px bredde.",
-    ),
     "params": (
-        "sirkbok.research",
+        "sirkbok.run.research",
         "Vis parametrene til et tema: standardverdi, enhet, tillatt område og kilde.",
     ),
     "run": (
-        "sirkbok.research",
+        "sirkbok.run.research",
         "Kjør et tema med egne parametre eller scenarioer inn i en egen mappe.",
     ),
 }
@@ -104,10 +107,10 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def report_errors(run: Callable[[argparse.Namespace], int | None], args: argparse.Namespace) -> int:
+    """Run a command; a user error becomes Norwegian lines on stderr and exit 1, never a traceback."""
     try:
-        return int(args._module.run(args) or 0)
+        return int(run(args) or 0)
     except UserError as error:
         for problem in error.problems:
             print(f"feil: {problem}", file=sys.stderr)
@@ -115,3 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("avbrutt", file=sys.stderr)
         return 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return report_errors(args._module.run, args)

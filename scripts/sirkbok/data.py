@@ -7,79 +7,38 @@ so a notebook can never compute on a table that breaks a key, a unit or a source
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from sirkbok import paths
-from sirkbok.errors import Problem, UserError
+from sirkbok.core.errors import Problem, UserError
+from sirkbok.datapackage.descriptor import (
+    descriptor,
+    package_file,
+    resource,
+    schema,
+    table_names,
+    table_path,
+    units,
+)
+from sirkbok.datapackage.validate import validated_tables
 
-DESCRIPTOR = "datapackage.json"
-_cache: dict[str, Any] = {}
-
-
-def package_file(data_dir: Path | None = None) -> Path:
-    return (data_dir or paths.data_dir()) / DESCRIPTOR
-
-
-def descriptor(data_dir: Path | None = None) -> dict:
-    """The parsed data/datapackage.json (cached until the file changes)."""
-    path = package_file(data_dir)
-    try:
-        stamp = (str(path), path.stat().st_mtime_ns)
-    except FileNotFoundError:
-        raise UserError(
-            Problem(file=str(path), message="Datapakken mangler beskrivelsen datapackage.json.")
-        ) from None
-    if _cache.get("descriptor_stamp") != stamp:
-        try:
-            _cache["descriptor"] = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise UserError(
-                Problem(file=str(path), line=error.lineno, message=f"Ugyldig JSON: {error.msg}.")
-            ) from None
-        _cache["descriptor_stamp"] = stamp
-    return _cache["descriptor"]
-
-
-def table_names(data_dir: Path | None = None) -> list[str]:
-    """The tables (resource names) in descriptor order."""
-    return [resource["name"] for resource in descriptor(data_dir)["resources"]]
-
-
-def resource(table: str, data_dir: Path | None = None) -> dict:
-    """The resource entry for one table; unknown names are a user error listing the known ones."""
-    for entry in descriptor(data_dir)["resources"]:
-        if entry["name"] == table:
-            return entry
-    known = ", ".join(table_names(data_dir))
-    raise UserError(
-        Problem(
-            file=f"data/{DESCRIPTOR}",
-            message="Ukjent tabell.",
-            found=table,
-            expected=f"en av: {known}",
-        )
-    )
-
-
-def schema(table: str, data_dir: Path | None = None) -> dict:
-    """The Table Schema (fields, primaryKey, foreignKeys) of one table."""
-    return resource(table, data_dir)["schema"]
-
-
-def units(data_dir: Path | None = None) -> list[str]:
-    """The one controlled list of units every `enhet` column is checked against."""
-    return [unit["name"] for unit in descriptor(data_dir)["units"]]
-
-
-def table_path(table: str, data_dir: Path | None = None) -> Path:
-    return (data_dir or paths.data_dir()) / resource(table, data_dir)["path"]
+__all__ = [
+    "Factor",
+    "descriptor",
+    "factor",
+    "load",
+    "package_file",
+    "resource",
+    "schema",
+    "table_names",
+    "table_path",
+    "validated_tables",
+    "units",
+]
 
 
 def _declared_tables_guard(table: str) -> None:
@@ -101,36 +60,11 @@ def _declared_tables_guard(table: str) -> None:
         )
 
 
-def _package_stamp(data_dir: Path) -> tuple:
-    return tuple(
-        sorted(
-            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
-            for p in data_dir.iterdir()
-            if p.suffix in {".csv", ".json"}
-        )
-    )
-
-
-def tables(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every table, validated and typed; raises UserError listing every problem in the package."""
-    from sirkbok import validate
-
-    folder = (data_dir or paths.data_dir()).resolve()
-    stamp = (str(folder), _package_stamp(folder))
-    if _cache.get("tables_stamp") != stamp:
-        result = validate.validate_package(folder)
-        if result.problems:
-            raise UserError(result.problems)
-        _cache["tables"] = result.tables
-        _cache["tables_stamp"] = stamp
-    return _cache["tables"]
-
-
 def load(table: str) -> pd.DataFrame:
     """The validated, typed table `table` (a copy: callers may change it freely)."""
     _declared_tables_guard(table)
     resource(table)  # unknown names give the list of known tables
-    return tables()[table].copy()
+    return validated_tables()[table].copy()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sirkbok.errors import Problem, UserError
+from sirkbok.core.errors import Problem, UserError
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Parameter:
 def specs(theme: str) -> list[Parameter]:
     """The parameters of a theme; an unknown theme is refused with the known ones listed."""
     try:
-        module = importlib.import_module(f"sirkbok.tema.{theme}")
+        module = importlib.import_module(f"sirkbok.themes.{theme}")
     except ModuleNotFoundError:
         raise UserError(
             Problem(
@@ -67,7 +67,7 @@ def themes() -> list[str]:
     """Themes that have a parameter spec (a module in sirkbok/tema)."""
     from importlib import resources
 
-    folder = resources.files("sirkbok.tema")
+    folder = resources.files("sirkbok.themes")
     return sorted(
         p.name[:-3]
         for p in folder.iterdir()

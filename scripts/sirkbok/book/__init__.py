@@ -1,1 +1,2 @@
-"""Building and publishing the book: PDF, editions (versions), open-data metadata."""
+"""The book itself: chapters and table of contents, region pages, checks, scaffolding, build, and
+publishing (PDF, editions, open-data metadata)."""

@@ -21,7 +21,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from sirkbok.book import edition
-from sirkbok.errors import UserError
+from sirkbok.core.errors import UserError
 
 EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
 EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
@@ -179,7 +179,7 @@ def graph(root: Path, base_url: str) -> Graph:
 
 def write(root: Path, base_url: str, folder: Path) -> list[Path]:
     """`dcat.jsonld` and `dcat.ttl` in `folder` (the site's data/), each written whole."""
-    from sirkbok.files import write_atomic
+    from sirkbok.core.files import write_atomic
 
     g = graph(root, base_url)
     folder.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from sirkbok.errors import UserError
+from sirkbok.core.errors import UserError
 
 VERSION_PATTERN = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 CITATION = "CITATION.cff"

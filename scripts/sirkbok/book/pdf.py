@@ -25,10 +25,10 @@ from typing import Any
 import yaml
 
 from sirkbok import format as fmt
-from sirkbok import paths
 from sirkbok.book import edition
-from sirkbok.errors import UserError
-from sirkbok.files import write_atomic
+from sirkbok.core import paths
+from sirkbok.core.errors import UserError
+from sirkbok.core.files import write_atomic
 
 PDF_NAME = "sirkbok.pdf"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -213,7 +213,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sirkbok import build as site_build
+    from sirkbok.book import build as site_build
 
     root = paths.root()
     started = time.monotonic()

@@ -16,10 +16,10 @@ import re
 import subprocess
 from pathlib import Path
 
-from sirkbok import paths
 from sirkbok.book import edition
-from sirkbok.errors import UserError
-from sirkbok.files import write_atomic
+from sirkbok.core import paths
+from sirkbok.core.errors import UserError
+from sirkbok.core.files import write_atomic
 
 CHANGELOG = "CHANGELOG.md"
 ZENODO = ".zenodo.json"

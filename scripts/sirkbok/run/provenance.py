@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sirkbok
-from sirkbok.errors import Problem, UserError
+from sirkbok.core.errors import Problem, UserError
+from sirkbok.datapackage import descriptor
 
 PACKAGE_DIR = Path(sirkbok.__file__).resolve().parent
 # Cell metadata written by editors or by execution: never part of what a notebook *is*.
@@ -223,7 +224,7 @@ def _is_dynamic_import(node: ast.Call) -> bool:
 
 
 def _dynamic_targets(argument: ast.expr | None) -> set[str]:
-    """`import_module(f"sirkbok.tema.{theme}")` may load any module of `sirkbok.tema`."""
+    """`import_module(f"sirkbok.themes.{theme}")` may load any module of `sirkbok.themes`."""
     if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
         name = argument.value
         return {name} if name.startswith("sirkbok") else set()
@@ -270,14 +271,15 @@ def package_key(path: Path) -> str:
 
 def table_files(root: Path, tables: list[str]) -> tuple[dict[str, Path], list[Problem]]:
     """Each declared table's CSV, from the data package (data/<table>.csv until there is one)."""
-    descriptor = root / "data" / "datapackage.json"
     paths: dict[str, str] = {}
     problems: list[Problem] = []
-    if descriptor.is_file():
+    if (root / "data" / descriptor.DESCRIPTOR).is_file():
         try:
-            package = json.loads(descriptor.read_text(encoding="utf-8"))
+            package = descriptor.descriptor(root / "data")
             paths = {r["name"]: r["path"] for r in package.get("resources", []) if "name" in r}
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
+        except UserError as error:
+            problems += error.problems
+        except (KeyError, TypeError) as error:
             problems.append(
                 Problem(
                     file="data/datapackage.json", message=f"Datapakken kan ikke leses ({error})."

@@ -16,9 +16,11 @@ import argparse
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sirkbok.errors import Problem, UserError
+from sirkbok.core import paths
+from sirkbok.core.errors import Problem, UserError
+from sirkbok.datapackage import descriptor
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -585,10 +587,8 @@ def _region_total_problems(
 
 def validate_package(data_dir: Path, overrides: dict[str, Source] | None = None) -> Result:
     """Validate every table in `data_dir`; `overrides` stand in for unwritten tables (imports)."""
-    from sirkbok import data
-
     result = Result()
-    package = data.descriptor(data_dir)
+    package = descriptor.descriptor(data_dir)
     resources = {entry["name"]: entry for entry in package["resources"]}
     units = {unit["name"] for unit in package.get("units", [])}
     sources: dict[str, Source] = {}
@@ -619,6 +619,35 @@ def validate_package(data_dir: Path, overrides: dict[str, Source] | None = None)
     return result
 
 
+_cache: dict[str, Any] = {}
+
+
+def _package_stamp(data_dir: Path) -> tuple:
+    return tuple(
+        sorted(
+            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+            for p in data_dir.iterdir()
+            if p.suffix in {".csv", ".json"}
+        )
+    )
+
+
+def validated_tables(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every table, validated and typed, cached until a file in data/ changes.
+
+    Raises UserError listing every problem in the package, so nothing computes on a broken table.
+    """
+    folder = (data_dir or paths.data_dir()).resolve()
+    stamp = (str(folder), _package_stamp(folder))
+    if _cache.get("tables_stamp") != stamp:
+        result = validate_package(folder)
+        if result.problems:
+            raise UserError(result.problems)
+        _cache["tables"] = result.tables
+        _cache["tables_stamp"] = stamp
+    return _cache["tables"]
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = (
         "Kontrollerer alle tabellene i data/ mot data/datapackage.json. Ingen filer endres."
@@ -626,8 +655,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sirkbok import paths
-
     result = validate_package(paths.data_dir())
     if result.problems:
         for problem in result.problems:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sirkbok import paths
-from sirkbok.errors import Problem, UserError, relative
-from sirkbok.files import write_atomic
+from sirkbok.core import paths
+from sirkbok.core.errors import Problem, UserError, relative
+from sirkbok.core.files import write_atomic
 
 BLOCK_START = (
     "<!-- sirkbok:regionside start — lagd av `sirkbok regions` fra datapakken og "

@@ -15,7 +15,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sirkbok.errors import Problem, UserError, relative
+from sirkbok.core.errors import Problem, UserError, relative
+from sirkbok.datapackage import descriptor as package
+from sirkbok.datapackage.validate import validated_tables
 
 TYPE_NAMES = {
     "string": "tekst",
@@ -115,20 +117,18 @@ def header(field: dict) -> str:
 
 def allowed_values(table: str, field: dict, descriptor: dict) -> tuple[list[str], str] | None:
     """The drop-down list for a field and where it comes from; None when any value may be typed."""
-    from sirkbok import data
-
     enum = field.get("constraints", {}).get("enum")
     if enum:
         return [str(v) for v in enum], "fast liste"
     if field.get("isUnit"):
         return [u["name"] for u in descriptor.get("units", [])], "enhetslista i datapakken"
-    for key in data.schema(table).get("foreignKeys", []):
+    for key in package.schema(table).get("foreignKeys", []):
         fields = key["fields"]
         if (fields if isinstance(fields, str) else fields[0]) == field["name"]:
             target = key["reference"]["resource"] or table
             column = key["reference"]["fields"]
             column = column if isinstance(column, str) else column[0]
-            values = [str(v) for v in data.load(target)[column].dropna()]
+            values = [str(v) for v in validated_tables()[target][column].dropna()]
             return values, f"«{column}» i tabellen {target}"
     return None
 
@@ -141,13 +141,11 @@ def write_template(table: str, out: Path, prefill: bool = True) -> int:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from sirkbok import data
-
-    descriptor = data.descriptor()
-    resource = data.resource(table)
+    descriptor = package.descriptor()
+    resource = package.resource(table)
     fields = resource["schema"]["fields"]
     unit_titles = {u["name"]: u.get("title", u["name"]) for u in descriptor.get("units", [])}
-    frame = data.load(table) if prefill else None
+    frame = validated_tables()[table].copy() if prefill else None
     book = Workbook()
     sheet = book.active
     sheet.title = table

@@ -21,9 +21,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sirkbok.errors import Problem, UserError
-from sirkbok.files import write_atomic
-from sirkbok.validate import header_problems
+from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.files import write_atomic
+from sirkbok.datapackage.validate import header_problems
 
 SPACES = "\u00a0\u202f\u2009 "
 GROUPED = re.compile(r"-?\d{1,3}(?:[ ]\d{3})+(?:[.,]\d+)?")
@@ -318,15 +318,16 @@ def _confirm(target: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sirkbok import data, paths, validate
+    from sirkbok.core import paths
+    from sirkbok.datapackage import descriptor, validate
 
     source_path = Path(args.fil)
     label = str(args.fil)
     if not source_path.is_file():
         raise UserError(Problem(file=label, message="Filen finnes ikke."))
     data_dir = paths.data_dir()
-    schema = data.schema(args.table, data_dir)
-    target = data.table_path(args.table, data_dir)
+    schema = descriptor.schema(args.table, data_dir)
+    target = descriptor.table_path(args.table, data_dir)
     target_label = f"data/{target.name}"
     if source_path.suffix.lower() in (".xlsx", ".xlsm"):
         sheet = read_xlsx_sheet(source_path, label, args.table)

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sirkbok import browser, paths
-from sirkbok.errors import UserError
+from sirkbok.core import paths
+from sirkbok.core.errors import UserError
 from sirkbok.format import number
+
+from sirkbok_dev import browser
 
 NEXT_PAGE_LIMIT = 200_000  # bytes
 RENDER_LIMIT_MS = 1_000.0
@@ -212,7 +214,7 @@ def main() -> int:
     from sirkbok.cli import NorwegianParser
 
     parser = NorwegianParser(
-        prog="python -m sirkbok.bench_web",
+        prog="python -m sirkbok_dev.bench_web",
         description="Mål hva en leser laster ned (første besøk og neste side) og hvor fort alle "
         "figurene i et temakapittel er tegnet, i headless Chromium.",
         add_help=False,

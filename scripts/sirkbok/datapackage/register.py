@@ -1,6 +1,6 @@
 """The data register data/README.md, generated from data/datapackage.json so it never drifts.
 
-`python -m sirkbok.register` writes it; `python -m sirkbok.register --check` exits 1 when stale.
+`python -m sirkbok.datapackage.register` writes it; `python -m sirkbok.datapackage.register --check` exits 1 when stale.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sirkbok import paths
+from sirkbok.core import paths
 
 TYPE_NAMES = {
     "string": "tekst",
@@ -78,7 +78,7 @@ def markdown(package: dict) -> str:
     lines = [
         "# Dataregister",
         "",
-        "<!-- Generert fra data/datapackage.json med `python -m sirkbok.register`. Ikke rediger "
+        "<!-- Generert fra data/datapackage.json med `python -m sirkbok.datapackage.register`. Ikke rediger "
         "for hånd. -->",
         "",
         f"**{package['title']}.** {package['description']}",
@@ -145,14 +145,17 @@ def register_path() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    from sirkbok import data
-    from sirkbok.files import write_atomic
+    from sirkbok.core.files import write_atomic
+    from sirkbok.datapackage import descriptor
 
-    text = markdown(data.descriptor())
+    text = markdown(descriptor.descriptor())
     target = register_path()
     if "--check" in argv:
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
-            print("data/README.md er utdatert: kjør «python -m sirkbok.register».", file=sys.stderr)
+            print(
+                "data/README.md er utdatert: kjør «python -m sirkbok.datapackage.register».",
+                file=sys.stderr,
+            )
             return 1
         print("data/README.md er à jour.")
         return 0

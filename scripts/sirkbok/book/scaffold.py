@@ -17,9 +17,10 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-from sirkbok import paths, regions
-from sirkbok.errors import Problem, UserError, relative
-from sirkbok.files import write_atomic
+from sirkbok.book import regions
+from sirkbok.core import paths
+from sirkbok.core.errors import Problem, UserError, relative
+from sirkbok.core.files import write_atomic
 
 TOC = "_toc.yml"
 SLUG_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})

@@ -1,4 +1,4 @@
-"""`sirkbok screenshots`: a theme chapter as a phone (375 px) and a desktop (1280 px) show it.
+"""`make screenshots` (`python -m sirkbok_dev.screenshots`): a theme chapter as a phone (375 px) and a desktop (1280 px) show it.
 
 Whole-page PNGs for review, taken in Debian's headless chromium once every chart has rendered and
 with every host but the book's own blocked, so a picture shows exactly what a reader gets.
@@ -10,8 +10,10 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from sirkbok import browser, paths
-from sirkbok.errors import UserError
+from sirkbok.core import paths
+from sirkbok.core.errors import UserError
+
+from sirkbok_dev import browser
 
 DEFAULT_PAGE = "chapters/tema/biogass.html"
 WIDTHS = {375: {"is_mobile": True, "has_touch": True}, 1280: {}}
@@ -83,3 +85,15 @@ def run(args: argparse.Namespace) -> int:
         for path in take(html, page_path, out):
             print(f"Skrev {path}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from sirkbok.cli import NorwegianParser, report_errors
+
+    parser = NorwegianParser(prog="python -m sirkbok_dev.screenshots", description=__doc__)
+    add_arguments(parser)
+    return report_errors(run, parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,7 +1,7 @@
 """`sirkbok regenerate`: run exactly the notebooks whose inputs changed, in parallel, safely.
 
-Staleness is decided by content hashes (see `sirkbok.provenance`); each stale notebook runs with
-papermill in a worker process (`sirkbok.execute`), which commits the notebook and its figures
+Staleness is decided by content hashes (see `sirkbok.run.provenance`); each stale notebook runs with
+papermill in a worker process (`sirkbok.run.execute`), which commits the notebook and its figures
 atomically. One run at a time per book (a file lock); a killed run leaves only hidden temporary
 files, which the next run removes. `--check` executes nothing and fails when any figure is older
 than its inputs.
@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from sirkbok import paths, provenance
-from sirkbok.errors import Problem, UserError
+from sirkbok.core import paths
+from sirkbok.core.errors import Problem, UserError
 from sirkbok.format import number
+from sirkbok.run import provenance
 
 CACHE = ".sirkbok-cache"
 
@@ -187,7 +188,7 @@ def execute_all(root: Path, todo: list[provenance.Status], workers: int, verbose
     """Run the notebooks in `workers` processes; report each as it ends; 1 if any failed."""
     import multiprocessing
 
-    from sirkbok import execute
+    from sirkbok.run import execute
 
     context = multiprocessing.get_context("spawn")  # workers inherit neither the lock nor our state
     tasks = context.Queue()
@@ -290,7 +291,7 @@ class Durations:
         return self.seconds.get(notebook, float("inf"))
 
     def save(self, new: dict[str, float]) -> None:
-        from sirkbok.files import write_atomic
+        from sirkbok.core.files import write_atomic
 
         self.seconds.update(new)
         write_atomic(self.path, json.dumps(self.seconds, indent=1, sort_keys=True))

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from sirkbok import paths, regions
-from sirkbok.errors import Problem, UserError, relative
+from sirkbok.book import regions
+from sirkbok.core import paths
+from sirkbok.core.errors import Problem, UserError, relative
 
 EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 MD_LINK = re.compile(
@@ -119,7 +120,7 @@ def read_toc(root: Path) -> tuple[set[str], list[Problem]]:
 
 def orphan_problems(root: Path, toc_entries: set[str]) -> list[Problem]:
     """Chapter files the toc does not list (they would never appear in the book)."""
-    from sirkbok.scaffold import paths_of_chapters
+    from sirkbok.book.scaffold import paths_of_chapters
 
     listed = set(toc_entries)
     problems = []
@@ -183,7 +184,7 @@ class Text:
 
 
 def markdown_texts(root: Path) -> Iterator[Text]:
-    from sirkbok.scaffold import paths_of_chapters
+    from sirkbok.book.scaffold import paths_of_chapters
 
     for path in sorted(paths_of_chapters(root)):
         name = relative(path, root)
@@ -422,14 +423,14 @@ def _local_target(
 
 
 def data_problems(root: Path) -> list[Problem]:
-    from sirkbok import validate
+    from sirkbok.datapackage import validate
 
     result = validate.validate_package(root / "data")
     return list(getattr(result, "problems", result))
 
 
 def figure_problems(root: Path) -> list[Problem]:
-    from sirkbok import regenerate
+    from sirkbok.run import regenerate
 
     try:
         status = regenerate.regenerate(check=True, root=root)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sirkbok import paths
+from sirkbok.core import paths
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,9 +42,10 @@ def build_html(root_dir: str | None = None) -> int:
 
 def write_generated() -> None:
     """Files derived from the data package: the bibliography and the data register."""
-    from sirkbok import register, sources
+    from sirkbok.book import bibtex
+    from sirkbok.datapackage import register
 
-    sources.write_bibtex()
+    bibtex.write_bibtex()
     register.main([])
 
 
@@ -52,7 +53,7 @@ def prepare(jobs: int | None = None, skip_regenerate: bool = False) -> int:
     """What every build needs first: generated files, and no stale notebook (0 when all is well)."""
     write_generated()
     if not skip_regenerate:
-        from sirkbok import regenerate
+        from sirkbok.run import regenerate
 
         status = regenerate.regenerate(jobs=jobs)
         if status != 0:

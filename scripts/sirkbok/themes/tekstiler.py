@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sirkbok.errors import Problem, UserError
+from sirkbok.core.errors import Problem, UserError
 from sirkbok.params import Parameter
 
 PARAMETERS: list[Parameter] = [

@@ -15,7 +15,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sirkbok import data, paths, validate
+from sirkbok import data
+from sirkbok.core import paths
+from sirkbok.datapackage import validate
 
 RUNS = 5
 ROWS = 100_000

@@ -1,7 +1,7 @@
 """Sources live in one place, data/kilder.csv; references.bib is generated from it.
 
 So a source added for a data row is at once citable in the book, and the bibliography can never cite
-a key the data package does not know. Run `python -m sirkbok.sources [FILE]` to write the .bib file.
+a key the data package does not know. Run `python -m sirkbok.book.bibtex [FILE]` to write the .bib file.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from sirkbok import paths
+from sirkbok.core import paths
 
 LATEX_SPECIAL = re.compile(r"([&%$#_])")
 FIELD_WIDTH = 12
@@ -31,7 +31,7 @@ def bibtex() -> str:
 
     kilder = data.load("kilder").astype(object).where(lambda f: f.notna(), None)
     entries = [
-        "% Generert fra data/kilder.csv med sirkbok.sources.write_bibtex. Ikke rediger "
+        "% Generert fra data/kilder.csv med sirkbok.book.bibtex.write_bibtex. Ikke rediger "
         "for hånd:\n% endre data/kilder.csv og generer på nytt.\n"
     ]
     for row in kilder.to_dict("records"):
@@ -65,7 +65,7 @@ def bibtex() -> str:
 
 def write_bibtex(path: Path | str | None = None) -> Path:
     """Write the generated bibliography (default: references.bib in the book root) atomically."""
-    from sirkbok.files import write_atomic
+    from sirkbok.core.files import write_atomic
 
     target = Path(path) if path else paths.root() / "references.bib"
     write_atomic(target, bibtex())

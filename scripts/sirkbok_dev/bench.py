@@ -23,14 +23,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sirkbok import paths, provenance
+from sirkbok.core import paths
 from sirkbok.format import number
+from sirkbok.run import provenance
 
 BIN = Path(sys.executable).parent
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sirkbok.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m sirkbok_dev.bench", description=__doc__)
     parser.add_argument("--runs", "-n", type=int, default=3, help="Kjøringer per måling (median).")
     parser.add_argument(
         "--root", type=Path, default=None, help="Boka som kopieres (standard: denne)."

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sirkbok.errors import UserError
+from sirkbok.book.pdf import CHROMIUM  # Debian's chromium: the one browser, also for the PDF
+from sirkbok.core.errors import UserError
 
-CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -108,7 +108,7 @@ def block_other_hosts(context: Any) -> list[str]:
     """Abort every request to another host and record its URL in the returned list.
 
     Note that Playwright turns off the HTTP cache of a context with routing on: measure caching in a
-    context without this (see `sirkbok.bench_web`).
+    context without this (see `sirkbok_dev.bench_web`).
     """
     blocked: list[str] = []
 

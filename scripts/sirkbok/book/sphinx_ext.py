@@ -112,7 +112,7 @@ def _write_sitemap(app: Sphinx) -> None:
     """sitemap.xml (every page of the book at its published address) and a robots.txt naming it."""
     from xml.sax.saxutils import escape
 
-    from sirkbok.files import write_atomic
+    from sirkbok.core.files import write_atomic
 
     base = app.config.html_baseurl.rstrip("/") + "/"
     urls = [base + app.builder.get_target_uri(doc) for doc in sorted(app.env.found_docs)]

@@ -22,8 +22,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sirkbok import provenance
-from sirkbok.files import write_atomic
+from sirkbok.core.files import write_atomic
+from sirkbok.run import provenance
 
 KERNEL = "python3"
 VERSIONED = [

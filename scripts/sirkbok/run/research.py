@@ -1,7 +1,7 @@
 """`sirkbok params` and `sirkbok run`: a researcher reruns a theme with other assumptions.
 
 `params` lists a theme's parameters (from `sirkbok.params`). `run` validates every value before
-anything executes, then runs the book's notebook with papermill (through `sirkbok.execute`, the
+anything executes, then runs the book's notebook with papermill (through `sirkbok.run.execute`, the
 same engine, clean-up and provenance as `sirkbok regenerate`) into the researcher's own folder:
 the book's notebooks, figures and data are only read. Headline results are the values the
 notebook glues (`myst_nb.glue`) under names starting with the theme id. Named scenarios run one
@@ -28,9 +28,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sirkbok import paths
-from sirkbok.errors import Problem, UserError
-from sirkbok.files import write_atomic
+from sirkbok.core import paths
+from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.files import write_atomic
 
 RESULTS = "resultater"
 COMPARISON = "sammenligning"
@@ -447,7 +447,7 @@ def execute_into(
     import papermill
     from papermill.engines import papermill_engines
 
-    from sirkbok import execute, provenance
+    from sirkbok.run import execute, provenance
 
     root = paths.root()
     relative = notebook.relative_to(root).as_posix()

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from sirkbok.errors import Problem, UserError
+from sirkbok.core.errors import Problem, UserError
 from sirkbok.params import Parameter
 
 PARAMETERS: list[Parameter] = [

@@ -16,7 +16,7 @@ def root() -> Path:
     for folder in (here, *here.parents):
         if (folder / "_config.yml").is_file() and (folder / "data").is_dir():
             return folder
-    return Path(__file__).resolve().parents[2]
+    return Path(__file__).resolve().parents[3]
 
 
 def data_dir() -> Path:

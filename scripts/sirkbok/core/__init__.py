@@ -1,0 +1,1 @@
+"""Foundations every layer uses: user errors, where the book lives, atomic file writes."""

@@ -1,0 +1,1 @@
+"""The data package: its descriptor, validation rules, spreadsheet import and templates."""

@@ -1,0 +1,76 @@
+"""The data package's descriptor, data/datapackage.json: parsed once, pandas-free.
+
+Every layer that needs the package's shape (tables, schemas, units, paths) reads it here, so there
+is one parser and one set of messages for a missing or broken descriptor.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sirkbok.core import paths
+from sirkbok.core.errors import Problem, UserError
+
+DESCRIPTOR = "datapackage.json"
+_cache: dict[str, Any] = {}
+
+
+def package_file(data_dir: Path | None = None) -> Path:
+    return (data_dir or paths.data_dir()) / DESCRIPTOR
+
+
+def descriptor(data_dir: Path | None = None) -> dict:
+    """The parsed data/datapackage.json (cached until the file changes)."""
+    path = package_file(data_dir)
+    try:
+        stamp = (str(path), path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise UserError(
+            Problem(file=str(path), message="Datapakken mangler beskrivelsen datapackage.json.")
+        ) from None
+    if _cache.get("descriptor_stamp") != stamp:
+        try:
+            _cache["descriptor"] = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise UserError(
+                Problem(file=str(path), line=error.lineno, message=f"Ugyldig JSON: {error.msg}.")
+            ) from None
+        _cache["descriptor_stamp"] = stamp
+    return _cache["descriptor"]
+
+
+def table_names(data_dir: Path | None = None) -> list[str]:
+    """The tables (resource names) in descriptor order."""
+    return [resource["name"] for resource in descriptor(data_dir)["resources"]]
+
+
+def resource(table: str, data_dir: Path | None = None) -> dict:
+    """The resource entry for one table; unknown names are a user error listing the known ones."""
+    for entry in descriptor(data_dir)["resources"]:
+        if entry["name"] == table:
+            return entry
+    known = ", ".join(table_names(data_dir))
+    raise UserError(
+        Problem(
+            file=f"data/{DESCRIPTOR}",
+            message="Ukjent tabell.",
+            found=table,
+            expected=f"en av: {known}",
+        )
+    )
+
+
+def schema(table: str, data_dir: Path | None = None) -> dict:
+    """The Table Schema (fields, primaryKey, foreignKeys) of one table."""
+    return resource(table, data_dir)["schema"]
+
+
+def units(data_dir: Path | None = None) -> list[str]:
+    """The one controlled list of units every `enhet` column is checked against."""
+    return [unit["name"] for unit in descriptor(data_dir)["units"]]
+
+
+def table_path(table: str, data_dir: Path | None = None) -> Path:
+    return (data_dir or paths.data_dir()) / resource(table, data_dir)["path"]

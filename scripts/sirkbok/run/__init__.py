@@ -1,0 +1,1 @@
+"""Running notebooks: provenance, the one papermill runner, regeneration and researchers' runs."""

@@ -1,1 +1,0 @@
-"""Per-theme parameter specs and calculations used by the theme notebooks."""

@@ -1,0 +1,1 @@
+"""Per-theme parameter specs and calculations used by the theme notebooks, and data coverage."""

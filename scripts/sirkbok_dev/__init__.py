@@ -1,0 +1,1 @@
+"""Development tools (benchmarks, browser harness, screenshots); not installed with sirkbok."""
