@@ -56,7 +56,7 @@ def book_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]
     if not pdf.CHROMIUM.is_file():
         pytest.skip("Debians chromium mangler")
     root = copy_repo(tmp_path_factory.mktemp("pdf") / "bok")
-    path, count = pdf.build(root)
+    path, count, _ = pdf.build(root)
     pages = [page.extract_text() or "" for page in PdfReader(path).pages]
     assert len(pages) == count
     return path, pages

@@ -187,21 +187,23 @@ def chapter_pages(pdf: bytes, titles: list[str]) -> dict[str, int]:
     return found
 
 
-def build(root: Path) -> tuple[Path, int]:
-    """Build the PDF into _build/pdf; returns its path and page count."""
+def build(root: Path) -> tuple[Path, int, dict[str, float]]:
+    """Build the PDF into _build/pdf; returns its path, page count and seconds per step."""
     from pypdf import PdfReader
 
     out = output_dir(root)
     work = out / "singlehtml-bygg"
     shutil.rmtree(work, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
     page_file = build_singlehtml(root, work)
+    built = time.monotonic()
     first, titles = _print(page_file, front_matter(root))
-    pages = chapter_pages(first, titles)
-    final, _ = _print(page_file, front_matter(root, pages))
+    final, _ = _print(page_file, front_matter(root, chapter_pages(first, titles)))
     target = pdf_path(root)
     write_atomic(target, final)
-    return target, len(PdfReader(BytesIO(final)).pages)
+    seconds = {"bygg": built - started, "utskrift": time.monotonic() - built}
+    return target, len(PdfReader(BytesIO(final)).pages), seconds
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
