@@ -171,18 +171,9 @@ def fresh_build(root: Path) -> bool:
 
 def build(root: Path, output: Path) -> Path:
     """A strict build of the book at `root` into `output` (never into the book's own _build)."""
-    command = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build",
-        str(root),
-        "--path-output",
-        str(output),
-        "--all",
-        "-W",
-        "-n",
-        "--keep-going",
-    ]
-    result = subprocess.run(command, capture_output=True, text=True)
+    from sirkbok.book.build import strict_command
+
+    result = subprocess.run(strict_command(root, output), capture_output=True, text=True)
     if result.returncode != 0:
         raise UserError(
             f"Boka bygget ikke; rett feilene under og prøv igjen.\n{result.stdout[-3000:]}"

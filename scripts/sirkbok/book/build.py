@@ -25,19 +25,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def strict_command(root: Path, output: Path | None = None, builder: str = "html") -> list[str]:
+    """A clean, strict Jupyter Book build: every warning an error (`-W -n`), all of them listed.
+
+    `--all`: Sphinx does not recopy changed static files otherwise. `output` keeps the build out of
+    the book's own _build (tests, the PDF's one-page build).
+    """
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root)]
+    if builder != "html":
+        command += ["--builder", builder]
+    if output is not None:
+        command += ["--path-output", str(output)]
+    return command + ["--all", "-W", "-n", "--keep-going"]
+
+
 def build_html(root_dir: str | None = None) -> int:
-    """A clean Sphinx build (`--all`: Sphinx does not recopy changed static files otherwise)."""
-    root_dir = root_dir or str(paths.root())
-    command = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build",
-        root_dir,
-        "--all",
-        "-W",
-        "-n",
-        "--keep-going",
-    ]
-    return subprocess.call(command)
+    """The site into the book's _build/html."""
+    return subprocess.call(strict_command(Path(root_dir or paths.root())))
 
 
 def write_generated() -> None:

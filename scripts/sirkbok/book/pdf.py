@@ -14,7 +14,6 @@ import argparse
 import re
 import shutil
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from importlib import resources
@@ -73,19 +72,9 @@ def chapters(root: Path) -> list[Chapter]:
 
 def build_singlehtml(root: Path, work: Path) -> Path:
     """The whole book on one page (strict, like the site build); returns the page."""
-    command = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build",
-        str(root),
-        "--builder",
-        "singlehtml",
-        "--path-output",
-        str(work),
-        "--all",
-        "-W",
-        "-n",
-        "--keep-going",
-    ]
+    from sirkbok.book.build import strict_command
+
+    command = strict_command(root, work, builder="singlehtml")
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise UserError(
