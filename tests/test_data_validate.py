@@ -120,11 +120,7 @@ CASES = {
         "trykt referanse; mangler sider. Fant: «banks2011».",
     ),
     "målt verdi som er regnet ut (merknad)": (
-        replace(
-            "faktorer.csv",
-            "kWh/m3 fast,treteknisk2002,2002,M,målt,,\n",
-            "kWh/m3 fast,treteknisk2002,2002,M,målt,,Regnet om fra kWh per tonn\n",
-        ),
+        replace("faktorer.csv", "kWh/m3 fast,treteknisk2002,2002,M,målt,,\n", "kWh/m3 fast,treteknisk2002,2002,M,målt,,Regnet om fra kWh per tonn\n"),
         "data/faktorer.csv, linje 26, kolonne «merknad»: Verdien har status «målt», men teksten "
         "sier at den er regnet ut. Fant: «Regnet om fra kWh per tonn».",
     ),
