@@ -211,7 +211,11 @@ def run(args: argparse.Namespace) -> int:
     status = site_build.prepare(skip_regenerate=args.skip_regenerate)
     if status != 0:
         return status
-    target, count = build(root)
+    target, count, steps = build(root)
     seconds = time.monotonic() - started
-    print(f"Skrev {target.relative_to(root)}: {count} sider på {fmt.number(seconds, 0)} sekunder.")
+    print(
+        f"Skrev {target.relative_to(root)}: {count} sider på {fmt.number(seconds, 0)} sekunder "
+        f"(boka som én side: {fmt.number(steps['bygg'], 0)} s, to utskrifter i chromium: "
+        f"{fmt.number(steps['utskrift'], 0)} s)."
+    )
     return 0
