@@ -2,26 +2,44 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# Two environments in one .venv, both installed only from hash-locked files (see `make lock`):
+# STAMP for building the book and running notebooks, DEV_STAMP adds tests, linting and the PDF.
+STAMP := $(VENV)/.runtime-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
+PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
 # Development tools live beside the package in scripts/sirkbok_dev and are not installed with it.
 DEV := PYTHONPATH=scripts $(BIN)/python -m
 
-.PHONY: book figures test check serve clean bench bench-data bench-web lint chapter regions screenshots lock
+.PHONY: book figures test check serve clean bench bench-data bench-web lint chapter regions screenshots \
+	lock pdf release
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(PIP_LOCKED) -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	rm -f $(DEV_STAMP)
 	touch $(STAMP)
+
+$(DEV_STAMP): requirements-dev.lock $(STAMP)
+	$(PIP_LOCKED) -r requirements-dev.lock
+	touch $(DEV_STAMP)
 
 book: $(STAMP)
 	$(BIN)/sirkbok build
 
+# The whole book as one PDF in _build/pdf (Debian's chromium). Before `make book`, the site links it.
+pdf: $(DEV_STAMP)
+	$(BIN)/sirkbok pdf
+
+# A citable edition: make release VERSION=1.2.0 (stamps CITATION.cff, .zenodo.json, CHANGELOG.md,
+# commits and tags v1.2.0). VERSION reaches the command as an environment variable, never as code.
+release: $(STAMP)
+	$(BIN)/sirkbok release "$$VERSION"
+
 figures: $(STAMP)
 	$(BIN)/sirkbok regenerate
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
@@ -29,32 +47,35 @@ check: $(STAMP)
 
 # Regeneration against its targets (no-op, one changed table, 1 vs 2 workers, make book vs the naive
 # jupyter-book build), on a temporary copy of the book: `make bench RUNS=5` for more runs.
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(DEV) sirkbok_dev.bench --runs $(or $(RUNS),3)
 
 # Median of 5 wall times: the package (target < 1 s) and a generated 100 000-row table (< 5 s).
-bench-data: $(STAMP)
+bench-data: $(DEV_STAMP)
 	$(DEV) sirkbok_dev.bench_data
 
 # First visit and next page (raw and gzipped) of the front page and a theme chapter, and time to the
 # first chart and to the load event on an emulated slow mobile line (1.6 Mbit/s, 150 ms).
-bench-web: $(STAMP)
+bench-web: $(DEV_STAMP)
 	$(DEV) sirkbok_dev.bench_web
 
 # PNGs of a theme chapter at 375 and 1280 px in _build/skjermbilder (or OUT=folder) for review.
-screenshots: $(STAMP)
+screenshots: $(DEV_STAMP)
 	$(DEV) sirkbok_dev.screenshots $(if $(OUT),--out $(OUT))
 
-# requirements.lock: the whole environment for Python 3.11 on Linux, every package pinned with hashes
-# (uv, pinned here). Run after changing requirements.txt. Install it: pip install --require-hashes -r requirements.lock
+# The locks, from the one list in pyproject.toml (uv, pinned here), for Python 3.11 on Linux, every
+# package pinned with hashes: requirements.lock (dependencies) and requirements-dev.lock (plus [dev],
+# with the shared packages held at the runtime lock's versions). Run after changing pyproject.toml.
 UV_VERSION := 0.13.9
-lock: $(STAMP)
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" --quiet
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip compile requirements.txt --generate-hashes --python-version 3.11 \
-		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
-		--quiet --output-file requirements.lock
+	$(UV_COMPILE) --output-file requirements.lock
+	$(UV_COMPILE) --extra dev --constraint requirements.lock --output-file requirements-dev.lock
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/pre-commit run --all-files
 
 serve:

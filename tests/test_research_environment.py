@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -27,25 +28,84 @@ def pins(text: str) -> dict[str, str]:
     return found
 
 
-def test_every_direct_dependency_is_locked_at_the_same_version(repo_root: Path) -> None:
-    direct = pins((repo_root / "requirements.txt").read_text(encoding="utf-8"))
-    lock_text = (repo_root / "requirements.lock").read_text(encoding="utf-8")
-    locked = pins(
-        "\n".join(line for line in lock_text.splitlines() if not line.strip().startswith("--hash"))
+TEST_TOOLS = {
+    "pytest",
+    "hypothesis",
+    "playwright",
+    "axe-playwright-python",
+    "pypdf",
+    "frictionless",
+    "check-jsonschema",
+    "ruff",
+    "pre-commit",
+}
+
+
+def locked(path: Path) -> dict[str, str]:
+    text = path.read_text(encoding="utf-8")
+    return pins(
+        "\n".join(line for line in text.splitlines() if not line.strip().startswith("--hash"))
     )
-    wrong = {
-        name: (version, locked.get(name))
-        for name, version in direct.items()
-        if locked.get(name) != version
+
+
+def requirements(repo_root: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The one source of requirements: pyproject's dependencies and its [dev] extra."""
+    project = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return pins("\n".join(project["dependencies"])), pins(
+        "\n".join(project["optional-dependencies"]["dev"])
+    )
+
+
+def test_every_requirement_is_locked_at_its_pinned_version(repo_root: Path) -> None:
+    runtime, dev = requirements(repo_root)
+    runtime_lock = locked(repo_root / "requirements.lock")
+    dev_lock = locked(repo_root / "requirements-dev.lock")
+    wrong = {n: (v, runtime_lock.get(n)) for n, v in runtime.items() if runtime_lock.get(n) != v}
+    wrong |= {
+        n: (v, dev_lock.get(n)) for n, v in {**runtime, **dev}.items() if dev_lock.get(n) != v
     }
-    assert not wrong, f"kjør «make lock»: requirements.txt og requirements.lock er ulike: {wrong}"
+    assert not wrong, f"kjør «make lock»: pyproject.toml og låsefilene er ulike: {wrong}"
 
 
-def test_every_locked_package_has_a_hash(repo_root: Path) -> None:
-    blocks = re.split(r"\n(?=[A-Za-z0-9])", (repo_root / "requirements.lock").read_text("utf-8"))
+def test_the_runtime_lock_has_no_test_tools_and_the_dev_lock_extends_it(repo_root: Path) -> None:
+    runtime_lock = locked(repo_root / "requirements.lock")
+    dev_lock = locked(repo_root / "requirements-dev.lock")
+    assert set(requirements(repo_root)[1]) == TEST_TOOLS
+    assert not TEST_TOOLS & set(runtime_lock)
+    assert TEST_TOOLS <= set(dev_lock)
+    # One environment: every runtime package at the same version in the development lock.
+    assert {name: dev_lock.get(name) for name in runtime_lock} == runtime_lock
+
+
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-dev.lock"])
+def test_every_locked_package_has_a_hash(repo_root: Path, lock: str) -> None:
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", (repo_root / lock).read_text("utf-8"))
     packages = [b for b in blocks if re.match(r"[A-Za-z0-9][^\n]*==", b)]
     assert len(packages) > 50
     assert all("--hash=sha256:" in block for block in packages)
+
+
+def test_make_and_ci_install_only_from_the_locks(repo_root: Path) -> None:
+    makefile = (repo_root / "Makefile").read_text(encoding="utf-8")
+    installs = [
+        line for line in makefile.splitlines() if "pip install" in line or "PIP_LOCKED" in line
+    ]
+    assert (
+        "PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes --no-deps" in makefile
+    )
+    assert "$(PIP_LOCKED) -r requirements.lock" in makefile
+    assert "$(PIP_LOCKED) -r requirements-dev.lock" in makefile
+    unlocked = [
+        line
+        for line in installs
+        if "pip install" in line
+        and "--require-hashes" not in line
+        and "-e ." not in line
+        and "uv==" not in line
+    ]
+    assert not unlocked, unlocked
+    assert not (repo_root / "requirements.txt").exists()
+    assert "make test" in (repo_root / ".ci" / "run").read_text(encoding="utf-8")
 
 
 def test_citation_file_has_what_cff_1_2_0_requires(repo_root: Path) -> None:
@@ -63,8 +123,8 @@ def test_citation_file_has_what_cff_1_2_0_requires(repo_root: Path) -> None:
     assert citation["cff-version"] == "1.2.0"
     config = yaml.safe_load((repo_root / "_config.yml").read_text(encoding="utf-8"))
     assert [author["name"] for author in citation["authors"]] == [config["author"]]
-    assert citation["date-released"] == datetime.date(2026, 11, 26)
-    assert isinstance(citation["version"], str)
+    assert isinstance(citation["date-released"], datetime.date)
+    assert re.fullmatch(r"\d+\.\d+\.\d+", citation["version"])
     assert citation["license"] == ["MIT", "CC-BY-4.0"]  # code, then text and data
     assert citation["type"] in ("software", "dataset")
     assert citation["repository-code"].startswith("https://")
@@ -73,8 +133,9 @@ def test_citation_file_has_what_cff_1_2_0_requires(repo_root: Path) -> None:
 def test_citation_chapter_shows_the_book_a_chapter_and_the_data(repo_root: Path) -> None:
     text = (repo_root / "chapters" / "slik-siterer-du.md").read_text(encoding="utf-8")
     assert text.startswith("# Slik siterer du\n")
-    citation = yaml.safe_load((repo_root / "CITATION.cff").read_text(encoding="utf-8"))
-    assert f"versjon {citation['version']}" in text
+    # The edition is filled in at build time from CITATION.cff, never typed in by hand.
+    assert "versjon {{ versjon }}" in text and "{{ utgitt }}" in text
+    assert not re.search(r"versjon \d", text)
     for part in (
         "## Hele boka",
         "## Ett kapittel",
@@ -91,7 +152,8 @@ def test_citation_chapter_shows_the_book_a_chapter_and_the_data(repo_root: Path)
 def test_binder_installs_the_locked_environment_and_the_package(repo_root: Path) -> None:
     binder = repo_root / "binder"
     assert (binder / "runtime.txt").read_text().strip() == "python-3.11"
-    assert "-r ../requirements.lock" in (binder / "requirements.txt").read_text().splitlines()
+    lines = (binder / "requirements.txt").read_text().splitlines()
+    assert "-r ../requirements.lock" in lines and not [line for line in lines if "dev" in line]
     post_build = binder / "postBuild"
     assert post_build.stat().st_mode & 0o111 and "-e ." in post_build.read_text()
 

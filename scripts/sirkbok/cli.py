@@ -16,6 +16,11 @@ VERBS: dict[str, tuple[str, str]] = {
         "sirkbok.book.build",
         "Regenerer utdaterte figurer og bygg nettstedet til _build/html.",
     ),
+    "pdf": ("sirkbok.book.pdf", "Lag hele boka som én PDF i _build/pdf (med Debians chromium)."),
+    "release": (
+        "sirkbok.book.release",
+        "Lag en versjon: stempel versjon og dato, oppdater endringsloggen, commit og tag.",
+    ),
     "regenerate": (
         "sirkbok.run.regenerate",
         "Kjør notatbøkene som data eller kode har endret, med papermill.",

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from sirkbok.book.pdf import CHROMIUM  # Debian's chromium: the one browser, also for the PDF
 from sirkbok.core.errors import UserError
 
-CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -212,18 +212,9 @@ def fresh_build(root: Path) -> bool:
 
 def build(root: Path, output: Path) -> Path:
     """A strict build of the book at `root` into `output` (never into the book's own _build)."""
-    command = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build",
-        str(root),
-        "--path-output",
-        str(output),
-        "--all",
-        "-W",
-        "-n",
-        "--keep-going",
-    ]
-    result = subprocess.run(command, capture_output=True, text=True)
+    from sirkbok.book.build import strict_command
+
+    result = subprocess.run(strict_command(root, output), capture_output=True, text=True)
     if result.returncode != 0:
         raise UserError(
             f"Boka bygget ikke; rett feilene under og prøv igjen.\n{result.stdout[-3000:]}"

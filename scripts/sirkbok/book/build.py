@@ -28,19 +28,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     timeout_option(parser)
 
 
+def strict_command(root: Path, output: Path | None = None, builder: str = "html") -> list[str]:
+    """A clean, strict Jupyter Book build: every warning an error (`-W -n`), all of them listed.
+
+    `--all`: Sphinx does not recopy changed static files otherwise. `output` keeps the build out of
+    the book's own _build (tests, the PDF's one-page build).
+    """
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root)]
+    if builder != "html":
+        command += ["--builder", builder]
+    if output is not None:
+        command += ["--path-output", str(output)]
+    return command + ["--all", "-W", "-n", "--keep-going"]
+
+
 def build_html(root_dir: str | None = None) -> int:
-    """A clean Sphinx build (`--all`: Sphinx does not recopy changed static files otherwise)."""
-    root_dir = root_dir or str(paths.root())
-    command = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build",
-        root_dir,
-        "--all",
-        "-W",
-        "-n",
-        "--keep-going",
-    ]
-    return subprocess.call(command)
+    """The site into the book's _build/html."""
+    return subprocess.call(strict_command(Path(root_dir or paths.root())))
 
 
 def write_generated() -> None:
@@ -52,13 +56,21 @@ def write_generated() -> None:
     register.main([])
 
 
-def run(args: argparse.Namespace) -> int:
+def prepare(
+    jobs: int | None = None, skip_regenerate: bool = False, timeout: float | None = None
+) -> int:
+    """What every build needs first: generated files, and no stale notebook (0 when all is well)."""
     write_generated()
-    if not args.skip_regenerate:
+    if not skip_regenerate:
         from sirkbok.run import regenerate
 
-        status = regenerate.regenerate(jobs=args.jobs, timeout=args.timeout)
+        status = regenerate.regenerate(jobs=jobs, timeout=timeout)
         if status != 0:
             print("Boka ble ikke bygget fordi minst én notatbok feilet.", file=sys.stderr)
             return status
-    return build_html()
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    status = prepare(args.jobs, args.skip_regenerate, args.timeout)
+    return status or build_html()

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.i18n import CatalogRepository
 
@@ -122,7 +124,8 @@ def _add_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     body = context.get("body", "")
-    if "sirk-spec" in body:
+    # The one-page build is printed to PDF: charts stay their static SVG images (vector on paper).
+    if "sirk-spec" in body and app.builder.name != "singlehtml":
         app.add_js_file(LOADER_NAME, loading_method="defer")
         figures = Path(app.srcdir) / Path(pagename).parent / "figurer"
         context["body"] = _reserve_image_space(body, figures)
@@ -145,6 +148,24 @@ def _copybutton_in_norwegian(static: Path, language: str) -> None:
         path.write_text(text.replace(anchor, anchor + entry, 1), encoding="utf-8")
 
 
+def _figures_from_one_page(app: Sphinx, doctree: nodes.document) -> None:
+    """On the one-page build, a chapter's `figurer/x.svg` is relative to the root page's folder.
+
+    The charts are raw HTML from the notebooks, which Sphinx does not relocate; without this, every
+    chart outside the root page's folder would print as a broken image.
+    """
+    if app.builder.name != "singlehtml":
+        return
+    root_folder = posixpath.dirname(app.config.root_doc)
+    folder = posixpath.relpath(posixpath.dirname(app.env.docname) or ".", root_folder or ".")
+    if folder == ".":
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split() and 'src="figurer/' in raw.astext():
+            text = raw.astext().replace('src="figurer/', f'src="{folder}/figurer/')
+            raw.replace_self(nodes.raw(raw.rawsource, text, format=raw["format"]))
+
+
 def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -160,7 +181,17 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
             shutil.copytree(folder, target, dirs_exist_ok=True)
     # The data package travels with the site, so readers can download exactly what the figures used.
     shutil.copytree(source / "data", Path(app.outdir) / "data", dirs_exist_ok=True)
+    if app.builder.name != "html":
+        return
     write_templates(Path(app.outdir) / TEMPLATE_FOLDER)
+    book_pdf = _pdf(app)
+    if book_pdf:
+        shutil.copy2(book_pdf, Path(app.outdir) / book_pdf.name)
+    if app.config.html_baseurl:
+        from sirkbok.book import dcat
+
+        dcat.write(source, app.config.html_baseurl, Path(app.outdir) / "data")
+        _write_sitemap(app)
 
 
 def write_templates(folder: Path) -> list[Path]:
@@ -175,6 +206,63 @@ def write_templates(folder: Path) -> list[Path]:
         write_template(table, target)
         written.append(target)
     return written
+
+
+def _write_sitemap(app: Sphinx) -> None:
+    """sitemap.xml (every page of the book at its published address) and a robots.txt naming it."""
+    from xml.sax.saxutils import escape
+
+    from sirkbok.core.files import write_atomic
+
+    base = app.config.html_baseurl.rstrip("/") + "/"
+    urls = [base + app.builder.get_target_uri(doc) for doc in sorted(app.env.found_docs)]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+    lines.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
+    lines.append("</urlset>")
+    out = Path(app.outdir)
+    write_atomic(out / "sitemap.xml", "\n".join(lines) + "\n")
+    write_atomic(out / "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
+
+
+def _edition(app: Sphinx, config: Any) -> None:
+    """The edition from CITATION.cff as MyST substitutions: «Slik siterer du» never goes stale."""
+    from sirkbok import format as fmt
+    from sirkbok.book import edition
+
+    book = edition.read(Path(app.srcdir))
+    package = json.loads(
+        (Path(app.srcdir) / "data" / "datapackage.json").read_text(encoding="utf-8")
+    )
+    config.myst_substitutions = {
+        **(config.myst_substitutions or {}),
+        "versjon": book.version,
+        "utgitt": fmt.date(book.released),
+        "utgitt_aar": str(book.released.year),
+        "dataversjon": str(package.get("version", "")),
+    }
+    app.sirkbok_edition = f"Versjon {book.version}, {fmt.date(book.released)}"  # type: ignore[attr-defined]
+    # The site's address lives once, in _config.yml (html.baseurl); social previews reuse it.
+    if config.html_baseurl and not config.ogp_site_url:
+        config.ogp_site_url = config.html_baseurl
+    if not config.ogp_site_name:
+        config.ogp_site_name = book.title
+
+
+def _pdf(app: Sphinx) -> Path | None:
+    """The whole-book PDF (`sirkbok pdf`), if it was built: only then does the site link to it."""
+    from sirkbok.book import pdf
+
+    path = pdf.pdf_path(Path(app.srcdir))
+    return path if app.builder.name == "html" and path.is_file() else None
+
+
+def _footer(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """What _templates/extra-footer.html shows: this edition, and the PDF link when there is one."""
+    context["sirkbok_edition"] = getattr(app, "sirkbok_edition", "")
+    context["sirkbok_pdf"] = _pdf(app).name if _pdf(app) else ""
 
 
 def _theme_in_norwegian(app: Sphinx) -> None:
@@ -220,8 +308,11 @@ def _book_facts(app: Sphinx, config: Any) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _book_facts)
+    app.connect("config-inited", _edition)
     app.connect("builder-inited", _theme_in_norwegian)
+    app.connect("html-page-context", _footer)
     app.connect("html-page-context", _add_assets, priority=900)
+    app.connect("doctree-read", _figures_from_one_page)
     app.connect("build-finished", _write_assets)
     app.add_css_file(CSS_NAME)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,196 @@
+"""Open-data metadata: the data package as a DCAT-AP-NO catalogue (JSON-LD and Turtle), with rdflib.
+
+Everything is read from data/datapackage.json (title, description, licence, one distribution per
+CSV), data/kommuner.csv (spatial coverage: the member municipalities) and the dates in the tables
+(temporal coverage). Published with the site as `data/dcat.jsonld` and `data/dcat.ttl`, so the
+national catalogue (data.norge.no) can harvest it once the councils register the address.
+
+Choices where DCAT-AP-NO asks for a URI that has no sourced value yet: the publisher and the
+municipalities get URIs under the site's own address (no organisation numbers or external register
+IDs are invented); the themes come from the EU data-theme vocabulary DCAT-AP-NO requires.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+
+from sirkbok.book import edition
+from sirkbok.core.errors import UserError
+
+EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
+EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+EU_LICENCE = Namespace("http://publications.europa.eu/resource/authority/licence/")
+EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+DCAT_3 = Namespace(str(DCAT))  # rdflib's DCAT namespace stops at DCAT 2 (no dcat:version)
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
+
+# The data package's subjects in the EU data-theme vocabulary: environment (waste, resource flows),
+# energy (biogas, bioenergy), economy (business parks, actors) and regions (three council regions).
+THEMES = ("ENVI", "ENER", "ECON", "REGI")
+LICENCES = {"CC-BY-4.0": EU_LICENCE["CC_BY_4_0"]}
+# Tables of observed values: their dates and years are the period the data covers (the others hold
+# years of publication, targets or plans, which say nothing about coverage).
+COVERAGE = {"kommuner", "statistikk", "aktor_tall", "ressursstrommer"}
+LANGUAGE = "nb"
+FILES = ("dcat.jsonld", "dcat.ttl")
+
+
+def _text(value: object) -> Literal:
+    return Literal(str(value), lang=LANGUAGE)
+
+
+def _coverage(data_dir: Path, descriptor: dict) -> tuple[datetime.date, datetime.date] | None:
+    """The earliest and latest date or year in the tables (years count from 1 January)."""
+    found: list[datetime.date] = []
+    for resource in descriptor.get("resources", []):
+        if resource.get("name") not in COVERAGE:
+            continue
+        kinds = {
+            field["name"]: field["type"]
+            for field in resource.get("schema", {}).get("fields", [])
+            if field.get("type") in ("date", "year")
+        }
+        if not kinds:
+            continue
+        with (data_dir / resource["path"]).open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for name, kind in kinds.items():
+                    value = (row.get(name) or "").strip()
+                    if not value:
+                        continue
+                    try:
+                        found.append(
+                            datetime.date(int(value), 1, 1)
+                            if kind == "year"
+                            else datetime.date.fromisoformat(value)
+                        )
+                    except ValueError:
+                        continue  # `sirkbok validate` reports bad values; metadata skips them
+    return (min(found), max(found)) if found else None
+
+
+def graph(root: Path, base_url: str) -> Graph:
+    """The catalogue, the dataset and its distributions; `base_url` is the site's address."""
+    data_dir = root / "data"
+    try:
+        descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise UserError(f"data/datapackage.json kunne ikke leses: {error}") from error
+    book = edition.read(root)
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    site = URIRef(base)
+    dataset = URIRef(f"{base}data/datapackage.json#datasett")
+    catalog = URIRef(f"{base}data/dcat.jsonld#katalog")
+    publisher = URIRef(f"{base}data/dcat.jsonld#utgiver")
+    contact = URIRef(f"{base}data/dcat.jsonld#kontakt")
+
+    g = Graph(bind_namespaces="core")
+    for prefix, namespace in (
+        ("dcat", DCAT),
+        ("dct", DCTERMS),
+        ("foaf", FOAF),
+        ("vcard", VCARD),
+        ("skos", SKOS),
+    ):
+        g.bind(prefix, namespace)
+
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, FOAF.name, _text(edition.join_names(book.authors))))
+    g.add((contact, RDF.type, VCARD.Organization))
+    g.add((contact, VCARD.fn, _text(edition.join_names(book.authors))))
+    g.add((contact, VCARD.hasURL, URIRef(f"{book.repository}/issues")))
+
+    g.add((catalog, RDF.type, DCAT.Catalog))
+    g.add((catalog, DCTERMS.title, _text(book.title)))
+    g.add((catalog, DCTERMS.description, _text(f"Åpne data bak kunnskapsbasen «{book.title}».")))
+    g.add((catalog, DCTERMS.publisher, publisher))
+    g.add((catalog, DCAT.contactPoint, contact))
+    g.add((catalog, FOAF.homepage, site))
+    g.add((catalog, DCAT.dataset, dataset))
+    g.add((catalog, DCTERMS.language, EU_LANGUAGE["NOB"]))
+
+    g.add((dataset, RDF.type, DCAT.Dataset))
+    g.add((dataset, DCTERMS.title, _text(descriptor["title"])))
+    g.add((dataset, DCTERMS.description, _text(descriptor["description"])))
+    g.add((dataset, DCTERMS.identifier, Literal(descriptor["name"])))
+    g.add((dataset, DCTERMS.publisher, publisher))
+    g.add((dataset, DCAT.contactPoint, contact))
+    g.add((dataset, DCAT.landingPage, site))
+    g.add((dataset, DCTERMS.language, EU_LANGUAGE["NOB"]))
+    g.add((dataset, DCTERMS.issued, Literal(book.released, datatype=XSD.date)))
+    if descriptor.get("version"):
+        g.add((dataset, DCAT_3["version"], Literal(str(descriptor["version"]))))
+    for theme in THEMES:
+        g.add((dataset, DCAT.theme, EU_THEME[theme]))
+    with (data_dir / "tema.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            g.add((dataset, DCAT.keyword, _text(row["navn"])))
+    with (data_dir / "kommuner.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            place = URIRef(f"{base}data/kommuner.csv#kommune-{row['kommunenummer']}")
+            g.add((dataset, DCTERMS.spatial, place))
+            g.add((place, RDF.type, DCTERMS.Location))
+            g.add((place, DCTERMS.identifier, Literal(row["kommunenummer"])))
+            g.add((place, SKOS.prefLabel, _text(row["navn"])))
+    span = _coverage(data_dir, descriptor)
+    if span:
+        period = BNode("tidsrom")
+        g.add((dataset, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, DCAT.startDate, Literal(span[0], datatype=XSD.date)))
+        g.add((period, DCAT.endDate, Literal(span[1], datatype=XSD.date)))
+
+    licences = [LICENCES.get(item.get("name", "")) for item in descriptor.get("licenses", [])]
+    licence = next((item for item in licences if item), None)
+    for resource in descriptor["resources"]:
+        distribution = URIRef(f"{base}data/{resource['path']}#distribusjon")
+        url = URIRef(f"{base}data/{resource['path']}")
+        g.add((dataset, DCAT.distribution, distribution))
+        g.add((distribution, RDF.type, DCAT.Distribution))
+        g.add((distribution, DCTERMS.title, _text(resource.get("title", resource["name"]))))
+        if resource.get("description"):
+            g.add((distribution, DCTERMS.description, _text(resource["description"])))
+        g.add((distribution, DCAT.accessURL, url))
+        g.add((distribution, DCAT.downloadURL, url))
+        g.add(
+            (distribution, DCTERMS.format, EU_FILE_TYPE[str(resource.get("format", "csv")).upper()])
+        )
+        g.add(
+            (
+                distribution,
+                DCAT.mediaType,
+                URIRef(IANA_MEDIA + resource.get("mediatype", "text/csv")),
+            )
+        )
+        g.add((distribution, DCTERMS.conformsTo, URIRef(f"{base}data/datapackage.json")))
+        if licence:
+            g.add((distribution, DCTERMS.license, licence))
+    if licence:
+        g.add((catalog, DCTERMS.license, licence))
+    return g
+
+
+def write(root: Path, base_url: str, folder: Path) -> list[Path]:
+    """`dcat.jsonld` and `dcat.ttl` in `folder` (the site's data/), each written whole."""
+    from sirkbok.core.files import write_atomic
+
+    g = graph(root, base_url)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, form in zip(FILES, ("json-ld", "turtle"), strict=True):
+        path = folder / name
+        write_atomic(
+            path,
+            g.serialize(format=form, auto_compact=True)
+            if form == "json-ld"
+            else g.serialize(format=form),
+        )
+        written.append(path)
+    return written
