@@ -1,9 +1,9 @@
-"""`sirkbok build`: regenerate what is stale, then build the HTML book with warnings as errors."""
+"""`sirkbok build`: regenerate what is stale, then build the HTML book with warnings as errors,
+at the cost of what changed (see `sirkbok.book.site`)."""
 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
@@ -23,30 +23,49 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Bygg uten å kjøre utdaterte notatbøker først.",
     )
-
-
-def build_html(root_dir: str | None = None) -> int:
-    """A clean Sphinx build (`--all`: Sphinx does not recopy changed static files otherwise)."""
-    root_dir = root_dir or str(paths.root())
-    command = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build",
-        root_dir,
+    parser.add_argument(
         "--all",
-        "-W",
-        "-n",
-        "--keep-going",
-    ]
-    return subprocess.call(command)
+        action="store_true",
+        help="Bygg hele nettstedet på nytt, også når ingenting er endret.",
+    )
 
 
-def write_generated() -> None:
-    """Files derived from the data package: the bibliography and the data register."""
+def build_html(root_dir: str | None = None, full: bool = False) -> int:
+    """The strict HTML build (-W -n --keep-going): skipped when no input changed, else incremental."""
+    from sirkbok.book import site
+
+    return site.build(Path(root_dir) if root_dir else paths.root(), full=full)
+
+
+def write_generated(root: Path | None = None) -> None:
+    """Files derived from the data package: the bibliography and the data register. Skipped when
+    the data package, the code that writes them and what they last wrote are all unchanged."""
+    import json
+
     from sirkbok.book import bibtex
+    from sirkbok.core.files import write_atomic
     from sirkbok.datapackage import register
+    from sirkbok.run import provenance, regenerate
 
-    bibtex.write_bibtex()
+    root = root or paths.root()
+    outputs = [root / "references.bib", register.register_path()]
+    code = provenance.package_files(["import sirkbok.book.bibtex, sirkbok.datapackage.register"])
+    inputs = [p for p in sorted((root / "data").glob("*")) if p.is_file() and p not in outputs]
+
+    def state() -> dict[str, str | None]:
+        files = [*inputs, *outputs]
+        keys = {p.relative_to(root).as_posix(): provenance.sha256_file(p) for p in files}
+        return keys | {provenance.package_key(p): provenance.sha256_file(p) for p in code}
+
+    stamp = regenerate.cache_dir(root) / "generated.json"
+    try:
+        if json.loads(stamp.read_text(encoding="utf-8")) == state():
+            return
+    except (OSError, ValueError):
+        pass
+    bibtex.write_bibtex(root / "references.bib")
     register.main([])
+    write_atomic(stamp, json.dumps(state(), indent=1, sort_keys=True))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,4 +77,4 @@ def run(args: argparse.Namespace) -> int:
         if status != 0:
             print("Boka ble ikke bygget fordi minst én notatbok feilet.", file=sys.stderr)
             return status
-    return build_html()
+    return build_html(full=args.all)

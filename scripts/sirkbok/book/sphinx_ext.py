@@ -6,14 +6,13 @@ would otherwise overwrite Sphinx's global `_`, and loaded only on pages that hol
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
-
-from sirkbok.charts import NUMBER_LOCALE, TIME_LOCALE
 
 BUNDLE_NAME = "sirkbok-vega.js"
 CSS_NAME = "sirkbok.css"
@@ -48,11 +47,42 @@ def vega_bundle() -> str:
     """The chart library and our renderer as one script with no global names but `vegaEmbed`."""
     import vl_convert as vlc
 
+    from sirkbok.charts import NUMBER_LOCALE, TIME_LOCALE
+
     snippet = _EMBED_SNIPPET % {
         "number": json.dumps(NUMBER_LOCALE, ensure_ascii=False),
         "time": json.dumps(TIME_LOCALE, ensure_ascii=False),
     }
     return "(function () {\n" + vlc.javascript_bundle(snippet) + "\n})();\n"
+
+
+def _bundle_key() -> str:
+    """What the bundle is made from: vl-convert's version, this module and the chart locales."""
+    from importlib import metadata
+
+    from sirkbok.run import provenance
+
+    parts = [metadata.version("vl-convert-python")]
+    parts += [provenance.sha256_file(Path(__file__)) or ""]
+    parts += [provenance.sha256_file(Path(__file__).parents[1] / "charts.py") or ""]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _write_bundle(target: Path, cache: Path) -> None:
+    """Make the bundle (seconds of vl-convert) only when what it is made from, or the copy in the
+    site, changed; the key and the copy's hash are kept beside Sphinx's doctrees."""
+    from sirkbok.run import provenance
+
+    stamp = cache / f"{BUNDLE_NAME}.key"
+    key = _bundle_key()
+    if (
+        stamp.is_file()
+        and stamp.read_text(encoding="utf-8") == f"{key}\n{provenance.sha256_file(target)}"
+    ):
+        return
+    target.write_text(vega_bundle(), encoding="utf-8")
+    cache.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(f"{key}\n{provenance.sha256_file(target)}", encoding="utf-8")
 
 
 def _add_assets(
@@ -67,7 +97,7 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
         return
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    (static / BUNDLE_NAME).write_text(vega_bundle(), encoding="utf-8")
+    _write_bundle(static / BUNDLE_NAME, Path(app.doctreedir))
     source = Path(app.srcdir)
     for folder in sorted((source / "chapters").rglob("figurer")):
         if folder.is_dir():
@@ -87,7 +117,23 @@ def _theme_in_norwegian(app: Sphinx) -> None:
         locale.init([str(folder / "locales")], "no", "booktheme")
 
 
+def _plugin_lookups_once() -> None:
+    """pybtex and sphinxcontrib-bibtex find each plugin by scanning every installed package's entry
+    points, once per citation: seconds per build here. The installed packages do not change during
+    a build, so each (group, name) lookup is answered once and remembered (same plugins, no scan)."""
+    import functools
+
+    import pybtex.plugin
+    import sphinxcontrib.bibtex.plugin
+
+    for module in (pybtex.plugin, sphinxcontrib.bibtex.plugin):
+        lookup = module.entry_points
+        if not hasattr(lookup, "cache_info"):
+            module.entry_points = functools.cache(lookup)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    _plugin_lookups_once()
     app.connect("builder-inited", _theme_in_norwegian)
     app.connect("html-page-context", _add_assets)
     app.connect("build-finished", _write_assets)

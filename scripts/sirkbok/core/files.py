@@ -24,3 +24,15 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def write_if_changed(path: Path, content: str) -> bool:
+    """Write atomically only when the text differs: an unchanged generated file keeps its modification
+    time, so tools that look at it (Sphinx, bibtex caches) see nothing to redo. True when written."""
+    try:
+        if path.read_text(encoding="utf-8") == content:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomic(path, content)
+    return True
