@@ -191,6 +191,7 @@ def sphinx_build(root: Path, plan: Plan) -> int:
                 warningiserror=OPTIONS["warningiserror"],
                 keep_going=OPTIONS["keep_going"],
             )
+            _template_cache(app)
             if not full:
                 _incremental(app, changed)
             app.build(force_all=full)
@@ -198,6 +199,18 @@ def sphinx_build(root: Path, plan: Plan) -> int:
     except Exception as error:  # Sphinx's own report (an extension or a file it cannot handle)
         handle_exception(app, _Quiet(), error, sys.stderr)
         return 2
+
+
+def _template_cache(app: Any) -> None:
+    """Keep the theme's compiled Jinja templates between builds (Jinja's own bytecode cache, keyed
+    by each template's source), instead of compiling them again in every run."""
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = build_dir(Path(app.srcdir)) / ".jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and hasattr(templates, "environment"):
+        templates.environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def _shape(env: Any, docs: set[str]) -> dict[str, Any]:
