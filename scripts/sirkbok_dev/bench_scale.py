@@ -37,6 +37,9 @@ SYNTHETIC = (
     "SYNTETISK rad laget av make bench-scale for å måle byggetid; ikke et tall fra en kilde."
 )
 NO_OP_LIMIT = 1.5
+# The textiles chapter reads one textile flow per municipality (a second one stops the notebook), so
+# the synthetic rows copy the other resources.
+ONE_PER_MUNICIPALITY = {"tekstiler"}
 
 
 @dataclass
@@ -109,17 +112,20 @@ def grow(root: Path) -> None:
 
 
 def multiply_flows(path: Path) -> None:
-    """Each row of the resource-flow table ROW_FACTOR times; copies carry a synthetic id and note."""
+    """ROW_FACTOR times the rows of the resource-flow table: the real rows, then synthetic copies
+    (id and note say so) of the rows of resources a chapter may hold several flows of."""
     text = path.read_text(encoding="utf-8")
     reader = csv.DictReader(io.StringIO(text))
     rows = list(reader)
+    eligible = [row for row in rows if row["ressurs"] not in ONE_PER_MUNICIPALITY]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [], lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    for copy in range(1, ROW_FACTOR):
-        for row in rows:
-            writer.writerow(row | {"id": f"{row['id']}-syntetisk-{copy}", "merknad": SYNTHETIC})
+    for index in range((ROW_FACTOR - 1) * len(rows)):
+        row = eligible[index % len(eligible)]
+        copy = index // len(eligible) + 1
+        writer.writerow(row | {"id": f"{row['id']}-syntetisk-{copy}", "merknad": SYNTHETIC})
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
