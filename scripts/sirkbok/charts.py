@@ -65,7 +65,12 @@ THEME_COLOURS = {
     "tekstiler": "#a8326e",
     "ombrukssentre": "#00708a",
 }
-STATUS_COLOURS = {"målt": "#1f5f99", "estimat": "#9170c4", "mangler": "#909090"}
+STATUS_COLOURS = {
+    "målt": "#1f5f99",
+    "egenoppgitt": "#1b6b6b",
+    "estimat": "#9170c4",
+    "mangler": "#909090",
+}
 TEXT_COLOUR = "#1a1a1a"
 EXPORT_WIDTH = 640
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"

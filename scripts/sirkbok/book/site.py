@@ -83,9 +83,18 @@ def _files(root: Path) -> dict[str, str]:
 
 
 def _extension_code() -> dict[str, str]:
-    """The `sirkbok` modules the Sphinx extension imports (followed transitively)."""
+    """The `sirkbok` modules the Sphinx extension imports (followed transitively), and the files it
+    ships beside its module (scripts and styles it copies into the site)."""
     modules = provenance.package_files(["import sirkbok.book.sphinx_ext"])
-    return {provenance.package_key(path): provenance.sha256_file(path) or "" for path in modules}
+    shipped = [
+        path
+        for path in sorted((provenance.PACKAGE_DIR / "book").rglob("*"))
+        if path.is_file() and path.suffix not in (".py", ".pyc")
+    ]
+    return {
+        provenance.package_key(path): provenance.sha256_file(path) or ""
+        for path in [*modules, *shipped]
+    }
 
 
 def _environment() -> dict[str, Any]:

@@ -70,6 +70,18 @@ CHECK_TEXT = {
         f"«{c['throughput']}» er ikke større enn «{c['capacity']}» for samme aktør, enhet og år"
     ),
     "regionTotal": lambda c: f"en regionsum i `{c['value']}` er lik summen av regionens kommuner",
+    "reference": lambda c: (
+        f"hver kilde har adresse i `{c['url']}` eller en trykt referanse med "
+        + ", ".join(f"`{f}`" for f in c["printed"])
+        + " og "
+        + " eller ".join(f"`{f}`" for f in c["publisher"])
+        + (f" ({len(c['pending'])} kjente mangler står i `pending`)" if c.get("pending") else "")
+    ),
+    "measuredNotComputed": lambda c: (
+        f"status «målt» brukes ikke når {' eller '.join(f'`{f}`' for f in c['fields'])} "
+        "sier at verdien er regnet ut"
+        + (f", eller når `{c['method']}` er fylt ut" if c.get("method") else "")
+    ),
 }
 
 

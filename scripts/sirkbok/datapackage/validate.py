@@ -498,6 +498,10 @@ def _run_check(
             )
             for line in raw.index[wrong]
         ]
+    if kind == "reference":
+        return _reference_problems(check, raw, label)
+    if kind == "measuredNotComputed":
+        return _computed_measured_problems(check, raw, label)
     if kind == "capacity":
         return _capacity_problems(check, raw, values, label)
     if kind == "regionTotal":
@@ -510,6 +514,61 @@ def _run_check(
             expected="en kontroll sirkbok kjenner",
         )
     )
+
+
+def _reference_problems(check: dict, raw: pd.DataFrame, label: str) -> list[Problem]:
+    """A source a reader can find: an address, or a full printed reference (issue 12).
+
+    Printed means title, publisher or author, year and where in it (page, table or number). Ids in
+    `pending` are known gaps shown in the data chapter; a new source cannot join them silently.
+    """
+    pending = set(check.get("pending", []))
+    has_url = raw[check["url"]] != ""
+    has_publisher = _any_value(raw, check["publisher"])
+    problems = []
+    for line in raw.index[~has_url & ~raw["id"].isin(pending)]:
+        missing = [c for c in check["printed"] if raw.at[line, c] == ""]
+        if not has_publisher[line]:
+            missing.insert(1, " eller ".join(check["publisher"]))
+        if missing:
+            problems.append(
+                Problem(
+                    file=label,
+                    line=int(line),
+                    column=check["url"],
+                    message="Kilden har verken adresse eller en fullstendig trykt referanse; "
+                    f"mangler {', '.join(missing)}.",
+                    found=raw.at[line, "id"],
+                    expected="en adresse (http…) i «url», eller tittel, utgiver eller forfatter, "
+                    "år og side, tabell eller nummer i «sider»",
+                )
+            )
+    return problems
+
+
+COMPUTED_WORDS = (
+    r"\b(?:beregnet|utregnet|regnet (?:ut|om)|omregnet|utledet|avledet|summert|sum av|"
+    r"midtpunkt|gjennomsnitt av|estimat)\b|\d\s*[×/÷]\s*\d|\[derived\]"
+)
+
+
+def _computed_measured_problems(check: dict, raw: pd.DataFrame, label: str) -> list[Problem]:
+    """A value marked «målt» whose note says it was computed, or that has a method, is an estimate."""
+    problems = []
+    measured = raw[check["status"]] == "målt"
+    for column in [*check["fields"], *([check["method"]] if check.get("method") else [])]:
+        computed = raw[column].str.contains(COMPUTED_WORDS, case=False, regex=True)
+        if column == check.get("method"):
+            computed = raw[column] != ""
+        problems += _problems(
+            measured & computed,
+            raw[column],
+            label,
+            column,
+            "Verdien har status «målt», men teksten sier at den er regnet ut.",
+            "status «estimat» med metoden oppgitt, eller en merknad uten regnestykke",
+        )
+    return problems
 
 
 def _capacity_problems(

@@ -306,6 +306,19 @@ def headline_gwh(
     return people * kg_per_inhabitant * sorting_factor / 1000 * kwh_per_tonne / 1e6
 
 
+def gross_energy_range(
+    methane_yield: float, methane_energy: float, diesel_eq_per_tonne: float, diesel_energy: float
+) -> tuple[float, float]:
+    """Energy per tonne of food waste on one basis: the gross energy in the gas (kWh/t).
+
+    Two plants' published figures give it: methane per tonne × energy in methane (Romerike), and
+    diesel equivalents per tonne × energy in diesel (Mjøsanlegget). Banks et al.'s 405 kWh/t is the
+    energy recoverable after the plant's own losses, another basis, so it never enters this range.
+    """
+    values = (methane_yield * methane_energy, diesel_eq_per_tonne * diesel_energy)
+    return min(values), max(values)
+
+
 def sensitivity(
     people: float, base: dict[str, float], ranges: dict[str, tuple[float, float]]
 ) -> pd.DataFrame:
