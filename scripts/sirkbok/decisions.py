@@ -23,8 +23,18 @@ LABELS = {
     "ukjent": "Status ikke kjent",
 }
 # Short names and colours for chart legends (narrow screens); tables and tooltips use LABELS.
-SHORT = {"foreslått": "Foreslått", "vedtatt": "Vedtatt", "gjennomført": "Gjennomført", "ukjent": "Ukjent"}
-COLOURS = {"Foreslått": "#a8326e", "Vedtatt": "#1f5f99", "Gjennomført": "#2b7a3d", "Ukjent": "#5a5a5a"}
+SHORT = {
+    "foreslått": "Foreslått",
+    "vedtatt": "Vedtatt",
+    "gjennomført": "Gjennomført",
+    "ukjent": "Ukjent",
+}
+COLOURS = {
+    "Foreslått": "#a8326e",
+    "Vedtatt": "#1f5f99",
+    "Gjennomført": "#2b7a3d",
+    "Ukjent": "#5a5a5a",
+}
 
 
 def label(status: str) -> str:

@@ -51,7 +51,21 @@ def date(value: _date | None, precision: str = "dag") -> str:
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
 
 
-COUNT_WORDS = ["null", "én", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti", "elleve", "tolv"]
+COUNT_WORDS = [
+    "null",
+    "én",
+    "to",
+    "tre",
+    "fire",
+    "fem",
+    "seks",
+    "sju",
+    "åtte",
+    "ni",
+    "ti",
+    "elleve",
+    "tolv",
+]
 
 
 def count(value: int) -> str:

@@ -392,7 +392,9 @@ def render_block(root: Path, region: str) -> str:
         extra = f" ({_join(responsible)} foreslått i regionen)" if responsible else ""
         lines.append(f"- {name}{extra}{cite(theme['kilde'])}")
     if not led.empty:
-        statuses = sorted(set(zip(led["status"].map(_text), led["status_kilde"].map(_text))))
+        statuses = sorted(
+            set(zip(led["status"].map(_text), led["status_kilde"].map(_text), strict=True))
+        )
         lines += ["", " ".join(decisions.sentence(s, k) for s, k in statuses)]
     lines += ["", "## Kapitler fra regionen", ""]
     chapters = region_chapters(root, region)

@@ -171,8 +171,13 @@ def missing(
     rows = []
     for _, row in kommuner[kommuner["status"] == "mangler"].iterrows():
         rows.append(
-            (str(row["region"]), names[row["kommunenummer"]], "folketall og areal", "felles",
-             str(row["fylles_fra"]))
+            (
+                str(row["region"]),
+                names[row["kommunenummer"]],
+                "folketall og areal",
+                "felles",
+                str(row["fylles_fra"]),
+            )
         )
     flows = ressursstrommer[ressursstrommer["status"] == "mangler"]
     for _, row in flows.iterrows():
@@ -183,8 +188,11 @@ def missing(
         if (region is None or pd.isna(region)) and pd.notna(row["aktor"]):
             region = actor_region.get(row["aktor"])
         where = (
-            names.get(number, str(number)) if pd.notna(number)
-            else actor_names.get(row["aktor"], "") if pd.notna(row["aktor"]) else "hele regionen"
+            names.get(number, str(number))
+            if pd.notna(number)
+            else actor_names.get(row["aktor"], "")
+            if pd.notna(row["aktor"])
+            else "hele regionen"
         )
         resource = RESOURCE_NAMES.get(str(row["ressurs"]), str(row["ressurs"]))
         rows.append(
