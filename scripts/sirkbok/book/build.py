@@ -28,6 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Bygg hele nettstedet på nytt, også når ingenting er endret.",
     )
+    from sirkbok.run.execute import timeout_option
+
+    timeout_option(parser)
 
 
 def build_html(root_dir: str | None = None, full: bool = False) -> int:
@@ -73,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.skip_regenerate:
         from sirkbok.run import regenerate
 
-        status = regenerate.regenerate(jobs=args.jobs)
+        status = regenerate.regenerate(jobs=args.jobs, timeout=args.timeout)
         if status != 0:
             print("Boka ble ikke bygget fordi minst én notatbok feilet.", file=sys.stderr)
             return status

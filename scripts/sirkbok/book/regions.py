@@ -101,10 +101,15 @@ def read_chapter(path: Path, root: Path) -> Chapter:
     """Read a chapter's metadata and first heading; YAML errors become problems, not exceptions."""
     import yaml  # only here: the CLI must start fast
 
+    from sirkbok.core import safeyaml
+
     name = relative(path, root)
     if path.suffix == ".ipynb":
         return _read_notebook(path, name)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = read_text(path, name)
+    except UserError as error:
+        return Chapter(path=path, meta=None, problems=error.problems)
     chapter = Chapter(path=path, meta=None)
     body_offset = 0
     match = FRONT_MATTER.match(text)
@@ -112,7 +117,8 @@ def read_chapter(path: Path, root: Path) -> Chapter:
         body_offset = match.end()
         raw = match.group(1) or ""
         try:
-            loaded = yaml.load(raw, Loader=yaml.BaseLoader)  # plain strings: no date surprises
+            # plain strings (no date surprises), aliases refused
+            loaded = yaml.load(raw, Loader=safeyaml.PlainLoader)  # noqa: S506 - a safe loader
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
@@ -166,9 +172,27 @@ def _first_heading(markdown: str) -> tuple[str, int] | None:
     return None
 
 
+def read_text(path: Path, name: str) -> str:
+    """A chapter file's text; anything but UTF-8 is a user error naming the line."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UserError(
+            Problem(
+                file=name,
+                line=raw[: error.start].count(b"\n") + 1,
+                message="Filen er ikke UTF-8.",
+                expected="UTF-8 (lagre filen på nytt med tegnkoding UTF-8)",
+            )
+        ) from None
+
+
 def _read_notebook(path: Path, name: str) -> Chapter:
     try:
-        notebook = json.loads(path.read_text(encoding="utf-8"))
+        notebook = json.loads(read_text(path, name))
+    except UserError as error:
+        return Chapter(path=path, meta=None, problems=error.problems)
     except json.JSONDecodeError as error:
         return Chapter(
             path=path,
@@ -200,6 +224,8 @@ def front_matter_problems(
     name = relative(chapter.path, root)
     problems = list(chapter.problems)
     where = "forside-dataene" if chapter.path.suffix == ".md" else "notatbokas metadata «sirkbok»"
+    if chapter.meta is None and problems:
+        return problems  # unreadable: the reason is reported, not a list of missing keys
     if chapter.meta is None:
         problems.append(
             Problem(
@@ -259,7 +285,15 @@ def front_matter_problems(
     status = meta.get("status")
     if status not in (None, "") and status not in STATUSES:
         add("status", "Ukjent status.", status, "en av " + ", ".join(STATUSES))
+    from sirkbok.book.scaffold import text_problems
+
     title = meta.get("title")
+    problems += text_problems(
+        str(title or ""),
+        [a for a in authors if isinstance(a, str)] if isinstance(authors, list) else [],
+        name,
+        {key: chapter.key_lines.get(key, 1) for key in ("title", "authors")},
+    )
     if title and chapter.heading and str(title).strip() != chapter.heading:
         problems.append(
             Problem(
@@ -303,11 +337,13 @@ def toc_files(root: Path) -> set[str]:
 
     Used by `sirkbok check`; lives here next to the other readers of the book's structure.
     """
-    import yaml  # only here: the CLI must start fast
+    from sirkbok.core import safeyaml  # only here: the CLI must start fast
 
     try:
-        toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        toc = safeyaml.load((root / "_toc.yml").read_text(encoding="utf-8"), "_toc.yml") or {}
+    except (OSError, UnicodeDecodeError, UserError):
+        return set()
+    if not isinstance(toc, dict):
         return set()
     found = {str(toc["root"])} if toc.get("root") else set()
 
@@ -345,8 +381,12 @@ def _text(value: Any) -> str:
 
 
 def render_block(root: Path, region: str) -> str:
-    """The generated lists for one region, from the data package and the chapters' front matter."""
+    """The generated lists for one region, from the data package and the chapters' front matter.
+
+    Every text from either is escaped (`sirkbok.format.text`): it reads as text, never as markup.
+    """
     from sirkbok import data, decisions
+    from sirkbok.format import role_text, text
 
     bib = _bib_keys(root)
 
@@ -369,26 +409,27 @@ def render_block(root: Path, region: str) -> str:
     led = themes[themes["ansvarlig_region"] == region]
     lines = [BLOCK_START, "", "## Kommunene", ""]
     lines.append(
-        f"Medlemskommunene i {_text(row['navn'])}{cite(row['kilde'])}, med kommunenummer "
+        f"Medlemskommunene i {text(row['navn'])}{cite(row['kilde'])}, med kommunenummer "
         f"og fylke fra 1. januar 2024{cite('ssb-klass131')}{cite('prop127s')}:"
     )
     lines += ["", "| Kommune | Kommunenummer | Fylke |", "|---|---|---|"]
     for _, member in members.sort_values("navn").iterrows():
         lines.append(
-            f"| {_text(member['navn'])} | {_text(member['kommunenummer'])} | "
-            f"{_text(member['fylke'])} |"
+            f"| {text(member['navn'])} | {text(member['kommunenummer'])} | "
+            f"{text(member['fylke'])} |"
         )
     lines += ["", "## Temaene regionen er foreslått å ha ansvar for", ""]
     if led.empty:
         lines.append("Regionen er ikke foreslått å ha særskilt ansvar for noe tema i fase 1.")
     for _, theme in led.iterrows():
         # every theme has its chapter chapters/tema/<id> (`sirkbok check` reports one missing)
-        name = f"{{doc}}`{_text(theme['navn'])} </chapters/tema/{_text(theme['id'])}>`"
+        name = f"{{doc}}`{role_text(theme['navn'])} </chapters/tema/{role_text(theme['id'])}>`"
         responsible = [
             names.get(n.strip(), n.strip())
             for n in re.split(r"[;,]", _text(theme.get("ansvarlige_kommuner")))
             if n.strip()
         ]
+        responsible = [text(n) for n in responsible]
         extra = f" ({_join(responsible)} foreslått i regionen)" if responsible else ""
         lines.append(f"- {name}{extra}{cite(theme['kilde'])}")
     if not led.empty:
@@ -409,15 +450,17 @@ def render_block(root: Path, region: str) -> str:
         key=lambda c: (str((c.meta or {}).get("theme", "")), (c.title or c.path.stem).casefold()),
     ):
         meta = chapter.meta or {}
-        title = (chapter.title or chapter.path.stem).replace("<", "‹").replace("`", "'")
-        details = [f"tema: {theme_names.get(str(meta.get('theme')), meta.get('theme', '?'))}"]
+        title = role_text(chapter.title or chapter.path.stem)
+        theme = theme_names.get(str(meta.get("theme")), meta.get("theme", "?"))
+        details = [f"tema: {text(theme)}"]
         authors = meta.get("authors")
         if isinstance(authors, list) and authors:
-            details.append(f"av {_join([str(a) for a in authors])}")
+            details.append(f"av {_join([text(a) for a in authors])}")
         date = parse_date(meta.get("date")) if meta.get("date") else None
         if date:
             details.append(f"{date.day}.{date.month}.{date.year}")
-        details.append(f"status: {STATUS_LABELS.get(str(meta.get('status')), meta.get('status'))}")
+        status = STATUS_LABELS.get(str(meta.get("status")), meta.get("status"))
+        details.append(f"status: {text(status)}")
         lines.append(f"- {{doc}}`{title} <{chapter.path.stem}>` ({', '.join(details)})")
     lines += ["", BLOCK_END]
     return "\n".join(lines)

@@ -58,11 +58,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Vis hver celle og hele feilsporet når en notatbok feiler.",
     )
+    from sirkbok.run.execute import timeout_option
+
+    timeout_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     return regenerate(
-        jobs=args.jobs, force=args.force, only=args.only, check=args.check, verbose=args.verbose
+        jobs=args.jobs,
+        force=args.force,
+        only=args.only,
+        check=args.check,
+        verbose=args.verbose,
+        timeout=args.timeout,
     )
 
 
@@ -73,8 +81,12 @@ def regenerate(
     check: bool = False,
     root: Path | None = None,
     verbose: bool = False,
+    timeout: int | None = None,
 ) -> int:
-    """Bring every (selected) notebook up to date; 0 when all are, 1 when any failed or is stale."""
+    """Bring every (selected) notebook up to date; 0 when all are, 1 when any failed or is stale.
+
+    Each cell may run `timeout` seconds (default: the book's `execute: timeout:`).
+    """
     root = (root or paths.root()).resolve()
     if jobs is not None and jobs < 1:
         raise UserError(Problem(file="", message="--jobs må være minst 1.", found=str(jobs)))
@@ -89,7 +101,11 @@ def regenerate(
             print("Alle figurer er oppdatert; ingen notatbok ble kjørt.")
             return 0
         workers = min(jobs or os.cpu_count() or 1, len(todo))
-        return execute_all(root, todo, workers, verbose)
+        if timeout is None:
+            from sirkbok.run.execute import default_timeout
+
+            timeout = default_timeout(root)
+        return execute_all(root, todo, workers, verbose, timeout)
 
 
 def select(root: Path, only: list[str] | None) -> list[Path] | None:
@@ -178,13 +194,20 @@ def cache_dir(root: Path) -> Path:
 
 def clean_interrupted(root: Path) -> None:
     """Remove what a killed run left: staged figures and hidden temporary files, nothing else."""
+    from sirkbok.core.files import clean_temporary
+
     shutil.rmtree(cache_dir(root) / "staging", ignore_errors=True)
-    for path in (root / "chapters").rglob(".*.tmp*"):
-        if path.is_file() and provenance.TEMPORARY.match(path.name):
-            path.unlink(missing_ok=True)
+    clean_temporary(root / "chapters", spare_live=False)  # we hold the lock: all are stale
+    clean_temporary(root / "data")  # an import may be writing right now
 
 
-def execute_all(root: Path, todo: list[provenance.Status], workers: int, verbose: bool) -> int:
+def execute_all(
+    root: Path,
+    todo: list[provenance.Status],
+    workers: int,
+    verbose: bool,
+    timeout: int | None = None,
+) -> int:
     """Run the notebooks in `workers` processes; report each as it ends; 1 if any failed."""
     import multiprocessing
 
@@ -206,6 +229,7 @@ def execute_all(root: Path, todo: list[provenance.Status], workers: int, verbose
                 "tables": status.inputs.tables,
                 "inputs": status.inputs.hashes,
                 "staging": str(staging / f"{index}-{status.inputs.path.stem}"),
+                "timeout": timeout,
             }
         )
     for _ in range(workers):
