@@ -10,8 +10,8 @@ PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
 # Development tools live beside the package in scripts/sirkbok_dev and are not installed with it.
 DEV := PYTHONPATH=scripts $(BIN)/python -m
 
-.PHONY: book figures test check serve clean bench bench-data bench-web lint chapter regions screenshots \
-	lock pdf release
+.PHONY: book figures test check serve clean bench bench-data bench-web bench-scale lint chapter regions \
+	screenshots lock pdf release
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ check: $(STAMP)
 # jupyter-book build), on a temporary copy of the book: `make bench RUNS=5` for more runs.
 bench: $(DEV_STAMP)
 	$(DEV) sirkbok_dev.bench --runs $(or $(RUNS),3)
+
+# How make book grows: today's book against one ten times its size (3 regions × 30 chapters, 10× the
+# resource-flow rows), made in a temporary copy: no-op, one edit, one table, full runs.
+bench-scale: $(DEV_STAMP)
+	$(DEV) sirkbok_dev.bench_scale --runs $(or $(RUNS),3)
 
 # Median of 5 wall times: the package (target < 1 s) and a generated 100 000-row table (< 5 s).
 bench-data: $(DEV_STAMP)

@@ -3,7 +3,9 @@
 Measures (median of --runs runs): a no-op `sirkbok regenerate`; `regenerate` after one data table
 changed, against running just the notebooks that read it; a full regeneration with 1 and with 2
 workers; `sirkbok build` (what `make book` runs) after one table changed; and the naive baseline,
-`jupyter-book build` with `execute_notebooks: force`. Also the peak memory of a full regeneration.
+`jupyter-book build` with `execute_notebooks: force`. Also the peak memory of a full regeneration, and
+the site build's own ratios: `make book` with nothing changed against a no-op `jupyter-book build .`
+(target ≤ 0.25), and after one Markdown edit against a full `jupyter-book build . --all` (≤ 0.4).
 The real tree is never touched: everything runs in a temporary copy, SIRKBOK_ROOT pointing there.
 """
 
@@ -37,12 +39,18 @@ def main(argv: list[str] | None = None) -> int:
         "--root", type=Path, default=None, help="Boka som kopieres (standard: denne)."
     )
     parser.add_argument("--keep", action="store_true", help="Behold den midlertidige kopien.")
+    parser.add_argument(
+        "--site-only",
+        action="store_true",
+        help="Mål bare byggingen av nettstedet (ingen endring, én endret side), ikke notatbøkene.",
+    )
     args = parser.parse_args(argv)
     source = (args.root or paths.root()).resolve()
     folder = Path(tempfile.mkdtemp(prefix="sirkbok-bench-"))
     try:
         book = paths.copy_book(source, folder / "bok")
-        return Bench(book, args.runs).run()
+        bench = Bench(book, args.runs)
+        return bench.run_site() if args.site_only else bench.run()
     finally:
         if args.keep:
             print(f"Kopien er beholdt i {folder}")
@@ -136,6 +144,7 @@ class Bench:
                 "sirkbok build etter én endret tabell", lambda: self.after_change(table, "build")
             ),
         }
+        results.update(self.site())
         self.naive_config()
         results["naive"] = self.median(
             "naiv jupyter-book build (execute_notebooks: force)",
@@ -153,6 +162,44 @@ class Bench:
         print(f"Belastning etter målingene: {load()} (CPU-tid i parentes over er mindre følsom).")
         cpu = dict(zip(results, self.cpu, strict=True))
         return report(results, cpu, peak, largest, table, self.runs)
+
+    def run_site(self) -> int:
+        print(
+            f"Måler byggingen av nettstedet i {self.book} (median av {self.runs}). "
+            f"Belastning nå: {load()}."
+        )
+        results = self.site()
+        cpu = dict(zip(results, self.cpu, strict=True))
+        print(f"\nResultat (median av {self.runs} kjøringer):")
+        for label, value, note in site_rows(results, cpu):
+            print(f"  {label:<42}  {value:>8}  {note}")
+        return 0
+
+    def site(self) -> dict[str, float]:
+        """The site build alone (notebooks are current): no-op and one Markdown edit, each against
+        the Jupyter Book command it replaces, with the same strictness."""
+        strict = ("-W", "-n", "--keep-going")
+        self.command("build")  # the site and its fingerprint exist, as after any `make book`
+        edits = iter(range(1, 1000))
+        page = self.book / "chapters" / "ordliste.md"
+
+        def edit() -> float:
+            with page.open("a", encoding="utf-8") as handle:
+                handle.write(f"\nMåling nummer {next(edits)}.\n")
+            return self.command("build")
+
+        return {
+            "site_noop": self.median("make book, ingenting endret", lambda: self.command("build")),
+            "site_edit": self.median("make book etter én endret Markdown-side", edit),
+            "jb_noop": self.median(
+                "jupyter-book build . uten endringer",
+                lambda: self.command("build", ".", *strict, executable="jupyter-book"),
+            ),
+            "jb_full": self.median(
+                "jupyter-book build . --all",
+                lambda: self.command("build", ".", "--all", *strict, executable="jupyter-book"),
+            ),
+        }
 
     def table_read_by_fewest(self, notebooks: list[Path]) -> tuple[str, list[str]]:
         """The declared table read by the fewest notebooks: the typical single correction."""
@@ -227,6 +274,30 @@ def load() -> str:
     return f"{number(os.getloadavg()[0], 1)} (load average, {os.cpu_count()} kjerner)"
 
 
+def site_rows(results: dict[str, float], cpu: dict[str, float]) -> list[tuple[str, str, str]]:
+    """The site build's two ratios (wall time; CPU time in parentheses, steadier on a busy machine)."""
+
+    def ratio(ours: str, theirs: str, limit: float) -> str:
+        wall, used = results[ours] / results[theirs], cpu[ours] / max(cpu[theirs], 1e-9)
+        verdict = "nådd" if wall <= limit else "IKKE NÅDD"
+        return f"{number(wall, 2)} × (CPU {number(used, 2)} ×), mål ≤ {number(limit, 2)}: {verdict}"
+
+    return [
+        (
+            "make book, ingenting endret",
+            f"{number(results['site_noop'], 2)} s",
+            ratio("site_noop", "jb_noop", 0.25) + " mot jupyter-book build .",
+        ),
+        ("jupyter-book build . uten endringer", f"{number(results['jb_noop'], 2)} s", ""),
+        (
+            "make book etter én endret Markdown-side",
+            f"{number(results['site_edit'], 2)} s",
+            ratio("site_edit", "jb_full", 0.4) + " mot jupyter-book build . --all",
+        ),
+        ("jupyter-book build . --all", f"{number(results['jb_full'], 2)} s", ""),
+    ]
+
+
 def report(
     results: dict[str, float],
     cpu: dict[str, float],
@@ -270,6 +341,7 @@ def report(
             f"{number(ratio_book, 2)} × naiv, mål ≤ 0,5: {verdict(ratio_book <= 0.5)}",
         ),
         ("Naiv: jupyter-book build, execute_notebooks: force", s(results["naive"]), ""),
+        *site_rows(results, cpu),
         (
             "Toppminne, full regenerering (hele prosesstreet)",
             f"{number(peak / 2**20, 0)} MiB",

@@ -71,10 +71,10 @@ def bibtex() -> str:
 
 def write_bibtex(path: Path | str | None = None) -> Path:
     """Write the generated bibliography (default: references.bib in the book root) atomically."""
-    from sirkbok.core.files import write_atomic
+    from sirkbok.core.files import write_if_changed
 
     target = Path(path) if path else paths.root() / "references.bib"
-    write_atomic(target, bibtex())
+    write_if_changed(target, bibtex())
     return target
 
 

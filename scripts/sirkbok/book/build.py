@@ -1,9 +1,9 @@
-"""`sirkbok build`: regenerate what is stale, then build the HTML book with warnings as errors."""
+"""`sirkbok build`: regenerate what is stale, then build the HTML book with warnings as errors,
+at the cost of what changed (see `sirkbok.book.site`)."""
 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
@@ -22,6 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--skip-regenerate",
         action="store_true",
         help="Bygg uten å kjøre utdaterte notatbøker først.",
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="Bygg hele nettstedet på nytt, også når ingenting er endret.",
     )
     from sirkbok.run.execute import timeout_option
 
@@ -42,22 +47,46 @@ def strict_command(root: Path, output: Path | None = None, builder: str = "html"
     return command + ["--all", "-W", "-n", "--keep-going"]
 
 
-def build_html(root_dir: str | None = None) -> int:
-    """The site into the book's _build/html."""
-    return subprocess.call(strict_command(Path(root_dir or paths.root())))
+def build_html(root_dir: str | None = None, full: bool = False) -> int:
+    """The strict HTML build (-W -n --keep-going): skipped when no input changed, else incremental."""
+    from sirkbok.book import site
+
+    return site.build(Path(root_dir) if root_dir else paths.root(), full=full)
 
 
-def write_generated() -> None:
-    """Files derived from the data package: the bibliography and the data register."""
+def write_generated(root: Path | None = None) -> None:
+    """Files derived from the data package: the bibliography and the data register. Skipped when
+    the data package, the code that writes them and what they last wrote are all unchanged."""
+    import json
+
     from sirkbok.book import bibtex
+    from sirkbok.core.files import write_atomic
     from sirkbok.datapackage import register
+    from sirkbok.run import provenance, regenerate
 
-    bibtex.write_bibtex()
+    root = root or paths.root()
+    outputs = [root / "references.bib", register.register_path()]
+    code = provenance.package_files(["import sirkbok.book.bibtex, sirkbok.datapackage.register"])
+    inputs = [p for p in sorted((root / "data").glob("*")) if p.is_file() and p not in outputs]
+
+    def state() -> dict[str, str | None]:
+        files = [*inputs, *outputs]
+        keys = {p.relative_to(root).as_posix(): provenance.sha256_file(p) for p in files}
+        return keys | {provenance.package_key(p): provenance.sha256_file(p) for p in code}
+
+    stamp = regenerate.cache_dir(root) / "generated.json"
+    try:
+        if json.loads(stamp.read_text(encoding="utf-8")) == state():
+            return
+    except (OSError, ValueError):
+        pass
+    bibtex.write_bibtex(root / "references.bib")
     register.main([])
+    write_atomic(stamp, json.dumps(state(), indent=1, sort_keys=True))
 
 
 def prepare(
-    jobs: int | None = None, skip_regenerate: bool = False, timeout: float | None = None
+    jobs: int | None = None, skip_regenerate: bool = False, timeout: int | None = None
 ) -> int:
     """What every build needs first: generated files, and no stale notebook (0 when all is well)."""
     write_generated()
@@ -73,4 +102,4 @@ def prepare(
 
 def run(args: argparse.Namespace) -> int:
     status = prepare(args.jobs, args.skip_regenerate, args.timeout)
-    return status or build_html()
+    return status or build_html(full=args.all)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
@@ -23,9 +24,6 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.i18n import CatalogRepository
-
-from sirkbok.charts import NUMBER_LOCALE, TIME_LOCALE
-from sirkbok.municipality import TEMPLATE_FOLDER
 
 BUNDLE_NAME = "sirkbok-vega.js"
 LOADER_NAME = "sirkbok-charts.js"
@@ -64,11 +62,42 @@ def vega_bundle() -> str:
     """The chart library as one script whose only global name is `sirkbokVega`."""
     import vl_convert as vlc
 
+    from sirkbok.charts import NUMBER_LOCALE, TIME_LOCALE
+
     snippet = _BUNDLE_SNIPPET % {
         "number": json.dumps(NUMBER_LOCALE, ensure_ascii=False),
         "time": json.dumps(TIME_LOCALE, ensure_ascii=False),
     }
     return "(function () {\n" + vlc.javascript_bundle(snippet) + "\n})();\n"
+
+
+def _bundle_key() -> str:
+    """What the bundle is made from: vl-convert's version, this module and the chart locales."""
+    from importlib import metadata
+
+    from sirkbok.run import provenance
+
+    parts = [metadata.version("vl-convert-python")]
+    parts += [provenance.sha256_file(Path(__file__)) or ""]
+    parts += [provenance.sha256_file(Path(__file__).parents[1] / "charts.py") or ""]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _write_bundle(target: Path, cache: Path) -> None:
+    """Make the bundle (seconds of vl-convert) only when what it is made from, or the copy in the
+    site, changed; the key and the copy's hash are kept beside Sphinx's doctrees."""
+    from sirkbok.run import provenance
+
+    stamp = cache / f"{BUNDLE_NAME}.key"
+    key = _bundle_key()
+    if (
+        stamp.is_file()
+        and stamp.read_text(encoding="utf-8") == f"{key}\n{provenance.sha256_file(target)}"
+    ):
+        return
+    target.write_text(vega_bundle(), encoding="utf-8")
+    cache.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(f"{key}\n{provenance.sha256_file(target)}", encoding="utf-8")
 
 
 def _asset_key(asset: Any) -> str:
@@ -171,7 +200,7 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
         return
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    (static / BUNDLE_NAME).write_text(vega_bundle(), encoding="utf-8")
+    _write_bundle(static / BUNDLE_NAME, Path(app.doctreedir))
     shutil.copyfile(STATIC / LOADER_NAME, static / LOADER_NAME)
     _copybutton_in_norwegian(static, str(app.config.language or "en"))
     source = Path(app.srcdir)
@@ -183,6 +212,8 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     shutil.copytree(source / "data", Path(app.outdir) / "data", dirs_exist_ok=True)
     if app.builder.name != "html":
         return
+    from sirkbok.municipality import TEMPLATE_FOLDER
+
     write_templates(Path(app.outdir) / TEMPLATE_FOLDER)
     book_pdf = _pdf(app)
     if book_pdf:
@@ -306,7 +337,23 @@ def _book_facts(app: Sphinx, config: Any) -> None:
     config.html_theme_options = options
 
 
+def _plugin_lookups_once() -> None:
+    """pybtex and sphinxcontrib-bibtex find each plugin by scanning every installed package's entry
+    points, once per citation: seconds per build here. The installed packages do not change during
+    a build, so each (group, name) lookup is answered once and remembered (same plugins, no scan)."""
+    import functools
+
+    import pybtex.plugin
+    import sphinxcontrib.bibtex.plugin
+
+    for module in (pybtex.plugin, sphinxcontrib.bibtex.plugin):
+        lookup = module.entry_points
+        if not hasattr(lookup, "cache_info"):
+            module.entry_points = functools.cache(lookup)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    _plugin_lookups_once()
     app.connect("config-inited", _book_facts)
     app.connect("config-inited", _edition)
     app.connect("builder-inited", _theme_in_norwegian)

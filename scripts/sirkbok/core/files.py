@@ -86,3 +86,15 @@ def _running(pid: int) -> bool:
     except (PermissionError, OverflowError):
         return pid < 2**22  # another user's live process; an absurd pid is no process
     return True
+
+
+def write_if_changed(path: Path, content: str) -> bool:
+    """Write atomically only when the text differs: an unchanged generated file keeps its modification
+    time, so tools that look at it (Sphinx, bibtex caches) see nothing to redo. True when written."""
+    try:
+        if path.read_text(encoding="utf-8") == content:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomic(path, content)
+    return True

@@ -123,7 +123,7 @@ def register_path() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    from sirkbok.core.files import write_atomic
+    from sirkbok.core.files import write_if_changed
     from sirkbok.datapackage import descriptor
 
     text = markdown(descriptor.descriptor())
@@ -137,8 +137,8 @@ def main(argv: list[str]) -> int:
             return 1
         print("data/README.md er à jour.")
         return 0
-    write_atomic(target, text)
-    print("Skrev data/README.md.")
+    if write_if_changed(target, text):
+        print("Skrev data/README.md.")
     return 0
 
 

@@ -196,25 +196,186 @@ def _imports(source: str, module: str | None) -> set[str]:
             if _module_file(module) and _module_file(module).name == "__init__.py"
             else module.rpartition(".")[0]
         )
+    names = _bindings(tree, module, package)
+    own = _dynamic_parameters(module) if module else {}
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node, function in _walk(tree):
         if isinstance(node, ast.Import):
             found.update(
                 alias.name for alias in node.names if alias.name.split(".")[0] == "sirkbok"
             )
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level and package:
-                anchor = package.split(".")
-                anchor = anchor[: len(anchor) - (node.level - 1)]
-                base = ".".join([*anchor, base] if base else anchor)
+            base = _absolute(node, package)
             if base.split(".")[0] != "sirkbok":
                 continue
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)  # submodules, if they are
         elif isinstance(node, ast.Call) and _is_dynamic_import(node):
-            found.update(_dynamic_targets(node.args[0] if node.args else None))
+            argument = node.args[0] if node.args else None
+            if function in own and _template(argument) == own[function][1:]:
+                continue  # resolved where the function is called, with the argument it gets
+            found.update(_dynamic_targets(argument))
+        elif isinstance(node, ast.Call):
+            found.update(_call_targets(node, names, function, own))
     return found
+
+
+def _walk(tree: ast.Module) -> list[tuple[ast.AST, str | None]]:
+    """Every node with the top-level function (or method) it is in, if any."""
+    nodes: list[tuple[ast.AST, str | None]] = []
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            nodes.extend((node, statement.name) for node in ast.walk(statement))
+        else:
+            nodes.extend((node, None) for node in ast.walk(statement))
+    return nodes
+
+
+def _absolute(node: ast.ImportFrom, package: str | None) -> str:
+    base = node.module or ""
+    if node.level and package:
+        anchor = package.split(".")
+        anchor = anchor[: len(anchor) - (node.level - 1)]
+        base = ".".join([*anchor, base] if base else anchor)
+    return base
+
+
+def _bindings(tree: ast.Module, module: str | None, package: str | None) -> dict[str, str]:
+    """Names bound to `sirkbok` modules or their functions: `params` -> `sirkbok.params`, and in a
+    module its own functions (`specs` -> `sirkbok.params.specs`)."""
+    names: dict[str, str] = {}
+    if module:
+        names.update(
+            {
+                node.name: f"{module}.{node.name}"
+                for node in tree.body
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            }
+        )
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "sirkbok":
+                    names[alias.asname or alias.name.split(".")[0]] = (
+                        alias.name if alias.asname else "sirkbok"
+                    )
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, package)
+            if base.split(".")[0] == "sirkbok":
+                names.update(
+                    {alias.asname or alias.name: f"{base}.{alias.name}" for alias in node.names}
+                )
+    return names
+
+
+def _dotted(node: ast.expr, names: dict[str, str]) -> str | None:
+    """`params.default` -> `sirkbok.params.default`, through the names the code bound."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in names:
+        return None
+    return ".".join([names[node.id], *reversed(parts)])
+
+
+def _template(argument: ast.expr | None) -> tuple[str, str] | None:
+    """`f"sirkbok.themes.{theme}"` -> ("theme", "sirkbok.themes."): a prefix and one name."""
+    if (
+        isinstance(argument, ast.JoinedStr)
+        and len(argument.values) == 2
+        and isinstance(argument.values[0], ast.Constant)
+        and str(argument.values[0].value).startswith("sirkbok.")
+        and isinstance(argument.values[1], ast.FormattedValue)
+        and isinstance(argument.values[1].value, ast.Name)
+        and argument.values[1].conversion == -1
+        and argument.values[1].format_spec is None
+    ):
+        return argument.values[1].value.id, str(argument.values[0].value)
+    return None
+
+
+def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    return [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
+
+
+def _argument(call: ast.Call, position: int, name: str) -> ast.expr | None:
+    if position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args):
+        return call.args[position]
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+@functools.cache
+def _dynamic_parameters(module: str) -> dict[str, tuple[int, str, str]]:
+    """Functions of `module` that import `prefix + <one of their parameters>`, directly or through
+    another such function of the module: {function: (position, parameter, prefix)}.
+
+    `params.specs(theme)` imports `sirkbok.themes.{theme}`, and `params.default(theme, name)` calls
+    `specs(theme)`: a notebook calling `params.default("tekstiler", ...)` depends on
+    `sirkbok.themes.tekstiler` alone, not on every theme.
+    """
+    path = _module_file(module)
+    if path is None:
+        return {}
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except SyntaxError:
+        return {}
+    functions = {
+        node.name: node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    found: dict[str, tuple[int, str, str]] = {}
+    for name, function in functions.items():
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call) and _is_dynamic_import(node):
+                template = _template(node.args[0] if node.args else None)
+                if template and template[0] in _parameters(function):
+                    found[name] = (_parameters(function).index(template[0]), *template)
+    changed = True
+    while changed:  # a function passing its own parameter on to one of these is one of these
+        changed = False
+        for name, function in functions.items():
+            if name in found:
+                continue
+            for node in ast.walk(function):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                    continue
+                if node.func.id not in found:
+                    continue
+                position, parameter, prefix = found[node.func.id]
+                argument = _argument(node, position, parameter)
+                if isinstance(argument, ast.Name) and argument.id in _parameters(function):
+                    found[name] = (_parameters(function).index(argument.id), argument.id, prefix)
+                    changed = True
+                    break
+    return found
+
+
+def _call_targets(
+    call: ast.Call,
+    names: dict[str, str],
+    function: str | None,
+    own: dict[str, tuple[int, str, str]],
+) -> set[str]:
+    """The module a call to such a function imports: the one its argument names when that is a
+    string; every module the prefix allows when it is not (unless it is our own parameter, passed
+    on: then the callers decide)."""
+    target = _dotted(call.func, names)
+    if target is None:
+        return set()
+    defining, _, called = target.rpartition(".")
+    spec = _dynamic_parameters(defining).get(called) if defining.startswith("sirkbok") else None
+    if spec is None:
+        return set()
+    position, parameter, prefix = spec
+    argument = _argument(call, position, parameter)
+    if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+        return {prefix + argument.value}
+    if function in own and isinstance(argument, ast.Name) and argument.id == own[function][1]:
+        return set()
+    return _all_modules(prefix.rstrip(".") or "sirkbok")
 
 
 def _is_dynamic_import(node: ast.Call) -> bool:
@@ -224,7 +385,8 @@ def _is_dynamic_import(node: ast.Call) -> bool:
 
 
 def _dynamic_targets(argument: ast.expr | None) -> set[str]:
-    """`import_module(f"sirkbok.themes.{theme}")` may load any module of `sirkbok.themes`."""
+    """`import_module(f"sirkbok.themes.{x}")`, outside a function that takes `x`: any module of
+    `sirkbok.themes` may be loaded."""
     if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
         name = argument.value
         return {name} if name.startswith("sirkbok") else set()

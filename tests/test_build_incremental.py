@@ -1,0 +1,127 @@
+"""`sirkbok build` costs what changed: a no-op skips Sphinx, an edit rebuilds incrementally, yet every
+edit reaches the site and the result equals a full build. Real builds of a copy of the book (no mocks);
+nothing here is timed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from conftest import copy_repo, sirkbok
+
+pytestmark = pytest.mark.slow
+
+SKIPPED = "Sphinx ble ikke kjørt"
+INCREMENTAL = "Bygger bare det som er endret"
+FULL = "Full bygging"
+
+
+def build(root: Path, *args: str) -> str:
+    result = sirkbok("build", "--skip-regenerate", *args, root=root)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    return output
+
+
+def pages(site: Path) -> dict[str, str]:
+    """Hashes of every HTML page of the site."""
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*.html"))
+    }
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the book, built once in full."""
+    root = copy_repo(tmp_path_factory.mktemp("inkrementell") / "bok")
+    assert FULL in build(root)
+    return root
+
+
+def test_nothing_changed_skips_sphinx_and_keeps_the_site(book: Path) -> None:
+    site = book / "_build" / "html"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*.html")}
+    assert SKIPPED in build(book)
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*.html")} == before
+
+
+def test_every_kind_of_edit_reaches_the_site_and_equals_a_full_build(book: Path) -> None:
+    site = book / "_build" / "html"
+    other = site / "chapters" / "bidra.html"  # neither edited nor the toctree's parent (forside)
+    other_written = other.stat().st_mtime_ns
+
+    # Markdown text, a notebook's text, a stylesheet, a figure file and a data download at once.
+    append(
+        book / "chapters" / "ordliste.md", "\nEn ny setning fra testen av inkrementell bygging.\n"
+    )
+    notebook_path = book / "chapters" / "strategi" / "regionene.ipynb"
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    first = notebook["cells"][0]
+    first["source"] = "".join(first["source"]) + "\n\nEn setning lagt inn i notatboka av testen."
+    notebook_path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1), encoding="utf-8")
+    append(
+        book / "_static" / "sirkbok.css", "\n/* testregel */ .sirk-testregel { color: #123456; }\n"
+    )
+    figure = sorted((book / "chapters" / "tema" / "figurer").glob("*.csv"))[0]
+    append(figure, "testrad,1\n")
+    download = book / "data" / "milepaeler.csv"
+    download.write_text(
+        download.read_text("utf-8").replace(
+            "fellesmote-follum-2026,2026-04-29", "fellesmote-follum-2026,2026-05-06"
+        ),
+        encoding="utf-8",
+    )
+    # The chart bundle in the site is damaged: the next build must put it right.
+    bundle = site / "_static" / "sirkbok-vega.js"
+    bundle.write_text("// ødelagt", encoding="utf-8")
+
+    output = build(book)
+    assert INCREMENTAL in output, output[-2000:]
+    assert "En ny setning fra testen" in (site / "chapters" / "ordliste.html").read_text("utf-8")
+    regionene = (site / "chapters" / "strategi" / "regionene.html").read_text("utf-8")
+    assert "En setning lagt inn i notatboka av testen." in regionene
+    assert ".sirk-testregel" in (site / "_static" / "sirkbok.css").read_text("utf-8")
+    copied = site / figure.relative_to(book)
+    assert copied.read_bytes() == figure.read_bytes()
+    assert (site / "data" / "milepaeler.csv").read_bytes() == download.read_bytes()
+    assert bundle.stat().st_size > 100_000  # the whole chart library again
+    assert "ødelagt" not in bundle.read_text("utf-8")
+    # A text edit changes no title or link target: the other pages were not rewritten.
+    assert other.stat().st_mtime_ns == other_written
+
+    # A new title must reach every page's menu.
+    ordliste = book / "chapters" / "ordliste.md"
+    ordliste.write_text(
+        ordliste.read_text("utf-8").replace("# Ordliste\n", "# Ordliste og forkortelser\n", 1),
+        encoding="utf-8",
+    )
+    assert INCREMENTAL in build(book)
+    assert "Ordliste og forkortelser" in other.read_text("utf-8")
+
+    # The incremental result is the full build's result, page for page.
+    incremental = pages(site)
+    assert FULL in build(book, "--all")
+    assert pages(site) == incremental
+
+
+def test_a_warning_is_never_lost_by_skipping_or_building_incrementally(book: Path) -> None:
+    page = book / "chapters" / "tilgjengelighet.md"
+    original = page.read_text(encoding="utf-8")
+    append(page, "\nSe {ref}`en-etikett-som-ikke-finnes`.\n")
+    for attempt in range(2):  # the second run changes nothing, and must fail the same way
+        result = sirkbok("build", "--skip-regenerate", root=book)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0
+        assert "en-etikett-som-ikke-finnes" in output
+        assert SKIPPED not in output
+        assert (FULL if attempt else INCREMENTAL) in output
+    page.write_text(original, encoding="utf-8")
+    assert FULL in build(book)
+    assert SKIPPED in build(book)
