@@ -61,7 +61,8 @@ def pdf_path(root: Path) -> Path:
 
 
 def chapters(root: Path) -> list[Chapter]:
-    """The chapters of _toc.yml in order: the front page first, then each part's chapters."""
+    """The chapters of _toc.yml in order: the front page first, then each part's chapters (their
+    sections, such as the municipality pages, print after them but are not listed in the contents)."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     found = [Chapter(docname=str(toc["root"]), part="")]
     for part in toc.get("parts", []):
@@ -187,8 +188,16 @@ def build(root: Path) -> tuple[Path, int, dict[str, float]]:
     started = time.monotonic()
     page_file = build_singlehtml(root, work)
     built = time.monotonic()
-    first, titles = _print(page_file, front_matter(root))
-    final, _ = _print(page_file, front_matter(root, chapter_pages(first, titles)))
+    # Print until the contents list's page numbers are where the chapters start: adding the numbers
+    # can make the list longer, which moves every chapter (usually settled by the second printing).
+    final, titles = _print(page_file, front_matter(root))
+    numbers: dict[str, int] = {}
+    for _ in range(3):
+        found = chapter_pages(final, titles)
+        if found == numbers:
+            break
+        numbers = found
+        final, _ = _print(page_file, front_matter(root, numbers))
     target = pdf_path(root)
     write_atomic(target, final)
     seconds = {"bygg": built - started, "utskrift": time.monotonic() - built}
