@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 from datetime import date as _date
+from typing import Any
+
+from sirkbok.core.vocabulary import MISSING
 
 THIN_SPACE = "\u202f"  # narrow no-break space: groups thousands without breaking the number
-MISSING = "mangler"
 MONTHS = [
     "januar",
     "februar",
@@ -23,24 +25,61 @@ MONTHS = [
 ]
 
 
-def number(value: float | int | None, decimals: int = 0) -> str:
+def missing(value: Any) -> bool:
+    """True for None, NaN, pandas' NA and NaT: the empty values the data package can hold."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN and NaT compare unequal to themselves
+    except TypeError:  # pandas.NA refuses to be a truth value
+        return True
+
+
+def number(value: Any, decimals: int = 0) -> str:
     """`31581.5` -> `31 581,5` (with a narrow no-break space); missing values read «mangler»."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if missing(value):
         return MISSING
+    value = float(value)
     text = f"{value:,.{decimals}f}"
     return text.replace(",", THIN_SPACE).replace(".", ",").replace("-", "\u2212")
 
 
-def percent(share: float | None, decimals: int = 0) -> str:
+def percent(share: Any, decimals: int = 0) -> str:
     """`0.65` -> `65 %` (Norwegian style keeps a space before the sign)."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
+    if missing(share):
         return MISSING
-    return f"{number(share * 100, decimals)}\u00a0%"
+    return f"{number(float(share) * 100, decimals)}\u00a0%"
 
 
-def date(value: _date | None, precision: str = "dag") -> str:
-    """`2025-11-17` -> `17. november 2025`; coarser precisions say only what the source says."""
-    if value is None or value != value:  # NaT/NA compare unequal to themselves
+def significant(value: float, digits: int = 2) -> float:
+    """`461529` -> `460000.0`: an estimate rounded to what its method supports (2–3 digits)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def estimate(value: Any, digits: int = 2, approx: bool = True) -> str:
+    """`461529` -> `ca. 460 000`; `4.263` -> `ca. 4,3`. Missing estimates read «mangler»."""
+    if missing(value):
+        return MISSING
+    rounded = significant(float(value), digits)
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
+    return ("ca. " if approx else "") + number(rounded, decimals)
+
+
+def year(value: Any) -> str:
+    """`2014.0` -> `2014`: years never get a thousands separator; missing years read «mangler»."""
+    return MISSING if missing(value) else str(int(value))
+
+
+def date(value: _date | None, precision: str = "dag", end: _date | None = None) -> str:
+    """`2025-11-17` -> `17. november 2025`; coarser precisions say only what the source says.
+
+    With `end`, a period: `første halvår 2026 – første halvår 2027`.
+    """
+    if end is not None and not missing(end):
+        return f"{date(value, precision)} – {date(end, precision)}"
+    if missing(value):
         return MISSING
     if precision == "halvaar":
         return f"{'første' if value.month <= 6 else 'andre'} halvår {value.year}"

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.vocabulary import MISSING
 from sirkbok.datapackage import descriptor
 
 if TYPE_CHECKING:
     import pandas as pd
 
-STATUS_MISSING = "mangler"
+STATUS_MISSING = MISSING
 TYPE_EXPECTED = {
     "integer": "et heltall uten mellomrom eller desimaler, f.eks. 31581",
     "number": "et tall med punktum som desimaltegn, f.eks. 1.5",

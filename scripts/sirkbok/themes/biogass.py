@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sirkbok.core.vocabulary import ESTIMATE, MISSING
 from sirkbok.params import Parameter
 
 # Waste company -> the biogas plant its food waste goes to (aktorer: HRA runs Trollmyra; Horisont
@@ -176,7 +177,7 @@ def potential(
     frame["energi_gwh"] = frame["metan_nm3"] * methane_kwh / 1e6
     frame["diesel_l"] = frame["energi_gwh"] * 1e6 / diesel_kwh
     frame["co2e_t"] = frame["energi_gwh"] / 1000 * climate_t_per_twh
-    frame["status"] = people.isna().map({True: "mangler", False: "estimat"}).astype("string")
+    frame["status"] = people.isna().map({True: MISSING, False: ESTIMATE}).astype("string")
     return frame.reset_index(drop=True)
 
 
@@ -187,7 +188,7 @@ def per_region(per_municipality: pd.DataFrame) -> pd.DataFrame:
     """Region totals of the known municipalities, flagged incomplete and naming what is missing."""
     rows = []
     for region, group in per_municipality.groupby("region", sort=True):
-        missing = group.loc[group["status"] == "mangler", "navn"].tolist()
+        missing = group.loc[group["status"] == MISSING, "navn"].tolist()
         row = {"region": region}
         for column in VALUE_COLUMNS:
             row[column] = float(group[column].sum(skipna=True))
@@ -200,7 +201,7 @@ def per_region(per_municipality: pd.DataFrame) -> pd.DataFrame:
 
 def totals(per_municipality: pd.DataFrame) -> dict[str, float | bool | str]:
     """The three regions together (the headline), with the municipalities left out named."""
-    missing = per_municipality.loc[per_municipality["status"] == "mangler", "navn"].tolist()
+    missing = per_municipality.loc[per_municipality["status"] == MISSING, "navn"].tolist()
     result: dict[str, float | bool | str] = {
         column: float(per_municipality[column].sum(skipna=True)) for column in VALUE_COLUMNS
     }
@@ -238,7 +239,7 @@ def plant_comparison(
     rows = []
     for plant, numbers in plant_catchments(ressursstrommer).items():
         served = per_municipality[per_municipality["kommunenummer"].isin(numbers)]
-        missing = served.loc[served["status"] == "mangler", "navn"].tolist()
+        missing = served.loc[served["status"] == MISSING, "navn"].tolist()
         rows.append(
             {
                 "anlegg": plant,
@@ -273,7 +274,7 @@ def plant_comparison(
         flows = ressursstrommer[
             (ressursstrommer["aktor"] == plant)
             & (ressursstrommer["ressurs"] == "matavfall")
-            & (ressursstrommer["status"] == "mangler")
+            & (ressursstrommer["status"] == MISSING)
         ]
         for _, row in flows.iterrows():
             origin = region_names.get(str(row["region"]), str(row["fra"]))
@@ -282,7 +283,7 @@ def plant_comparison(
                     "anlegg": plant,
                     "maal": f"mottak fra {origin}",
                     "verdi_t": pd.NA,
-                    "status": "mangler",
+                    "status": MISSING,
                     "aar": pd.NA,
                     "kilde": "",
                     "merknad": f"Fylles fra {row['fylles_fra']}",

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sirkbok.core.vocabulary import STATUSES as _STATUSES
+
 THEMES = ["naeringsparker", "biogass", "bioenergi", "tekstiler", "ombrukssentre"]
 COMMON = "felles"  # values every theme builds on (population)
 NATIONAL = "nasjonalt"  # factors and values without a region
 REFERENCE = "referanse"  # reference actors outside the three regions
-STATUSES = ["målt", "estimat", "mangler"]
+STATUSES = list(_STATUSES)
 
 # A flow belongs to the theme of its resource: the resource decides what the quantity is used for.
 THEME_OF_RESOURCE = {

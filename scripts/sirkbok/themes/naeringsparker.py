@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.vocabulary import STATUSES
 from sirkbok.params import Parameter
 
 PARAMETERS: list[Parameter] = [
@@ -129,13 +130,7 @@ def candidate_exchanges(
             ]
             for receiver, inputs in matched.groupby("aktor", sort=True):
                 statuses = {supply["status"], *inputs["status"]}
-                status = (
-                    "mangler"
-                    if "mangler" in statuses
-                    else "estimat"
-                    if "estimat" in statuses
-                    else "målt"
-                )
+                status = max(statuses, key=STATUSES.index)  # as certain as its weakest part
                 rows.append(
                     {
                         "park": park_id,
