@@ -13,6 +13,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from sirkbok.book import citations, code_section
 from sirkbok.charts import NUMBER_LOCALE, TIME_LOCALE
 
 BUNDLE_NAME = "sirkbok-vega.js"
@@ -88,6 +89,8 @@ def _theme_in_norwegian(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    citations.register()  # Norwegian citation forms (bibtex_reference_style, bibtex_default_style)
+    code_section.setup(app)  # one «Slik er det regnet ut» section per notebook chapter
     app.connect("builder-inited", _theme_in_norwegian)
     app.connect("html-page-context", _add_assets)
     app.connect("build-finished", _write_assets)

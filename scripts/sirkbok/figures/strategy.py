@@ -1,0 +1,139 @@
+"""The strategy's timeline and who leads which theme, as vertical lists that read on a phone."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from sirkbok import charts
+from sirkbok import format as fmt
+
+TYPE_NAMES = {"møte": "Møte", "vedtak": "Vedtak", "frist": "Frist", "fase": "Fase", "avtale": "Avtale"}
+TYPE_COLOURS = ["#1f5f99", "#a04a00", "#a8326e", "#2b7a3d", "#4a4a9c"]
+ROW = 46  # px per row: a date line and a title line
+TEXT_START = 26  # px from the left edge, after the marker
+
+
+def _list_chart(rows: pd.DataFrame, colour: alt.Color, line: bool = True) -> alt.LayerChart:
+    """Rows of «bold small line above, normal line below» with a coloured marker on a vertical rule."""
+    y = alt.Y("rad:O", axis=None, scale=alt.Scale(paddingOuter=0.3))
+    base = alt.Chart(rows).encode(y=y)
+    rule = (
+        alt.Chart(pd.DataFrame({"fra": [rows["rad"].min()], "til": [rows["rad"].max()]}))
+        .mark_rule(color="#b0b0b0", strokeWidth=2)
+        .encode(x=alt.value(9), y=alt.Y("fra:O", axis=None), y2="til:O")
+    )
+    marker = base.mark_point(filled=True, size=150, opacity=1).encode(
+        x=alt.value(9), color=colour, shape=alt.Shape("symbol:N", legend=None)
+    )
+    limit = {"expr": f"width - {TEXT_START + 4}"}
+    over = base.mark_text(
+        align="left", baseline="bottom", dy=-2, fontSize=12, fontWeight="bold", limit=limit
+    ).encode(x=alt.value(TEXT_START), text="over:N", color=alt.value("#4a4a4a"))
+    under = base.mark_text(
+        align="left", baseline="top", dy=2, fontSize=14, limit=limit
+    ).encode(x=alt.value(TEXT_START), text="under:N", color=alt.value(charts.TEXT_COLOUR))
+    layers = [rule, marker, over, under] if line else [marker, over, under]
+    return alt.layer(*layers).properties(height=alt.Step(ROW))
+
+
+def timeline(milestones: pd.DataFrame) -> charts.Figure:
+    """The milestones, oldest first, one row each: when (and until when) above, what below."""
+    rows = milestones.sort_values(["dato", "id"]).reset_index(drop=True)
+    when = [
+        fmt.date(d, p, end=s)
+        for d, s, p in zip(rows["dato"], rows["slutt_dato"], rows["datopresisjon"], strict=True)
+    ]
+    shown = pd.DataFrame(
+        {
+            "rad": range(len(rows)),
+            "over": when,
+            "under": rows["tittel"],
+            "type": rows["type"].map(TYPE_NAMES),
+            "symbol": rows["slutt_dato"].isna().map({True: "punkt", False: "periode"}),
+            "kilde": rows["kilde"],
+        }
+    )
+    colour = alt.Color(
+        "type:N",
+        title="Type",
+        scale=alt.Scale(domain=list(TYPE_NAMES.values()), range=TYPE_COLOURS),
+        legend=alt.Legend(orient="bottom", direction="horizontal", columns=3),
+    )
+    chart = _list_chart(shown, colour).encode(
+        tooltip=[
+            alt.Tooltip("under:N", title="Milepæl"),
+            alt.Tooltip("type:N", title="Type"),
+            alt.Tooltip("over:N", title="Når"),
+        ]
+    )
+    return charts.publish(
+        chart,
+        name="strategi-tidslinje",
+        caption="Tidslinje for samarbeidet om sirkulær verdiskaping: møter, vedtak, frister, avtaler "
+        "og de to fasene i strategiperioden, eldst øverst. Kilde: milepælene i datapakken.",
+        alt_text="Tidslinje med "
+        + "; ".join(f"{t} ({n})" for t, n in zip(shown["under"], shown["over"], strict=True))
+        + ".",
+        table=shown[["under", "type", "over", "kilde"]].rename(
+            columns={"under": "Milepæl", "type": "Type", "over": "Når", "kilde": "Kilde"}
+        ),
+    )
+
+
+def responsibilities(
+    themes: pd.DataFrame, region_names: dict[str, str], municipality_names: dict[str, str]
+) -> charts.Figure:
+    """One row per theme: the theme above, the leading region (and municipalities) below."""
+    leaders = [
+        ", ".join(municipality_names[k] for k in str(v).split(";") if k.strip())
+        if not fmt.missing(v)
+        else ""
+        for v in themes["ansvarlige_kommuner"]
+    ]
+    shown = pd.DataFrame(
+        {
+            "rad": range(len(themes)),
+            "over": themes["navn"].tolist(),
+            "region": themes["ansvarlig_region"].map(region_names).tolist(),
+            "kommuner": leaders,
+            "symbol": "punkt",
+            "kilde": themes["kilde"].tolist(),
+        }
+    )
+    shown["under"] = [
+        f"Hovedansvar: {r}" + (f" ({k})" if k else "")
+        for r, k in zip(shown["region"], shown["kommuner"], strict=True)
+    ]
+    colour = alt.Color(
+        "region:N",
+        title="Leder temaet",
+        scale=charts.colour_scale(charts.REGION_COLOURS, region_names),
+        legend=alt.Legend(orient="bottom", direction="vertical"),
+    )
+    chart = _list_chart(shown, colour, line=False).encode(
+        tooltip=[
+            alt.Tooltip("over:N", title="Tema"),
+            alt.Tooltip("region:N", title="Ansvarlig region"),
+            alt.Tooltip("kommuner:N", title="Ledende kommuner"),
+        ]
+    )
+    return charts.publish(
+        chart,
+        name="strategi-ansvarsmatrise",
+        caption="Hvem leder hvilket tema i fase 1. Alle regionene kan delta i alle temaene. Kilde: "
+        "temaene i datapakken, etter saksframlegget (sak 09/26).",
+        alt_text="Ansvar per tema. "
+        + " ".join(
+            f"{r.over}: hovedansvar hos {r.region}" + (f" ({r.kommuner})." if r.kommuner else ".")
+            for r in shown.itertuples()
+        ),
+        table=shown[["over", "region", "kommuner", "kilde"]].rename(
+            columns={
+                "over": "Tema",
+                "region": "Ansvarlig region",
+                "kommuner": "Ledende kommuner",
+                "kilde": "Kilde",
+            }
+        ),
+    )
