@@ -21,10 +21,10 @@ _RIGHT = ' class="sirk-num"'
 
 
 def _cell(value: object, column: str, numeric: bool, decimals: int, estimates: bool) -> str:
+    if column in YEAR_COLUMNS:
+        return "–" if fmt.missing(value) else fmt.year(value)
     if fmt.missing(value):
         return f'<span class="sirk-missing">{MISSING}</span>' if numeric else "–"
-    if column in YEAR_COLUMNS:
-        return fmt.year(value)
     if numeric:
         return fmt.estimate(value, approx=False) if estimates else fmt.number(value, decimals)
     return html.escape(str(value))

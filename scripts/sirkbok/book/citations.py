@@ -13,8 +13,8 @@ from typing import Any
 import pybtex.plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting.alpha import Style as AlphaStyle
-from pybtex.style.template import first_of, join, node, optional, sentence
 from pybtex.style.template import field as bib_field
+from pybtex.style.template import first_of, join, node, optional, sentence
 from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
@@ -79,7 +79,9 @@ def _names_nb(children: list[Any], context: dict[str, Any], role: str) -> Any:
     persons = context["entry"].persons[role]
     style = context["style"]
     others = bool(persons) and str(persons[-1]) == "others"
-    shown = [style.format_name(p, style.abbreviate_names) for p in persons[: -1 if others else None]]
+    shown = [
+        style.format_name(p, style.abbreviate_names) for p in persons[: -1 if others else None]
+    ]
     joined = join(sep=", ", sep2=" og ", last_sep=" og ")[shown].format_data(context)
     return Text(joined, " ", OTHERS) if others else joined
 
@@ -97,4 +99,6 @@ def register() -> None:
     register_plugin(
         "sphinxcontrib.bibtex.style.referencing", REFERENCE_STYLE, NorwegianAuthorYear, force=True
     )
-    pybtex.plugin.register_plugin("pybtex.style.formatting", FORMAT_STYLE, NorwegianStyle, force=True)
+    pybtex.plugin.register_plugin(
+        "pybtex.style.formatting", FORMAT_STYLE, NorwegianStyle, force=True
+    )

@@ -51,7 +51,9 @@ def _append(app: Sphinx, doctree: nodes.document) -> None:
     sources = code_cells(source)
     if not sources:
         return
-    section = nodes.section(ids=["slik-er-det-regnet-ut"], names=[nodes.fully_normalize_name(TITLE)])
+    section = nodes.section(
+        ids=["slik-er-det-regnet-ut"], names=[nodes.fully_normalize_name(TITLE)]
+    )
     section += nodes.title(TITLE, TITLE)
     section += nodes.paragraph(
         text="Alle tall, tabeller og figurer i kapitlet regnes ut fra datapakken når notatboka "

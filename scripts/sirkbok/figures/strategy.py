@@ -8,7 +8,13 @@ import pandas as pd
 from sirkbok import charts
 from sirkbok import format as fmt
 
-TYPE_NAMES = {"møte": "Møte", "vedtak": "Vedtak", "frist": "Frist", "fase": "Fase", "avtale": "Avtale"}
+TYPE_NAMES = {
+    "møte": "Møte",
+    "vedtak": "Vedtak",
+    "frist": "Frist",
+    "fase": "Fase",
+    "avtale": "Avtale",
+}
 TYPE_COLOURS = ["#1f5f99", "#a04a00", "#a8326e", "#2b7a3d", "#4a4a9c"]
 ROW = 46  # px per row: a date line and a title line
 TEXT_START = 26  # px from the left edge, after the marker
@@ -30,9 +36,9 @@ def _list_chart(rows: pd.DataFrame, colour: alt.Color, line: bool = True) -> alt
     over = base.mark_text(
         align="left", baseline="bottom", dy=-2, fontSize=12, fontWeight="bold", limit=limit
     ).encode(x=alt.value(TEXT_START), text="over:N", color=alt.value("#4a4a4a"))
-    under = base.mark_text(
-        align="left", baseline="top", dy=2, fontSize=14, limit=limit
-    ).encode(x=alt.value(TEXT_START), text="under:N", color=alt.value(charts.TEXT_COLOUR))
+    under = base.mark_text(align="left", baseline="top", dy=2, fontSize=14, limit=limit).encode(
+        x=alt.value(TEXT_START), text="under:N", color=alt.value(charts.TEXT_COLOUR)
+    )
     layers = [rule, marker, over, under] if line else [marker, over, under]
     return alt.layer(*layers).properties(height=alt.Step(ROW))
 

@@ -10,10 +10,12 @@ manure volumes are missing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import pandas as pd
 
 from sirkbok.core.vocabulary import ESTIMATE, MISSING
+from sirkbok.format import number
 from sirkbok.params import Parameter
 
 # Waste company -> the biogas plant its food waste goes to (aktorer: HRA runs Trollmyra; Horisont
@@ -83,6 +85,8 @@ def food_waste_per_inhabitant(statistikk: pd.DataFrame, year: int | None = None)
 @dataclass(frozen=True)
 class DerivedParameter(Parameter):
     """A parameter whose default is derived from `statistikk` (no published factor exists)."""
+
+    uncited: ClassVar[str] = "(estimat, se over)"
 
     def default(self) -> float:
         from sirkbok import data
@@ -292,7 +296,13 @@ def plant_comparison(
     frame = pd.DataFrame(rows)
     frame["verdi_t"] = frame["verdi_t"].astype("Float64")
     frame["aar"] = frame["aar"].astype("Int64")
-    return frame
+    # Per plant (Trollmyra first): the estimate, then intake, then capacity, so bars read top-down.
+    plant_rank = frame["anlegg"].map({"hra-trollmyra": 0, "mjosanlegget": 1}).fillna(2)
+    measure_rank = frame["maal"].str.split().str[0].map({"anslag": 0, "mottak": 1}).fillna(2)
+    order = pd.DataFrame({"a": plant_rank, "b": measure_rank}).sort_values(
+        ["a", "b"], kind="stable"
+    )
+    return frame.loc[order.index].reset_index(drop=True)
 
 
 def energy_per_tonne(methane_per_tonne: float, methane_kwh: float) -> float:
@@ -354,3 +364,49 @@ def manure_scenario(
             }
         )
     return pd.DataFrame(rows)
+
+
+INPUT_NAMES = {
+    "kg_per_inhabitant": "Matavfall per innbygger",
+    "sorting_factor": "Utsorteringsfaktor",
+    "kwh_per_tonne": "Energi per tonn matavfall",
+}
+
+
+def sensitivity_ranges(
+    statistikk: pd.DataFrame, values: dict[str, float]
+) -> tuple[dict[str, float], dict[str, tuple[float, float]], dict[str, str]]:
+    """Base values, low–high ranges and the reason for each range, from the sources and the spec.
+
+    Food waste per inhabitant spans the national series' years; the sorting factor its allowed
+    range (an assumption); energy per tonne the two published per-tonne figures.
+    """
+    from sirkbok import data
+
+    years = food_waste_years(statistikk)
+    per_year = [food_waste_per_inhabitant(statistikk, y).value for y in years]
+    banks = data.factor("matavfall_energi_banks")
+    diesel = data.factor("matavfall_dieselekv")
+    sorting = next(p for p in PARAMETERS if p.name == "utsorteringsfaktor")
+    base = {
+        "kg_per_inhabitant": values["matavfall_per_innbygger"],
+        "sorting_factor": values["utsorteringsfaktor"],
+        "kwh_per_tonne": energy_per_tonne(values["metanutbytte"], values["metan_energi"]),
+    }
+    ranges = {
+        "kg_per_inhabitant": (min(per_year), max(per_year)),
+        "sorting_factor": (sorting.minimum, sorting.maximum),
+        "kwh_per_tonne": (
+            float(banks.value or 0),
+            float(diesel.value or 0) * values["diesel_energi"],
+        ),
+    }
+    reasons = {
+        "kg_per_inhabitant": f"laveste og høyeste verdi i SSBs tall for {years[0]}–{years[-1]} "
+        "{cite}`ssb-avfall-hushald`",
+        "sorting_factor": "det tillatte området for antakelsen",
+        "kwh_per_tonne": f"{number(banks.value)} kWh utnyttbar energi per tonn {{cite}}`{banks.source}` "
+        f"og {number(diesel.value)} liter dieselekvivalenter per tonn ved Mjøsanlegget "
+        f"{{cite}}`{diesel.source}` regnet om med energiinnholdet i diesel",
+    }
+    return base, ranges, reasons

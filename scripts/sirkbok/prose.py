@@ -1,0 +1,74 @@
+"""Sentences several chapters share, written from the data package: who leads a theme, its actors.
+
+Chapters call these instead of repeating the same f-strings; every value keeps its citation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from sirkbok import data
+from sirkbok.format import missing
+
+
+def names(table: str, key: str, label: str) -> dict[str, str]:
+    """`names("regioner", "id", "kortnavn")`: a lookup from id to the name readers see."""
+    frame = data.load(table)
+    return dict(zip(frame[key], frame[label], strict=True))
+
+
+def lead(theme: str) -> str:
+    """Which region leads the theme in phase 1, for how long, and which municipalities inside it."""
+    row = data.load("tema").set_index("id").loc[theme]
+    phase = data.load("milepaeler").set_index("id").loc["fase-1"]
+    regions = names("regioner", "id", "kortnavn")
+    municipalities = names("kommuner", "kommunenummer", "navn")
+    leaders = (
+        []
+        if missing(row["ansvarlige_kommuner"])
+        else [municipalities[k] for k in str(row["ansvarlige_kommuner"]).split(";") if k]
+    )
+    inside = (
+        f"Internt i regionen har {' og '.join(leaders)} hovedansvaret."
+        if leaders
+        else "Saksframlegget peker ikke ut enkelte kommuner som ansvarlige for temaet."
+    )
+    return (
+        f"**{regions[row['ansvarlig_region']]}** har et særskilt ansvar for temaet i "
+        f"{str(phase['tittel']).lower()} av samarbeidet, fra medio {phase['dato'].year} til medio "
+        f"{phase['slutt_dato'].year} {{cite}}`{row['kilde']}`. {inside}"
+    )
+
+
+def actors(theme: str, also: Iterable[str] = ()) -> tuple[pd.DataFrame, str]:
+    """The theme's actors inside the regions (and the named others) as a Markdown list."""
+    frame = data.load("aktorer")
+    chosen = frame[(frame["tema"] == theme) | frame["id"].isin(list(also))]
+    chosen = chosen[~chosen["referanse"].fillna(False)]
+    regions = names("regioner", "id", "kortnavn")
+    lines = []
+    for row in chosen.itertuples():
+        region = "" if missing(row.region) else regions.get(str(row.region), "")
+        place = f"{row.sted}, {region}" if region else str(row.sted)
+        lines.append(f"- **{row.navn}** ({place}): {row.beskrivelse} {{cite}}`{row.kilde}`")
+    return chosen, "Dette er de kjente aktørene i datapakken:\n\n" + "\n".join(lines)
+
+
+def factor_list(ids: Iterable[str]) -> str:
+    """Factors as a Markdown list: name, value (or range) with unit, source, grade and status."""
+    from sirkbok.format import number
+
+    lines = []
+    for factor_id in ids:
+        f = data.factor(factor_id)
+        value = (
+            number(f.value, 3).rstrip("0").rstrip(",")
+            if f.value is not None
+            else f"{number(f.low)}–{number(f.high)}"
+        )
+        lines.append(
+            f"- {f.name}: {value} {f.unit} {{cite}}`{f.source}` (kildegrad {f.grade}, {f.status})"
+        )
+    return "\n".join(lines)
