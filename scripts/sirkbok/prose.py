@@ -56,19 +56,24 @@ def actors(theme: str, also: Iterable[str] = ()) -> tuple[pd.DataFrame, str]:
     return chosen, "Dette er de kjente aktørene i datapakken:\n\n" + "\n".join(lines)
 
 
-def factor_list(ids: Iterable[str]) -> str:
-    """Factors as a Markdown list: name, value (or range) with unit, source, grade and status."""
+def _plain(value: float | None) -> str:
+    """A factor as its source gives it: up to three decimals, no trailing zeros."""
     from sirkbok.format import number
 
+    return number(value, 3).rstrip("0").rstrip(",")
+
+
+def factor_list(ids: Iterable[str]) -> str:
+    """Factors as a Markdown list: name, value (and range) with unit, source, grade and status."""
     lines = []
     for factor_id in ids:
         f = data.factor(factor_id)
-        value = (
-            number(f.value, 3).rstrip("0").rstrip(",")
-            if f.value is not None
-            else f"{number(f.low)}–{number(f.high)}"
-        )
+        span = f"{_plain(f.low)}–{_plain(f.high)}" if f.low is not None else ""
+        value = _plain(f.value) if f.value is not None else span
+        if f.value is not None and span:
+            value += f" (spenn {span})"
+        unit = f.unit.replace("m3", "m³")
         lines.append(
-            f"- {f.name}: {value} {f.unit} {{cite}}`{f.source}` (kildegrad {f.grade}, {f.status})"
+            f"- {f.name}: {value} {unit} {{cite}}`{f.source}` (kildegrad {f.grade}, {f.status})"
         )
     return "\n".join(lines)
