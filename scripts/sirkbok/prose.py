@@ -77,3 +77,16 @@ def factor_list(ids: Iterable[str]) -> str:
             f"- {f.name}: {value} {unit} {{cite}}`{f.source}` (kildegrad {f.grade}, {f.status})"
         )
     return "\n".join(lines)
+
+
+PRECISION = {"ca": "ca. ", "over": "over ", "inntil": "inntil ", "eksakt": ""}
+
+
+def stated(row: pd.Series, decimals: int = 0, cite: bool = True) -> str:
+    """A published figure as the source words it («over 8 mill. kr»), with its citation."""
+    from sirkbok.format import number
+
+    text = (
+        f"{PRECISION.get(str(row['presisjon']), '')}{number(row['verdi'], decimals)} {row['enhet']}"
+    )
+    return text + (f" {{cite}}`{row['kilde']}`" if cite else "")
