@@ -90,3 +90,15 @@ def stated(row: pd.Series, decimals: int = 0, cite: bool = True) -> str:
         f"{PRECISION.get(str(row['presisjon']), '')}{number(row['verdi'], decimals)} {row['enhet']}"
     )
     return text + (f" {{cite}}`{row['kilde']}`" if cite else "")
+
+
+def cell(value: object) -> str:
+    """Text for a Markdown table cell: empty when missing, no column breaks or line breaks."""
+    return "" if missing(value) else str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def source_link(sources: pd.DataFrame, source_id: str) -> str:
+    """A source's title (from the `kilder` table, indexed by id), linked to its address if it has one."""
+    row = sources.loc[source_id]
+    title = cell(row["tittel"]).replace("[", "(").replace("]", ")")
+    return title if missing(row["url"]) else f"[{title}]({row['url']})"
