@@ -66,15 +66,19 @@ def specs(theme: str) -> list[Parameter]:
 
 
 def themes() -> list[str]:
-    """Themes that have a parameter spec (a module in sirkbok/tema)."""
+    """Themes that have a parameter spec (a module in sirkbok/themes with PARAMETERS; not coverage)."""
+    import importlib
     from importlib import resources
 
     folder = resources.files("sirkbok.themes")
-    return sorted(
+    names = sorted(
         p.name[:-3]
         for p in folder.iterdir()
         if p.name.endswith(".py") and not p.name.startswith("_")
     )
+    return [
+        n for n in names if hasattr(importlib.import_module(f"sirkbok.themes.{n}"), "PARAMETERS")
+    ]
 
 
 def default(theme: str, name: str) -> float:
