@@ -42,7 +42,7 @@ def table_html(
 
     `titles` overrides the readers' title of a column (default: `vocabulary.column_title`), `decimals`
     the decimals of a numeric column (default 0), and columns named in `estimates` are rounded to two
-    significant digits. `label` names the table for screen readers.
+    significant digits. `label` is the table's caption for screen readers.
     """
     titles = dict(titles or {})
     decimals = dict(decimals or {})
@@ -65,11 +65,11 @@ def table_html(
             label_attr = html.escape(h, quote=True)
             cells.append(f'<td{_RIGHT if r else ""} data-label="{label_attr}">{text}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    aria = f' aria-label="{html.escape(label, quote=True)}"' if label else ""
+    # The scroll wrapper gets its tab stop and name from sirkbok-a11y.js only when it really scrolls.
+    caption = f'<caption class="visually-hidden">{html.escape(label)}</caption>' if label else ""
     wrap = "sirk-table-wrap sirk-cards" if cards else "sirk-table-wrap"
     return (
-        f'<div class="{wrap}" role="region" tabindex="0"{aria}>'
-        f'<table class="sirk-data"><thead><tr>{head}</tr></thead>'
+        f'<div class="{wrap}"><table class="sirk-data">{caption}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
