@@ -200,7 +200,9 @@ def excel_csv(table: pd.DataFrame) -> bytes:
     shown = table.copy()
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(_rounded).astype("Float64")
+            rounded = shown[column].map(_rounded).astype("Float64")
+            whole = rounded.dropna().eq(rounded.dropna().round()).all()
+            shown[column] = rounded.round().astype("Int64") if whole else rounded
     shown.columns = [column_title(str(c)) for c in shown.columns]
     text = shown.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
     return ("\ufeff" + text).encode("utf-8")

@@ -126,7 +126,10 @@ def benefit(
             x=alt.X(
                 "erstatningsgrad:Q",
                 title="Erstatningsgrad",
-                axis=alt.Axis(labelExpr="format(datum.value * 100, ',.0f') + ' %'", tickCount=5),
+                axis=alt.Axis(
+                    labelExpr="format(datum.value * 100, ',.0f') + ' %'",
+                    values=[0, 0.25, 0.5, 0.75, 1],
+                ),
             ),
             y=alt.Y("klimagevinst_t_co2:Q", title="Tonn CO₂ per år (estimat)"),
             color=alt.Color(
