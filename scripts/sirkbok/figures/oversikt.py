@@ -36,7 +36,13 @@ def actors(
                 labelExpr=f"({json.dumps(SHORT, ensure_ascii=False)})[datum.label] || datum.label",
             ),
         ),
-        y=alt.Y("tema:N", sort=theme_order, title=None, axis=alt.Axis(labelLimit=150)),
+        y=alt.Y(
+            "tema:N",
+            sort=theme_order,
+            title=None,
+            # long theme names on two lines (at the last space), so three columns fit on a phone
+            axis=alt.Axis(labelExpr=r"split(replace(datum.label, / (\S+)$/, '|$1'), '|')"),
+        ),
         tooltip=[
             alt.Tooltip("tema:N", title="Tema"),
             alt.Tooltip("region:N", title="Region"),
@@ -54,7 +60,7 @@ def actors(
                 "datum.rolle == 'Deltar'", alt.value(charts.TEXT_COLOUR), alt.value("#ffffff")
             ),
         )
-    ).properties(height=alt.Step(40))
+    ).properties(height=alt.Step(44))
     leaders = (
         grid[grid["leder"] != ""]
         .groupby("region", sort=False)["tema"]
