@@ -16,8 +16,18 @@ TYPE_NAMES = {
     "avtale": "Avtale",
 }
 TYPE_COLOURS = ["#1f5f99", "#a04a00", "#a8326e", "#2b7a3d", "#4a4a9c"]
-ROW = 46  # px per row: a date line and a title line
+ROW = 62  # px per row: a date line and up to two title lines
 TEXT_START = 26  # px from the left edge, after the marker
+WRAP = 34  # characters per title line: fits 375 px at 14 px type
+
+
+def _wrap(text: str) -> str:
+    """A title on at most two lines, split at the last space that keeps the first line short."""
+    if len(text) <= WRAP or " " not in text:
+        return text
+    cut = text.rfind(" ", 0, WRAP + 1)
+    cut = cut if cut > 0 else text.find(" ")
+    return text[:cut] + "\n" + text[cut + 1 :]
 
 
 def _list_chart(rows: pd.DataFrame, colour: alt.Color, line: bool = True) -> alt.LayerChart:
@@ -34,11 +44,11 @@ def _list_chart(rows: pd.DataFrame, colour: alt.Color, line: bool = True) -> alt
     )
     limit = {"expr": f"width - {TEXT_START + 4}"}
     over = base.mark_text(
-        align="left", baseline="bottom", dy=-2, fontSize=12, fontWeight="bold", limit=limit
+        align="left", baseline="bottom", dy=-4, fontSize=12, fontWeight="bold", limit=limit
     ).encode(x=alt.value(TEXT_START), text="over:N", color=alt.value("#4a4a4a"))
-    under = base.mark_text(align="left", baseline="top", dy=2, fontSize=14, limit=limit).encode(
-        x=alt.value(TEXT_START), text="under:N", color=alt.value(charts.TEXT_COLOUR)
-    )
+    under = base.mark_text(
+        align="left", baseline="top", dy=2, fontSize=14, limit=limit, lineBreak="\n"
+    ).encode(x=alt.value(TEXT_START), text="under:N", color=alt.value(charts.TEXT_COLOUR))
     layers = [rule, marker, over, under] if line else [marker, over, under]
     return alt.layer(*layers).properties(height=alt.Step(ROW))
 
@@ -54,7 +64,7 @@ def timeline(milestones: pd.DataFrame) -> charts.Figure:
         {
             "rad": range(len(rows)),
             "over": when,
-            "under": rows["tittel"],
+            "under": rows["tittel"].map(_wrap),
             "type": rows["type"].map(TYPE_NAMES),
             "symbol": rows["slutt_dato"].isna().map({True: "punkt", False: "periode"}),
             "kilde": rows["kilde"],
@@ -79,9 +89,9 @@ def timeline(milestones: pd.DataFrame) -> charts.Figure:
         caption="Tidslinje for samarbeidet om sirkulær verdiskaping: møter, vedtak, frister, avtaler "
         "og de to fasene i strategiperioden, eldst øverst. Kilde: milepælene i datapakken.",
         alt_text="Tidslinje med "
-        + "; ".join(f"{t} ({n})" for t, n in zip(shown["under"], shown["over"], strict=True))
+        + "; ".join(f"{t} ({n})" for t, n in zip(rows["tittel"], shown["over"], strict=True))
         + ".",
-        table=shown[["under", "type", "over", "kilde"]].rename(
+        table=shown.assign(under=rows["tittel"])[["under", "type", "over", "kilde"]].rename(
             columns={"under": "Milepæl", "type": "Type", "over": "Når", "kilde": "Kilde"}
         ),
     )
@@ -108,7 +118,7 @@ def responsibilities(
         }
     )
     shown["under"] = [
-        f"Hovedansvar: {r}" + (f" ({k})" if k else "")
+        _wrap(f"Hovedansvar: {r}" + (f" ({k})" if k else ""))
         for r, k in zip(shown["region"], shown["kommuner"], strict=True)
     ]
     colour = alt.Color(
