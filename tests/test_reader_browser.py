@@ -25,13 +25,18 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def found(built_book: Path) -> Iterator[dict[str, dict[str, list[str]]]]:
+def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = browser.launch(playwright)
-        yield reader_checks.sweep(built_book, chromium)
-        chromium.close()
+        instance = browser.launch(playwright)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def found(built_book: Path, chromium: Any) -> dict[str, dict[str, list[str]]]:
+    return reader_checks.sweep(built_book, chromium)
 
 
 def test_every_page_was_checked(found: dict[str, dict[str, list[str]]], built_book: Path) -> None:
@@ -48,10 +53,8 @@ def test_no_code_words_or_raw_output_in_reader_text(found: dict[str, dict[str, l
     assert not words, f"Kodeord eller rå utdata i teksten: {words}"
 
 
-def test_the_checks_catch_what_they_look_for(built_book: Path, tmp_path: Path) -> None:
+def test_the_checks_catch_what_they_look_for(chromium: Any, tmp_path: Path) -> None:
     """The measurement itself: a page with two overlapping labels and a code word is caught."""
-    from playwright.sync_api import sync_playwright
-
     page_html = (
         '<html><body><p>Se tabellen unngatt_t_co2e_per_aar: &lt;NA&gt;</p>'
         '<div class="sirk-chart" id="vg-prove" data-rendered="ok"><svg width="200" height="50">'
@@ -61,9 +64,6 @@ def test_the_checks_catch_what_they_look_for(built_book: Path, tmp_path: Path) -
         "<pre>kode_ord</pre></body></html>"
     )
     (tmp_path / "prove.html").write_text(page_html, encoding="utf-8")
-    with sync_playwright() as playwright:
-        chromium = browser.launch(playwright)
-        result = reader_checks.sweep(tmp_path, chromium)["prove.html"]
-        chromium.close()
+    result = reader_checks.sweep(tmp_path, chromium)["prove.html"]
     assert len(result["collisions"]) == 1 and "Hadelandsregionen" in result["collisions"][0]
     assert result["code_words"] == ["<NA>", "unngatt_t_co2e_per_aar"]
