@@ -56,7 +56,7 @@ def test_no_code_words_or_raw_output_in_reader_text(found: dict[str, dict[str, l
 def test_the_checks_catch_what_they_look_for(chromium: Any, tmp_path: Path) -> None:
     """The measurement itself: a page with two overlapping labels and a code word is caught."""
     page_html = (
-        '<html><body><p>Se tabellen unngatt_t_co2e_per_aar: &lt;NA&gt;</p>'
+        "<html><body><p>Se tabellen unngatt_t_co2e_per_aar: &lt;NA&gt;</p>"
         '<div class="sirk-chart" id="vg-prove" data-rendered="ok"><svg width="200" height="50">'
         '<text x="10" y="20" font-size="14">Hadelandsregionen</text>'
         '<text x="60" y="22" font-size="14">Ringeriksregionen</text>'

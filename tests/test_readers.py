@@ -103,7 +103,7 @@ def test_reader_table() -> None:
         }
     )
     html = table_html(frame, decimals={"energi_gwh": 1}, estimates=["co2e_t"], label="Prøve")
-    assert 'class="sirk-data"' in html and "sirk-table-wrap" in html
+    assert 'class="dataframe sirk-data"' in html and "sirk-table-wrap" in html
     assert "<NA>" not in html and "nan" not in html
     assert "Energi (GWh/år)" in html and "energi_gwh" not in html  # readable title with unit
     assert ">1,2<" in html and ">2014<" in html and ">1\u202f200<" in html  # rounded estimate

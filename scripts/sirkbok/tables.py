@@ -38,7 +38,7 @@ def table_html(
     label: str = "",
     cards: bool = True,
 ) -> str:
-    """The table as HTML (class `sirk-data`) inside a scroll wrapper that becomes cards on a phone.
+    """The table as HTML (classes `dataframe sirk-data`: the theme's dark mode knows `dataframe`) inside a scroll wrapper that becomes cards on a phone.
 
     `titles` overrides the readers' title of a column (default: `vocabulary.column_title`), `decimals`
     the decimals of a numeric column (default 0), and columns named in `estimates` are rounded to two
@@ -69,7 +69,7 @@ def table_html(
     caption = f'<caption class="visually-hidden">{html.escape(label)}</caption>' if label else ""
     wrap = "sirk-table-wrap sirk-cards" if cards else "sirk-table-wrap"
     return (
-        f'<div class="{wrap}"><table class="sirk-data">{caption}<thead><tr>{head}</tr></thead>'
+        f'<div class="{wrap}"><table class="dataframe sirk-data">{caption}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 

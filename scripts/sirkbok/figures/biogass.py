@@ -126,11 +126,10 @@ def manure(scenario: pd.DataFrame, tonnes: float) -> charts.Figure:
     shown = scenario.assign(status=ESTIMATE, energi=scenario["energi_gwh"].astype("float"))
     chart = (
         alt.Chart(shown[["gjodseltype", "energi", "status"]])
-        .mark_bar()
+        .mark_bar(color=STATUS_COLOURS[ESTIMATE])  # one colour: every bar is an estimate (caption)
         .encode(
             y=alt.Y("gjodseltype:N", title=None, sort=list(biogass.MANURE_TYPES.values())),
             x=alt.X("energi:Q", title="Energi (GWh per år)", axis=alt.Axis(format=",.1f")),
-            color=alt.Color("status:N", scale=STATUS, title="Status", legend=None),
             tooltip=[
                 alt.Tooltip("gjodseltype:N", title="Gjødseltype"),
                 alt.Tooltip("energi:Q", title="Energi (GWh/år)", format=",.1f"),
