@@ -77,7 +77,9 @@ def code_words(text: str) -> list[str]:
     return sorted(words | set(RAW_OUTPUT.findall(plain)))
 
 
-def sweep(html_dir: Path, chromium: Any, viewport: dict[str, int] = PHONE) -> dict[str, dict[str, list[str]]]:
+def sweep(
+    html_dir: Path, chromium: Any, viewport: dict[str, int] = PHONE
+) -> dict[str, dict[str, list[str]]]:
     """Every page at `viewport` with all details open: its label collisions and its code words."""
     context = chromium.new_context(viewport=viewport, device_scale_factor=1)
     browser.block_other_hosts(context)
@@ -87,7 +89,9 @@ def sweep(html_dir: Path, chromium: Any, viewport: dict[str, int] = PHONE) -> di
         for path in browser.pages(html_dir):
             page.goto(base + path, wait_until="load")
             page.wait_for_function(browser.CHARTS_SETTLED, timeout=15_000)
-            page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+            page.evaluate(
+                "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+            )
             results[path] = {
                 "collisions": page.evaluate(LABEL_COLLISIONS, OVERLAP_EPSILON),
                 "code_words": code_words(page.evaluate(READER_TEXT)),
