@@ -36,7 +36,8 @@ bench: $(STAMP)
 bench-data: $(STAMP)
 	$(DEV) sirkbok_dev.bench_data
 
-# Bytes of a first visit and of the next page, chart library downloads, time until all charts render.
+# First visit and next page (raw and gzipped) of the front page and a theme chapter, and time to the
+# first chart and to the load event on an emulated slow mobile line (1.6 Mbit/s, 150 ms).
 bench-web: $(STAMP)
 	$(DEV) sirkbok_dev.bench_web
 

@@ -27,7 +27,32 @@
     pending = window.setTimeout(mark, 100);
   }
 
+  /* The menu and page-contents buttons say whether their panel is open (aria-expanded), and focus
+     comes back to the button when the panel closes: sphinx-book-theme blurs the button on click, so
+     the theme's own focus return lands on the page body instead. */
+  function sidebarButtons() {
+    [["primary", "pst-primary-sidebar"], ["secondary", "pst-secondary-sidebar"]].forEach(function (pair) {
+      var button = document.querySelector(".bd-header-article ." + pair[0] + "-toggle");
+      var panel = document.getElementById(pair[1]);
+      var dialog = document.getElementById(pair[1] + "-modal");
+      if (!button || !panel || !dialog) { return; }
+      var update = function () {
+        var open = dialog.open || (window.matchMedia("(min-width: 992px)").matches
+                                   && pair[0] === "primary" && !panel.classList.contains("pst-sidebar-hidden"));
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      };
+      button.setAttribute("aria-controls", pair[1]);
+      button.addEventListener("click", function () { window.setTimeout(update, 0); });
+      dialog.addEventListener("close", function () {
+        update();
+        if (!document.activeElement || document.activeElement === document.body) { button.focus(); }
+      });
+      update();
+    });
+  }
+
   function start() {
+    sidebarButtons();
     mark();
     window.addEventListener("resize", later);
     // Charts render after load, and details open and close: look again when the page changes.

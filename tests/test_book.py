@@ -118,3 +118,17 @@ def test_a_failing_notebook_stops_the_book_and_is_named(repo_copy: Path) -> None
     assert f"celle {len(notebook.cells)}" in output.lower()
     assert "testfeil i tidslinja" in output
     assert not (repo_copy / "_build" / "html").exists()
+
+
+def test_pages_ask_only_for_what_they_use(built_book: Path) -> None:
+    """No icon-font script or search index on content pages; charts get only the small loader."""
+    for page in sorted((built_book / "chapters").rglob("*.html")):
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        for heavy in ("fontawesome.js", "searchindex.js", "searchtools.js", "sirkbok-vega.js"):
+            assert heavy not in head, f"{page.name} laster {heavy}"
+        assert head.count("sirkbok-a11y.js") == 1 and head.count("THEBE_JS_URL") == 0, page.name
+        assert 'rel="icon"' in head, f"{page.name} mangler nettstedsikon"
+        charts = 'class="sirk-chart"' in page.read_text(encoding="utf-8")
+        assert ("sirkbok-charts.js" in head) == charts, page.name
+    search = (built_book / "search.html").read_text(encoding="utf-8")
+    assert "searchindex.js" in search

@@ -96,6 +96,46 @@ def open_page(page: Any, url: str) -> None:
     page.wait_for_function(browser.CHARTS_SETTLED, timeout=10_000)
 
 
+# Every script and stylesheet the page asked for, without its ?v= cache key.
+ASSETS = """() => performance.getEntriesByType('resource')
+  .filter(e => ['script', 'link', 'css'].includes(e.initiatorType))
+  .map(e => e.name.split('?')[0])"""
+
+# Interface words the themes leave in English; found as whole words in what a reader sees or hears
+# outside the chapter text: visible text, and names and tooltips (aria-label, title, alt, …).
+ENGLISH_WORDS = [
+    "Repository", "Suggest edit", "Open issue", "Open an issue", "Launch", "Copyright", "Download",
+    "Contents", "Search", "Toggle", "Skip to", "Back to top", "On this page", "previous page",
+    "next page", "Print to PDF", "Fullscreen", "Source", "Edit this page", "Last updated",
+    "Color mode", "Site navigation", "Main", "Page", "Click to", "Show code", "Hide code", "Copy",
+    "Copied", "interactive", "Navigation", "Index", "Version warning", "Link to this heading",
+]  # fmt: skip
+ENGLISH_SCAN = r"""(words) => {
+  const re = new RegExp('\\b(' + words.join('|') + ')\\b');
+  // Chapter text may quote English titles of sources; its buttons and charts are interface.
+  const chapterText = el => el.closest('article.bd-article')
+    && !el.closest('button, summary, .copybtn, .headerlink, .sirk-chart');
+  const hits = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || el.closest('script, style, noscript') || chapterText(el)) continue;
+    if (re.test(node.textContent) && el.getClientRects().length) {
+      hits.push(`tekst «${node.textContent.trim().slice(0, 60)}»`);
+    }
+  }
+  const names = ['aria-label', 'title', 'data-bs-title', 'alt', 'placeholder', 'data-tooltip'];
+  document.querySelectorAll(names.map(n => `[${n}]`).join(', ')).forEach(el => {
+    if (chapterText(el)) return;
+    names.forEach(name => {
+      const value = el.getAttribute(name);
+      if (value && re.test(value)) hits.push(`${el.tagName.toLowerCase()}[${name}] «${value.slice(0, 60)}»`);
+    });
+  });
+  return [...new Set(hits)];
+}"""
+
+
 SEARCH = "search.html?q=sirkul%C3%A6r"  # a results page, with the search word highlighted
 SEARCH_DONE = "() => !!document.querySelector('#search-results .search-summary')"
 
@@ -140,11 +180,26 @@ def sweep(built_book: Path, site: str, chromium: Any) -> dict[str, dict[str, Any
     context = chromium.new_context(viewport=DESKTOP, color_scheme="light")
     attempts = browser.block_other_hosts(context)
     page = context.new_page()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
     results: dict[str, dict[str, Any]] = {}
     for path in [*browser.pages(built_book), SEARCH]:
         before = len(attempts)
+        errors.clear()
+        requests.clear()
         open_any(page, site + path)
-        results[path] = {"violations": axe_violations(page), "blocked": attempts[before:]}
+        page.wait_for_timeout(200)  # late errors (a missing favicon) arrive after the load event
+        results[path] = {
+            "errors": list(errors),
+            "requests": [url.removeprefix(site) for url in requests],
+            "assets": page.evaluate(ASSETS),
+            "english": page.evaluate(ENGLISH_SCAN, ENGLISH_WORDS),
+            "violations": axe_violations(page),
+            "blocked": attempts[before:],
+        }
     context.close()
     return results
 
@@ -203,6 +258,7 @@ def test_every_chart_renders_interactively(
     counts, failed = {}, []
     for path in chart_pages:
         open_page(page, site + path)
+        browser.draw_all_charts(page)
         charts = page.eval_on_selector_all(".sirk-chart", CHART_STATES)
         failed += [
             f"{path}: {c}"
@@ -225,6 +281,7 @@ def test_tooltip_uses_norwegian_numbers(
     seen: list[str] = []
     for path in chart_pages:
         open_page(page, site + path)
+        browser.draw_all_charts(page)
         marks = page.locator(
             ".sirk-chart svg g.role-mark path, .sirk-chart svg g.role-mark rect, "
             ".sirk-chart svg g.role-mark circle"
@@ -279,6 +336,7 @@ def test_print_shows_chart_and_pdf_holds_it(
     context, _ = blocked
     page = context.new_page()
     open_page(page, site + chart_pages[0])
+    browser.draw_all_charts(page)
     page.emulate_media(media="print")
     charts = page.locator(".sirk-chart svg")
     for index in range(charts.count()):
@@ -415,6 +473,7 @@ def test_chart_colours_have_enough_contrast(
     low = []
     for path in chart_pages:
         open_page(page, site + path)
+        browser.draw_all_charts(page)
         low += [f"{path} {found}" for found in page.evaluate(MARK_CONTRAST)]
     assert not low, (
         "For svak kontrast i figurene (bruk mørkere farge, eller aria=False på rent pynt):\n"
@@ -535,3 +594,213 @@ def test_screenshots_command_writes_both_widths(built_book: Path, tmp_path: Path
     shots = sorted(tmp_path.glob("*.png"))
     widths = sorted(int.from_bytes(shot.read_bytes()[16:20], "big") for shot in shots)
     assert widths == [375, 1280], f"{[s.name for s in shots]}: {widths}"
+
+
+# 5. Navigation ------------------------------------------------------------------------------------
+
+THEME_PAGE = "chapters/tema/biogass.html"  # long, with sections, charts and a next chapter
+MENU_BUTTON = ".bd-header-article .primary-toggle"
+CONTENTS_BUTTON = ".bd-header-article .secondary-toggle"
+CHAPTER_LINK = "nav.bd-docs-nav a.reference.internal"
+SECTION_LINK = "#pst-page-toc-nav a"
+
+
+def visible_count(page: Any, selector: str) -> int:
+    return page.locator(f"{selector} >> visible=true").count()
+
+
+def theme_page_at(chromium: Any, site: str, width: int) -> tuple[Any, Any]:
+    """A fresh context (other hosts blocked) showing the theme chapter at `width` px."""
+    context = chromium.new_context(viewport={"width": width, "height": 800})
+    browser.block_other_hosts(context)
+    page = context.new_page()
+    open_page(page, site + THEME_PAGE)
+    return context, page
+
+
+@pytest.mark.parametrize("width", [375, 768, 1280])
+def test_menu_button_opens_and_closes_the_chapter_list(
+    site: str, chromium: Any, width: int
+) -> None:
+    context, page = theme_page_at(chromium, site, width)
+    button = page.locator(MENU_BUTTON)
+    assert button.is_visible(), f"menyknappen vises ikke på {width} px"
+    assert button.get_attribute("aria-label") == "Vis eller skjul innholdsfortegnelsen"
+    shown_at_start = visible_count(page, CHAPTER_LINK) > 0
+    assert shown_at_start == (width >= 992), f"{width} px: menyen åpen fra start: {shown_at_start}"
+
+    button.click()
+    page.wait_for_timeout(400)  # the theme's slide animation
+    assert (visible_count(page, CHAPTER_LINK) > 0) != shown_at_start, (
+        f"{width} px: klikk virket ikke"
+    )
+    if width < 992:
+        assert visible_count(page, CHAPTER_LINK) >= 10
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(400)
+        assert visible_count(page, CHAPTER_LINK) == 0, f"{width} px: Escape lukket ikke menyen"
+        assert page.evaluate("document.activeElement.classList.contains('primary-toggle')"), (
+            "fokus gikk ikke tilbake til menyknappen"
+        )
+        # The keyboard alone: Enter on the focused button opens it again.
+        page.keyboard.press("Enter")
+    else:
+        button.focus()
+        page.keyboard.press(" ")
+    page.wait_for_timeout(400)
+    assert visible_count(page, CHAPTER_LINK) > 0, f"{width} px: tastaturet åpnet ikke menyen"
+    context.close()
+
+
+@pytest.mark.parametrize("width", [375, 768, 1280])
+def test_contents_button_shows_the_sections_of_the_page(
+    site: str, chromium: Any, width: int
+) -> None:
+    context, page = theme_page_at(chromium, site, width)
+    button = page.locator(CONTENTS_BUTTON)
+    if width >= 1200:  # the theme shows the page's contents beside the text
+        assert visible_count(page, SECTION_LINK) >= 3
+        return context.close()
+    assert button.is_visible(), f"innholdsknappen vises ikke på {width} px"
+    assert visible_count(page, SECTION_LINK) == 0
+    button.click()
+    page.wait_for_timeout(400)
+    assert visible_count(page, SECTION_LINK) >= 3, f"{width} px: avsnittene vises ikke"
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(400)
+    assert visible_count(page, SECTION_LINK) == 0, f"{width} px: Escape lukket ikke"
+    page.keyboard.press("Space")
+    page.wait_for_timeout(400)
+    assert visible_count(page, SECTION_LINK) >= 3, f"{width} px: tastaturet åpnet ikke"
+    context.close()
+
+
+# 6. Clean pages: no errors, each asset once, Norwegian interface -----------------------------------
+
+
+def test_no_page_logs_an_error_or_loads_a_script_twice(sweep: dict[str, dict[str, Any]]) -> None:
+    errors = {path: found["errors"] for path, found in sweep.items() if found["errors"]}
+    assert not errors, f"Feil i konsollen: {errors}"
+    twice = {
+        path: sorted({url for url in found["assets"] if found["assets"].count(url) > 1})
+        for path, found in sweep.items()
+    }
+    twice = {path: urls for path, urls in twice.items() if urls}
+    assert not twice, f"Lastet to ganger: {twice}"
+    icon = [
+        path
+        for path, found in sweep.items()
+        if path != "index.html"  # Jupyter Book's redirect to the front page
+        and "favicon" not in " ".join(found["requests"])
+    ]
+    assert not icon, f"Sider uten nettstedsikon: {icon}"
+
+
+def test_no_english_interface_words(sweep: dict[str, dict[str, Any]]) -> None:
+    english = {path: found["english"] for path, found in sweep.items() if found["english"]}
+    assert not english, "Engelske ord i grensesnittet:\n" + "\n".join(
+        f"{path}: {hits}" for path, hits in english.items()
+    )
+
+
+def test_english_scan_is_not_blind(site: str, blocked: tuple[Any, list[str]]) -> None:
+    context, _ = blocked
+    page = context.new_page()
+    open_page(page, site + "chapters/forside.html")
+    page.evaluate("""() => document.querySelector('.bd-header-article').insertAdjacentHTML(
+        'beforeend', '<button title="Suggest edit">Repository</button>')""")
+    hits = page.evaluate(ENGLISH_SCAN, ENGLISH_WORDS)
+    assert len(hits) == 2, hits
+
+
+# 7. A light first visit ---------------------------------------------------------------------------
+
+HEAVY = ("fontawesome.js", "/webfonts/", "searchindex.js", "searchtools.js")
+
+
+def test_content_pages_load_no_icon_font_search_index_or_unneeded_chart_library(
+    sweep: dict[str, dict[str, Any]], chart_pages: list[str]
+) -> None:
+    heavy = {
+        path: [url for url in found["requests"] if any(name in url for name in HEAVY)]
+        for path, found in sweep.items()
+        if not path.startswith("search.html")
+    }
+    heavy = {path: urls for path, urls in heavy.items() if urls}
+    assert not heavy, f"Tunge filer lastet ved første visning: {heavy}"
+    # The chart library only where a chart is (and there only once one comes near the screen: see
+    # test_chart_library_loads_once_when_a_chart_comes_into_view).
+    library = [
+        path
+        for path, found in sweep.items()
+        if path not in chart_pages and any("sirkbok-vega.js" in url for url in found["requests"])
+    ]
+    assert not library, f"Figurbiblioteket lastet på sider uten figurer: {library}"
+    search = sweep[SEARCH]["requests"]
+    assert any("searchindex.js" in url for url in search), "søkesiden laster ikke søkeindeksen"
+
+
+ICONS = """() => Array.from(document.querySelectorAll('[class*="fa-"]'))
+  .filter(el => /\\bfa-(solid|regular|brands)\\b|\\bfa[srb]\\b/.test(el.className))
+  .filter(el => !getComputedStyle(el).getPropertyValue('--sirk-icon').trim())
+  .map(el => el.className)"""
+
+
+def test_every_icon_is_drawn_without_the_icon_font(
+    site: str, blocked: tuple[Any, list[str]], built_book: Path
+) -> None:
+    context, _ = blocked
+    page = context.new_page()
+    missing: set[str] = set()
+    for path in [THEME_PAGE, "chapters/forside.html", "chapters/bidra.html", "search.html"]:
+        open_page(page, site + path)
+        missing |= set(page.evaluate(ICONS))
+    assert not missing, f"Ikoner uten tegning i _static/sirkbok-icons.css: {sorted(missing)}"
+
+
+def test_charts_show_before_and_without_the_chart_library(
+    site: str, chart_pages: list[str], chromium: Any
+) -> None:
+    """With the chart library unreachable, every chart still shows its image, at its full size."""
+    context = chromium.new_context(viewport=DESKTOP)
+    browser.block_other_hosts(context)
+    context.route("**/sirkbok-vega.js", lambda route: route.abort("blockedbyclient"))
+    page = context.new_page()
+    open_page(page, site + chart_pages[0])
+    page.evaluate(browser.SCROLL_TO_CHARTS)
+    page.wait_for_function(browser.CHARTS_DRAWN, timeout=10_000)
+    charts = page.locator(".sirk-chart")
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        assert chart.get_attribute("data-rendered") == "fallback"
+        image = chart.locator("img")
+        image.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=5_000
+        )
+        box = image.bounding_box()
+        assert image.is_visible() and box and box["width"] > 200 and box["height"] > 50, box
+    context.close()
+
+
+def test_chart_library_loads_once_when_a_chart_comes_into_view(site: str, chromium: Any) -> None:
+    context = chromium.new_context(viewport=DESKTOP)
+    browser.block_other_hosts(context)
+    page = context.new_page()
+    bundles: list[str] = []
+    page.on(
+        "request", lambda request: "sirkbok-vega.js" in request.url and bundles.append(request.url)
+    )
+    open_page(page, site + THEME_PAGE)
+    page.wait_for_timeout(500)
+    assert bundles == [], "figurbiblioteket lastes før en figur er i nærheten av skjermen"
+    first = page.locator(".sirk-chart").first
+    height_before = first.bounding_box()["height"]
+    first.scroll_into_view_if_needed()
+    page.wait_for_function("el => el.dataset.rendered === 'ok'", arg=first.element_handle())
+    assert first.locator("svg").count() == 1 and first.locator("img").count() == 0
+    # Swapped in without the text below jumping up: at least the image's height is kept.
+    assert first.bounding_box()["height"] >= height_before - 1
+    browser.draw_all_charts(page)
+    assert len(bundles) == 1, bundles
+    context.close()

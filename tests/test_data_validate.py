@@ -105,6 +105,30 @@ CASES = {
         replace("regioner.csv", ",merknad\n", ",merknad,farge\n"),
         "data/regioner.csv, linje 1, kolonne «farge»: Ukjent kolonne.",
     ),
+    "kilde uten adresse eller trykt referanse": (
+        replace(
+            "kilder.csv",
+            "Hole kommune,,,https://www.hole.kommune.no/regionraadet-ringeriksregionen.576684.no.html,",
+            "Hole kommune,,,,",
+        ),
+        "data/kilder.csv, linje 5, kolonne «url»: Kilden har verken adresse eller en fullstendig "
+        "trykt referanse; mangler aar, sider. Fant: «hole-ipr». Forventet: en adresse",
+    ),
+    "trykt referanse uten side": (
+        replace("kilder.csv", ",102,612--620,", ",102,,"),
+        "data/kilder.csv, linje 56, kolonne «url»: Kilden har verken adresse eller en fullstendig "
+        "trykt referanse; mangler sider. Fant: «banks2011».",
+    ),
+    "målt verdi som er regnet ut (merknad)": (
+        replace("faktorer.csv", "kWh/m3 fast,treteknisk2002,2002,M,målt,,\n", "kWh/m3 fast,treteknisk2002,2002,M,målt,,Regnet om fra kWh per tonn\n"),
+        "data/faktorer.csv, linje 26, kolonne «merknad»: Verdien har status «målt», men teksten "
+        "sier at den er regnet ut. Fant: «Regnet om fra kWh per tonn».",
+    ),
+    "målt verdi som er regnet ut (metode)": (
+        replace("faktorer.csv", "M,estimat,2 700 000 L", "M,målt,2 700 000 L"),
+        "data/faktorer.csv, linje 3, kolonne «metode»: Verdien har status «målt», men teksten "
+        "sier at den er regnet ut.",
+    ),
     "windows-1252": (
         lambda d: (d / "tema.csv").write_bytes(
             (d / "tema.csv").read_text("utf-8").encode("cp1252")

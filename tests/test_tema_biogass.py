@@ -134,3 +134,18 @@ def test_notebook_headline_doubles_with_the_sorting_factor(
         tmp_path, "dobbel", utsorteringsfaktor=2 * params.default("biogass", "utsorteringsfaktor")
     )
     assert glued(doubled, "biogass_headline") == pytest.approx(2 * headline)
+
+
+def test_energy_range_compares_gross_with_gross() -> None:
+    """The recoverable 405 kWh/t (Banks) is another basis and stays out of the gross range."""
+    from sirkbok import data
+
+    low, high = biogass.gross_energy_range(
+        data.factor("matavfall_metan").value,
+        data.factor("metan_energi").value,
+        data.factor("matavfall_dieselekv").value,
+        data.factor("diesel_energi").value,
+    )
+    assert low == pytest.approx(83.3 * 9.92)
+    assert high == pytest.approx(90 * 10.056)
+    assert low > data.factor("matavfall_energi_banks").value

@@ -76,3 +76,12 @@ def test_notebook_scales_only_when_the_reference_population_is_set(
     )
     assert small == pytest.approx(expected)
     assert large == pytest.approx(small / 2)  # twice the reference population halves the scaling
+
+
+def test_furniture_share_default_is_central_and_the_bounds_span_the_unknown_share() -> None:
+    """All throughput as sofas was the top of the range; the default now sits in the middle."""
+    from sirkbok import params
+
+    spec = next(p for p in params.specs("ombrukssentre") if p.name == "mobelandel")
+    assert params.default("ombrukssentre", "mobelandel") == (spec.minimum + spec.maximum) / 2
+    assert ombrukssentre.climate_bounds(200, 1.05, 1.45) == (0, pytest.approx(290))

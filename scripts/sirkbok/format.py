@@ -88,3 +88,25 @@ def date(value: _date | None, precision: str = "dag", end: _date | None = None) 
     if precision == "aar":
         return str(value.year)
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+
+
+COUNT_WORDS = [
+    "null",
+    "én",
+    "to",
+    "tre",
+    "fire",
+    "fem",
+    "seks",
+    "sju",
+    "åtte",
+    "ni",
+    "ti",
+    "elleve",
+    "tolv",
+]
+
+
+def count(value: int) -> str:
+    """Small counts in words, as Norwegian prose writes them: `5` -> `fem`, `13` -> `13`."""
+    return COUNT_WORDS[value] if 0 <= value < len(COUNT_WORDS) else number(value)

@@ -66,19 +66,13 @@ def specs(theme: str) -> list[Parameter]:
 
 
 def themes() -> list[str]:
-    """Themes that have a parameter spec (a module in sirkbok/themes with PARAMETERS; not coverage)."""
-    import importlib
-    from importlib import resources
+    """Themes of the data package (data/tema.csv) that have a parameter spec in sirkbok/themes."""
+    from importlib.util import find_spec
 
-    folder = resources.files("sirkbok.themes")
-    names = sorted(
-        p.name[:-3]
-        for p in folder.iterdir()
-        if p.name.endswith(".py") and not p.name.startswith("_")
-    )
-    return [
-        n for n in names if hasattr(importlib.import_module(f"sirkbok.themes.{n}"), "PARAMETERS")
-    ]
+    from sirkbok import data
+
+    ids = sorted(str(theme) for theme in data.load("tema")["id"])
+    return [theme for theme in ids if find_spec(f"sirkbok.themes.{theme}") is not None]
 
 
 def default(theme: str, name: str) -> float:

@@ -1,4 +1,4 @@
-"""Sentences several chapters share, written from the data package: who leads a theme, its actors.
+"""Sentences several chapters share, from the data package: names readers see, a theme's actors.
 
 Chapters call these instead of repeating the same f-strings; every value keeps its citation.
 """
@@ -17,29 +17,6 @@ def names(table: str, key: str, label: str) -> dict[str, str]:
     """`names("regioner", "id", "kortnavn")`: a lookup from id to the name readers see."""
     frame = data.load(table)
     return dict(zip(frame[key], frame[label], strict=True))
-
-
-def lead(theme: str) -> str:
-    """Which region leads the theme in phase 1, for how long, and which municipalities inside it."""
-    row = data.load("tema").set_index("id").loc[theme]
-    phase = data.load("milepaeler").set_index("id").loc["fase-1"]
-    regions = names("regioner", "id", "kortnavn")
-    municipalities = names("kommuner", "kommunenummer", "navn")
-    leaders = (
-        []
-        if missing(row["ansvarlige_kommuner"])
-        else [municipalities[k] for k in str(row["ansvarlige_kommuner"]).split(";") if k]
-    )
-    inside = (
-        f"Internt i regionen har {' og '.join(leaders)} hovedansvaret."
-        if leaders
-        else "Saksframlegget peker ikke ut enkelte kommuner som ansvarlige for temaet."
-    )
-    return (
-        f"**{regions[row['ansvarlig_region']]}** har et særskilt ansvar for temaet i "
-        f"{str(phase['tittel']).lower()} av samarbeidet, fra medio {phase['dato'].year} til medio "
-        f"{phase['slutt_dato'].year} {{cite}}`{row['kilde']}`. {inside}"
-    )
 
 
 def actors(theme: str, also: Iterable[str] = ()) -> tuple[pd.DataFrame, str]:

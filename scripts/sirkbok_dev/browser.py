@@ -7,6 +7,8 @@ site the same way: one local host, every other host blocked, never a downloaded 
 from __future__ import annotations
 
 import functools
+import gzip
+import io
 import os
 import subprocess
 import sys
@@ -49,20 +51,54 @@ SOURCES = (
     "*.json",
 )
 
-# JavaScript: True once every chart on the page has settled (rendered or fell back to its image).
+# JavaScript: True once no chart on the page is being drawn: each shows its image (the chart library
+# loads only when a chart comes near the screen), its interactive version, or fell back to its image.
 CHARTS_SETTLED = """() => Array.from(document.querySelectorAll('.sirk-chart'))
+    .every(d => ['image', 'ok', 'fallback'].includes(d.dataset.rendered))"""
+# JavaScript: True once every chart has been drawn interactively or fell back to its image.
+CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('.sirk-chart'))
     .every(d => d.dataset.rendered === 'ok' || d.dataset.rendered === 'fallback')"""
+# JavaScript: bring every chart near the screen in turn, as a reader scrolling down does.
+SCROLL_TO_CHARTS = """async () => {
+  for (const chart of document.querySelectorAll('.sirk-chart')) {
+    chart.scrollIntoView({block: 'center'});
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  }
+  window.scrollTo(0, 0);
+}"""
+# Text files a web host such as GitHub Pages sends gzip-compressed.
+COMPRESSED = {".html", ".js", ".css", ".svg", ".json", ".csv", ".txt"}
+
+
+def draw_all_charts(page: Any, timeout: int = 30_000) -> None:
+    """Scroll to every chart, so each loads its interactive version, and wait until all are drawn."""
+    page.evaluate(SCROLL_TO_CHARTS)
+    page.wait_for_function(CHARTS_DRAWN, timeout=timeout)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    """Static files without a log line per request; optional Cache-Control like a real web host."""
+    """Static files without a log line per request; optional Cache-Control and gzip like a web host."""
 
     cache_seconds: int | None = None
+    compress: bool = False
 
     def end_headers(self) -> None:
         if self.cache_seconds is not None:
             self.send_header("Cache-Control", f"max-age={self.cache_seconds}")
         super().end_headers()
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (self.compress and wants_gzip and path.is_file() and path.suffix in COMPRESSED):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature of the base
         pass
@@ -79,9 +115,14 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(folder: Path, cache_seconds: int | None = None) -> Iterator[str]:
-    """Serve `folder` on a free port of 127.0.0.1 in a thread; yields the base URL (ending in /)."""
-    handler = type("Handler", (_QuietHandler,), {"cache_seconds": cache_seconds})
+def serve(folder: Path, cache_seconds: int | None = None, compress: bool = False) -> Iterator[str]:
+    """Serve `folder` on a free port of 127.0.0.1 in a thread; yields the base URL (ending in /).
+
+    `compress` sends text files gzip-compressed, as GitHub Pages does, for measuring real transfers.
+    """
+    handler = type(
+        "Handler", (_QuietHandler,), {"cache_seconds": cache_seconds, "compress": compress}
+    )
     server = _Server((LOCAL_HOST, 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -59,7 +59,7 @@ def take(html: Path, page_path: str, out: Path) -> list[Path]:
             blocked = browser.block_other_hosts(context)
             page = context.new_page()
             page.goto(base + page_path, wait_until="networkidle")
-            page.wait_for_function(browser.CHARTS_SETTLED, timeout=15_000)
+            browser.draw_all_charts(page)  # as a reader scrolling down sees them
             target = out / f"{stem}-{width}.png"
             temporary = target.with_name(f".{target.name}.tmp.png")
             page.screenshot(path=str(temporary), full_page=True)

@@ -41,9 +41,12 @@ def bibtex() -> str:
         elif row["utgiver"]:
             fields.append(_field("author", "{" + _escape(row["utgiver"]) + "}"))
         fields.append(_field("title", "{" + _escape(row["tittel"]) + "}"))
-        for column, name in (("tidsskrift", "journal"), ("volum", "volume"), ("sider", "pages")):
+        for column, name in (("tidsskrift", "journal"), ("volum", "volume")):
             if row[column]:
                 fields.append(_field(name, _escape(row[column])))
+        # Pages of an article; for other sources where in them (table, number), shown in the note.
+        if row["sider"] and row["type"] == "article":
+            fields.append(_field("pages", _escape(row["sider"])))
         if row["aar"] is not None:
             fields.append(_field("year", str(int(row["aar"]))))
         if row["forlag"]:
@@ -51,6 +54,9 @@ def bibtex() -> str:
         if row["url"]:
             fields.append(_field("url", row["url"]))
         note = _escape(row["merknad"] or "")
+        if row["sider"] and row["type"] != "article":
+            where = f"Sted i kilden: {_escape(row['sider'])}"
+            note = f"{where}. {note}" if note else where
         if row["kildegrad"]:
             note = (
                 f"{note}. Kildegrad: {row['kildegrad']}"

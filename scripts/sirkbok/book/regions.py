@@ -346,7 +346,7 @@ def _text(value: Any) -> str:
 
 def render_block(root: Path, region: str) -> str:
     """The generated lists for one region, from the data package and the chapters' front matter."""
-    from sirkbok import data
+    from sirkbok import data, decisions
 
     bib = _bib_keys(root)
 
@@ -378,9 +378,9 @@ def render_block(root: Path, region: str) -> str:
             f"| {_text(member['navn'])} | {_text(member['kommunenummer'])} | "
             f"{_text(member['fylke'])} |"
         )
-    lines += ["", "## Temaene regionen har ansvar for", ""]
+    lines += ["", "## Temaene regionen er foreslått å ha ansvar for", ""]
     if led.empty:
-        lines.append("Regionen har ikke særskilt ansvar for noe tema i fase 1.")
+        lines.append("Regionen er ikke foreslått å ha særskilt ansvar for noe tema i fase 1.")
     for _, theme in led.iterrows():
         # every theme has its chapter chapters/tema/<id> (`sirkbok check` reports one missing)
         name = f"{{doc}}`{_text(theme['navn'])} </chapters/tema/{_text(theme['id'])}>`"
@@ -389,13 +389,18 @@ def render_block(root: Path, region: str) -> str:
             for n in re.split(r"[;,]", _text(theme.get("ansvarlige_kommuner")))
             if n.strip()
         ]
-        extra = f" ({_join(responsible)} har hovedansvaret i regionen)" if responsible else ""
+        extra = f" ({_join(responsible)} foreslått i regionen)" if responsible else ""
         lines.append(f"- {name}{extra}{cite(theme['kilde'])}")
+    if not led.empty:
+        statuses = sorted(
+            set(zip(led["status"].map(_text), led["status_kilde"].map(_text), strict=True))
+        )
+        lines += ["", " ".join(decisions.sentence(s, k) for s, k in statuses)]
     lines += ["", "## Kapitler fra regionen", ""]
     chapters = region_chapters(root, region)
     if not chapters:
         lines.append(
-            "Regionen har ikke skrevet egne kapitler ennå. Se kapitlet {doc}`Bidra "
+            "Det er ikke skrevet egne kapitler om regionen ennå. Se kapitlet {doc}`Bidra "
             "</chapters/bidra>` for hvordan du legger til et."
         )
     theme_names = dict(zip(themes["id"].map(_text), themes["navn"].map(_text), strict=True))

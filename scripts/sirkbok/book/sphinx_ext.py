@@ -1,66 +1,148 @@
-"""Sphinx extension for the book: one self-hosted Vega bundle, and each chapter's figures copied along.
+"""Sphinx extension for the book: light pages, charts at first paint, each chapter's figures copied along.
 
-The bundle comes from vl-convert (no CDN). It is wrapped in a function, since its top-level `const _`
-would otherwise overwrite Sphinx's global `_`, and loaded only on pages that hold a chart.
+- Charts: each page with a chart gets `sirkbok-charts.js` (a few kB), which leaves the exported SVG
+  image in place and fetches the self-hosted chart library (`sirkbok-vega.js`, from vl-convert, no CDN)
+  only when a chart comes near the screen or is touched. The bundle is wrapped in a function, since
+  its top-level `const _` would otherwise overwrite Sphinx's global `_`. Each chart image gets its
+  height from the exported SVG, so nothing below it moves when it arrives.
+- Assets: every script and stylesheet appears once per page, and those a page does not use (Thebe when
+  it is off, sphinx-design, the copy and toggle buttons) are left out of that page.
+- The theme's strings in Norwegian, from the book's own catalogue first (locale/), then the theme's.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.util.i18n import CatalogRepository
 
 from sirkbok.book import citations, code_section
 from sirkbok.charts import NUMBER_LOCALE, TIME_LOCALE
 
 BUNDLE_NAME = "sirkbok-vega.js"
+LOADER_NAME = "sirkbok-charts.js"
 CSS_NAME = "sirkbok.css"
+STATIC = Path(__file__).parent / "static"
 
-_EMBED_SNIPPET = """
-window.vegaEmbed = vegaEmbed;
-function sirkbokRender() {
-  var options = {renderer: "svg", actions: false, formatLocale: %(number)s,
-                 timeFormatLocale: %(time)s, tooltip: {theme: "light"}};
-  document.querySelectorAll("script.sirk-spec").forEach(function (node) {
-    var target = document.getElementById(node.dataset.target);
-    if (!target || target.dataset.rendered) { return; }
-    var fallback = target.innerHTML;
-    target.dataset.rendered = "pending";
-    vegaEmbed(target, JSON.parse(node.textContent), options).then(function () {
-      target.dataset.rendered = "ok";
-    }).catch(function () {
-      target.innerHTML = fallback;
-      target.dataset.rendered = "fallback";
-    });
-  });
-}
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", sirkbokRender);
-} else {
-  sirkbokRender();
-}
+# vl-convert's bundle exposes only `vegaEmbed` reliably (its `vega` and `vegaLite` names come out null).
+_BUNDLE_SNIPPET = """
+window.sirkbokVega = {embed: vegaEmbed, options: {renderer: "svg", actions: false, logLevel: 1,
+                      formatLocale: %(number)s, timeFormatLocale: %(time)s}};
 """
+
+# Assets a page needs only when its body holds the matching markup (body pattern, asset names).
+_ON_DEMAND = (
+    (re.compile(r'class="[^"]*\bsd-'), ("design-tabs.js", "sphinx-design.min.css")),
+    (re.compile(r"<pre\b"), ("clipboard.min.js", "copybutton.js", "copybutton.css")),
+    (
+        re.compile(r'class="[^"]*\b(toggle|dropdown)\b'),
+        ("togglebutton.js", "togglebutton.css", "toggleHint", "togglebuttonSelector"),
+    ),
+)
+_THEBE = ("thebe", "THEBE_JS_URL")
+# A chart's exported image as charts.py writes it, and the size in the exported SVG's root element.
+_CHART_IMAGE = re.compile(r'<img src="figurer/([a-z0-9-]+)\.svg"([^>]*?) width="(\d+)">')
+_SVG_SIZE = re.compile(r'<svg [^>]*?width="([\d.]+)" height="([\d.]+)"')
+# sphinx-copybutton knows no Norwegian and falls back to English («Copy», «Copied!»).
+_COPY_MESSAGES = {
+    "copy": "Kopier",
+    "copy_to_clipboard": "Kopier til utklippstavlen",
+    "copy_success": "Kopiert",
+    "copy_failure": "Kunne ikke kopiere",
+}
 
 
 def vega_bundle() -> str:
-    """The chart library and our renderer as one script with no global names but `vegaEmbed`."""
+    """The chart library as one script whose only global name is `sirkbokVega`."""
     import vl_convert as vlc
 
-    snippet = _EMBED_SNIPPET % {
+    snippet = _BUNDLE_SNIPPET % {
         "number": json.dumps(NUMBER_LOCALE, ensure_ascii=False),
         "time": json.dumps(TIME_LOCALE, ensure_ascii=False),
     }
     return "(function () {\n" + vlc.javascript_bundle(snippet) + "\n})();\n"
 
 
+def _asset_key(asset: Any) -> str:
+    """What identifies a script or stylesheet: its file name (without ?v=), or an inline body."""
+    name = str(getattr(asset, "filename", None) or asset or "")
+    body = getattr(asset, "attributes", {}).get("body", "") if hasattr(asset, "attributes") else ""
+    return name.split("?")[0] + "\n" + body
+
+
+def _needed(key: str, body: str, thebe: bool) -> bool:
+    if not thebe and any(word in key for word in _THEBE):
+        return False
+    for pattern, names in _ON_DEMAND:
+        if any(name in key for name in names) and not pattern.search(body):
+            return False
+    return True
+
+
+def _prune(assets: list, body: str, thebe: bool) -> None:
+    """Each asset once, and only those the page uses (in place: Sphinx restores the list per page)."""
+    seen: set[str] = set()
+    kept = []
+    for asset in assets:
+        key = _asset_key(asset)
+        if key in seen or not _needed(key, body, thebe):
+            continue
+        seen.add(key)
+        kept.append(asset)
+    assets[:] = kept
+
+
+def _thebe_on(app: Sphinx) -> bool:
+    options = app.config.html_theme_options or {}
+    return bool((options.get("launch_buttons") or {}).get("thebe", False))
+
+
+def _reserve_image_space(body: str, figures: Path) -> str:
+    """Give each chart image its height, so the page does not jump when the image arrives."""
+
+    def sized(match: re.Match) -> str:
+        name, rest, width = match.groups()
+        svg = figures / f"{name}.svg"
+        found = _SVG_SIZE.match(svg.read_text(encoding="utf-8")[:1000]) if svg.is_file() else None
+        if not found or float(found.group(1)) <= 0:
+            return match.group(0)
+        height = round(float(found.group(2)) * int(width) / float(found.group(1)))
+        return f'<img src="figurer/{name}.svg"{rest} width="{width}" height="{height}">'
+
+    return _CHART_IMAGE.sub(sized, body)
+
+
 def _add_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    if "sirk-spec" in context.get("body", ""):
-        app.add_js_file(BUNDLE_NAME, loading_method="defer")
+    body = context.get("body", "")
+    if "sirk-spec" in body:
+        app.add_js_file(LOADER_NAME, loading_method="defer")
+        figures = Path(app.srcdir) / Path(pagename).parent / "figurer"
+        context["body"] = _reserve_image_space(body, figures)
+    thebe = _thebe_on(app)
+    for name in ("script_files", "css_files"):
+        if isinstance(context.get(name), list):
+            _prune(context[name], body, thebe)
+
+
+def _copybutton_in_norwegian(static: Path, language: str) -> None:
+    """Give sphinx-copybutton's message table an entry for the page language (html lang="nb-NO")."""
+    path = static / "copybutton.js"
+    anchor = "const messages = {"
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    key = json.dumps(language.replace("_", "-"))
+    if anchor in text and key not in text:
+        entry = f"\n  {key}: {json.dumps(_COPY_MESSAGES, ensure_ascii=False)},"
+        path.write_text(text.replace(anchor, anchor + entry, 1), encoding="utf-8")
 
 
 def _write_assets(app: Sphinx, exception: Exception | None) -> None:
@@ -69,6 +151,8 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     (static / BUNDLE_NAME).write_text(vega_bundle(), encoding="utf-8")
+    shutil.copyfile(STATIC / LOADER_NAME, static / LOADER_NAME)
+    _copybutton_in_norwegian(static, str(app.config.language or "en"))
     source = Path(app.srcdir)
     for folder in sorted((source / "chapters").rglob("figurer")):
         if folder.is_dir():
@@ -79,20 +163,52 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _theme_in_norwegian(app: Sphinx) -> None:
-    """sphinx-book-theme ships its Norwegian strings as «no», which gettext never tries for nb_NO."""
+    """The book's own catalogue first (locale/nb_NO/booktheme.po), then sphinx-book-theme's «no»,
+    which gettext never tries for nb_NO and which lacks some of the buttons' strings."""
     import sphinx_book_theme
     from sphinx import locale
 
+    if not str(app.config.language).startswith("nb"):
+        return
+    repository = CatalogRepository(
+        app.srcdir, app.config.locale_dirs, app.config.language, app.config.source_encoding
+    )
+    for catalog in repository.catalogs:  # Sphinx compiles only its own domain before this point
+        if catalog.domain == "booktheme" and catalog.is_outdated():
+            catalog.write_mo(app.config.language)
+    locale.init(list(repository.locale_dirs), app.config.language, "booktheme")
     folder = Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme" / "static"
-    if str(app.config.language).startswith("nb"):
-        locale.init([str(folder / "locales")], "no", "booktheme")
+    locale.init([str(folder / "locales")], "no", "booktheme")
+
+
+def _book_facts(app: Sphinx, config: Any) -> None:
+    """{{ forfatter }} and {{ sist_oppdatert }} for every page, and a footer line with both.
+
+    The maintainers' name comes from `author` in _config.yml, the date from the data package: one home
+    each. Both are escaped, since text from configuration or data never becomes markup.
+    """
+    from sirkbok import data
+    from sirkbok.format import date
+
+    author = str(config.author or "")
+    updated = date(data.last_updated())
+    subs = dict(config.myst_substitutions or {})
+    subs.update({"forfatter": author, "sist_oppdatert": updated})
+    config.myst_substitutions = subs
+    options = dict(config.html_theme_options or {})
+    options["extra_footer"] = (
+        f"<p>Sist oppdatert {html.escape(updated)}. En uavhengig kunnskapsbase laget av "
+        f"{html.escape(author)}, bygd på regionrådenes offentlige dokumenter.</p>"
+    )
+    config.html_theme_options = options
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     citations.register()  # Norwegian citation forms (bibtex_reference_style, bibtex_default_style)
     code_section.setup(app)  # one «Slik er det regnet ut» section per notebook chapter
+    app.connect("config-inited", _book_facts)
     app.connect("builder-inited", _theme_in_norwegian)
-    app.connect("html-page-context", _add_assets)
+    app.connect("html-page-context", _add_assets, priority=900)
     app.connect("build-finished", _write_assets)
     app.add_css_file(CSS_NAME)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,12 +9,18 @@ from __future__ import annotations
 import re
 
 MEASURED = "målt"
+SELF_REPORTED = "egenoppgitt"  # stated by the actor about itself
 ESTIMATE = "estimat"
 MISSING = "mangler"
 # Ordered from most to least certain: a combination of values is as certain as its weakest part.
-STATUSES: tuple[str, ...] = (MEASURED, ESTIMATE, MISSING)
+STATUSES: tuple[str, ...] = (MEASURED, SELF_REPORTED, ESTIMATE, MISSING)
 # Colours pass 3:1 against white (WCAG 1.4.11) and stay apart for common colour-vision deficiencies.
-STATUS_COLOURS: dict[str, str] = {MEASURED: "#1f5f99", ESTIMATE: "#9170c4", MISSING: "#909090"}
+STATUS_COLOURS: dict[str, str] = {
+    MEASURED: "#1f5f99",
+    SELF_REPORTED: "#1b6b6b",
+    ESTIMATE: "#9170c4",
+    MISSING: "#909090",
+}
 
 # Readers' titles, with units, for the column names the data package and the theme modules use.
 COLUMN_TITLES: dict[str, str] = {
@@ -27,6 +33,7 @@ COLUMN_TITLES: dict[str, str] = {
     "diesel_l": "Dieselekvivalenter (L/år)",
     "energi_gwh": "Energi (GWh/år)",
     "enhet": "Enhet",
+    "egenoppgitt": "Egenoppgitt",
     "estimat": "Estimat",
     "folketall": "Folketall",
     "fylles_fra": "Fylles fra",

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from sirkbok.core import paths
+from sirkbok.datapackage import checks
 
 TYPE_NAMES = {
     "string": "tekst",
@@ -48,29 +49,6 @@ def _rules(field: dict, units_listed: bool) -> str:
     if field.get("isUnit") and units_listed:
         rules.append("enhet fra enhetslisten")
     return "; ".join(rules)
-
-
-CHECK_TEXT = {
-    "source": lambda c: f"rader med tall i {', '.join(c['fields'])} må ha kilde i `{c['source']}`",
-    "status": lambda c: (
-        f"`{c['status']}` er «mangler» nøyaktig når {', '.join(c['fields'])} er tomme"
-    ),
-    "share": lambda c: f"verdier med enhet «{c['unit']}» ligger mellom 0 og 1",
-    "range": lambda c: f"`{c['low']}` ≤ `{c['value']}` ≤ `{c['high']}`",
-    "method": lambda c: f"rader med status «{c['value']}» oppgir `{c['method']}`",
-    "dateOrder": lambda c: f"`{c['end']}` er ikke før `{c['start']}`",
-    "anyOf": lambda c: "minst én av " + " og ".join(f"`{f}`" for f in c["fields"]) + " er fylt ut",
-    "unique": lambda c: f"`{c['fields'][0]}` er unik",
-    "listForeignKey": lambda c: (
-        f"hvert element i `{c['field']}` finnes i "
-        f"`{c['reference']['resource']}.{c['reference']['fields']}`"
-    ),
-    "regionMatch": lambda c: f"`{c['municipality']}` ligger i regionen i `{c['region']}`",
-    "capacity": lambda c: (
-        f"«{c['throughput']}» er ikke større enn «{c['capacity']}» for samme aktør, enhet og år"
-    ),
-    "regionTotal": lambda c: f"en regionsum i `{c['value']}` er lik summen av regionens kommuner",
-}
 
 
 def markdown(package: dict) -> str:
@@ -124,9 +102,9 @@ def markdown(package: dict) -> str:
         ]
         if references:
             lines += ["", "Fremmednøkler: " + "; ".join(references) + "."]
-        checks = [CHECK_TEXT[check["type"]](check) for check in resource.get("checks", [])]
-        if checks:
-            lines += ["", "Kontroller: " + "; ".join(checks) + "."]
+        rules = [checks.describe(check) for check in resource.get("checks", [])]
+        if rules:
+            lines += ["", "Kontroller: " + "; ".join(rules) + "."]
     lines += [
         "",
         "## Enheter",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sirkbok.core.errors import Problem, UserError, relative
+from sirkbok.datapackage import checks
 from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage.validate import validated_tables
 
@@ -275,30 +276,8 @@ def _write_help(sheet: Any, table: str, resource: dict, rows: list[list[str]], b
 
 
 def _table_rules(resource: dict) -> list[str]:
-    """The package's row rules for this table, in words."""
-    rules = []
-    for check in resource.get("checks", []):
-        fields = ", ".join(check.get("fields", []))
-        if check.get("type") == "source":
-            rules.append(
-                f"Når {fields} er fylt ut, må kilden stå i {check['source']} (en nøkkel "
-                "fra tabellen kilder)."
-            )
-        elif check.get("type") == "status":
-            states = next(
-                (
-                    f.get("constraints", {}).get("enum", [])
-                    for f in resource["schema"]["fields"]
-                    if f["name"] == check["status"]
-                ),
-                [],
-            )
-            others = " eller ".join(f"«{s}»" for s in states if s != "mangler")
-            rules.append(
-                f"Er {fields} tomt, skal {check['status']} være «mangler»; ellers {others}."
-            )
-        elif check.get("type") == "unique":
-            rules.append(f"{fields} skal være unik for hver rad.")
+    """The package's row rules for this table, in words (the same words as the data register)."""
+    rules = [checks.describe(check).capitalize() + "." for check in resource.get("checks", [])]
     key = resource["schema"].get("primaryKey")
     if key:
         names = ", ".join([key] if isinstance(key, str) else key)

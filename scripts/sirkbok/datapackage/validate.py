@@ -20,13 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
-from sirkbok.core.vocabulary import MISSING
-from sirkbok.datapackage import descriptor
+from sirkbok.datapackage import checks, descriptor
+from sirkbok.datapackage.checks import Source, row_problems
 
 if TYPE_CHECKING:
     import pandas as pd
 
-STATUS_MISSING = MISSING
 TYPE_EXPECTED = {
     "integer": "et heltall uten mellomrom eller desimaler, f.eks. 31581",
     "number": "et tall med punktum som desimaltegn, f.eks. 1.5",
@@ -54,14 +53,6 @@ class Result:
     @property
     def rows(self) -> int:
         return sum(len(frame) for frame in self.raw.values())
-
-
-@dataclass
-class Source:
-    """A table's text as read: string cells ("" = empty), index = spreadsheet line, and a label."""
-
-    frame: pd.DataFrame
-    label: str
 
 
 def read_text_table(path: Path, label: str) -> tuple[Source | None, list[Problem]]:
@@ -122,26 +113,6 @@ def read_text_table(path: Path, label: str) -> tuple[Source | None, list[Problem
         ]
     frame.index = range(2, len(frame) + 2)
     return Source(frame, label), []
-
-
-def _problems(
-    mask: pd.Series, values: pd.Series, label: str, column: str, message: str, expected: str | None
-) -> list[Problem]:
-    """One Problem per True in `mask` (index = line)."""
-    if not mask.any():
-        return []
-    hits = values[mask]
-    return [
-        Problem(
-            file=label,
-            line=int(line),
-            column=column,
-            message=message,
-            found=str(value),
-            expected=expected,
-        )
-        for line, value in hits.items()
-    ]
 
 
 def _header_problems(source: Source, resource: dict) -> list[Problem]:
@@ -228,15 +199,17 @@ def _check_fields(
         empty = column == ""
         values, bad = convert(column, kind)
         typed[name] = values
-        problems += _problems(bad, column, label, name, "Feil datatype.", TYPE_EXPECTED.get(kind))
+        problems += row_problems(
+            bad, column, label, name, "Feil datatype.", TYPE_EXPECTED.get(kind)
+        )
         constraints = spec.get("constraints", {})
         if constraints.get("required"):
-            problems += _problems(
+            problems += row_problems(
                 empty, column, label, name, "Verdien mangler.", "en verdi (feltet må fylles ut)"
             )
         if "enum" in constraints:
             allowed = constraints["enum"]
-            problems += _problems(
+            problems += row_problems(
                 ~empty & ~column.isin(allowed),
                 column,
                 label,
@@ -246,7 +219,7 @@ def _check_fields(
             )
         if "pattern" in constraints:
             matches = column.str.fullmatch(constraints["pattern"])
-            problems += _problems(
+            problems += row_problems(
                 ~empty & ~matches,
                 column,
                 label,
@@ -263,7 +236,7 @@ def _check_fields(
                     if key == "minimum" and limit == 0
                     else f"Verdien er utenfor tillatt område ({word} {limit})."
                 )
-                problems += _problems(
+                problems += row_problems(
                     outside,
                     column,
                     label,
@@ -273,7 +246,7 @@ def _check_fields(
                 )
         if constraints.get("unique"):
             duplicated = ~empty & column.duplicated(keep="first")
-            problems += _problems(
+            problems += row_problems(
                 duplicated,
                 column,
                 label,
@@ -283,7 +256,7 @@ def _check_fields(
             )
         if spec.get("isUnit"):
             sample = ", ".join(sorted(units)[:8])
-            problems += _problems(
+            problems += row_problems(
                 ~empty & ~column.isin(units),
                 column,
                 label,
@@ -333,7 +306,7 @@ def _foreign_key_problems(
         known = sources[target].frame[remote]
         missing = (column != "") & ~column.isin(known)
         where = f"data/{resources[target]['path']}"
-        problems += _problems(
+        problems += row_problems(
             missing,
             column,
             source.label,
@@ -342,248 +315,6 @@ def _foreign_key_problems(
             f"en verdi fra kolonnen «{remote}» i {where}",
         )
     return problems
-
-
-def _any_value(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
-    return (frame[fields] != "").any(axis=1)
-
-
-def _run_check(
-    check: dict,
-    name: str,
-    sources: dict[str, Source],
-    typed: dict[str, pd.DataFrame],
-    resources: dict[str, dict],
-) -> list[Problem]:
-    """The package's own rules, listed under each resource's "checks" in the descriptor."""
-    source = sources[name]
-    raw, label, values = source.frame, source.label, typed[name]
-    kind = check["type"]
-    if kind == "source":
-        missing = _any_value(raw, check["fields"]) & (raw[check["source"]] == "")
-        return _problems(
-            missing,
-            raw[check["source"]],
-            label,
-            check["source"],
-            "Raden har tall, men ingen kilde.",
-            "en kildenøkkel fra data/kilder.csv",
-        )
-    if kind == "status":
-        status, has_value = raw[check["status"]], _any_value(raw, check["fields"])
-        fields = ", ".join(check["fields"])
-        problems = _problems(
-            (status == STATUS_MISSING) & has_value,
-            status,
-            label,
-            check["status"],
-            f"Status er «mangler», men raden har verdi i {fields}.",
-            "tom verdi når status er «mangler», ellers status «målt» eller «estimat»",
-        )
-        problems += _problems(
-            (status != STATUS_MISSING) & (status != "") & ~has_value,
-            status,
-            label,
-            check["status"],
-            f"Raden har ingen verdi i {fields}.",
-            "status «mangler» når verdien er ukjent",
-        )
-        return problems
-    if kind == "share":
-        is_share = raw[check["unitField"]] == check["unit"]
-        problems = []
-        for column in check["fields"]:
-            number = values[column]
-            outside = is_share & ((number < 0) | (number > 1)).fillna(False).astype(bool)
-            problems += _problems(
-                outside,
-                raw[column],
-                label,
-                column,
-                "En andel må ligge mellom 0 og 1.",
-                "et tall fra 0 til 1 (f.eks. 0.65 for 65 %)",
-            )
-        return problems
-    if kind == "range":
-        low, value, high = (values[check[k]] for k in ("low", "value", "high"))
-        problems = []
-        for small, big, column, text in (
-            (low, value, check["low"], "større enn verdien"),
-            (value, high, check["high"], "mindre enn verdien"),
-            (low, high, check["high"], "mindre enn den lave verdien"),
-        ):
-            wrong = (small > big).fillna(False).astype(bool)
-            problems += _problems(
-                wrong, raw[column], label, column, f"Verdien er {text}.", "lav ≤ verdi ≤ høy"
-            )
-        return problems
-    if kind == "method":
-        wrong = (raw[check["status"]] == check["value"]) & (raw[check["method"]] == "")
-        return _problems(
-            wrong,
-            raw[check["method"]],
-            label,
-            check["method"],
-            "Et estimat må oppgi metoden.",
-            "regnestykket på siterte verdier",
-        )
-    if kind == "dateOrder":
-        wrong = (values[check["end"]] < values[check["start"]]).fillna(False).astype(bool)
-        return _problems(
-            wrong,
-            raw[check["end"]],
-            label,
-            check["end"],
-            "Sluttdatoen er før startdatoen.",
-            f"en dato etter «{check['start']}»",
-        )
-    if kind == "anyOf":
-        empty = ~_any_value(raw, check["fields"])
-        return _problems(
-            empty,
-            raw[check["fields"][0]],
-            label,
-            check["fields"][0],
-            "Raden mangler verdi.",
-            "en verdi i " + " eller ".join(check["fields"]),
-        )
-    if kind == "unique":
-        column = raw[check["fields"][0]]
-        return _problems(
-            column.duplicated(keep="first") & (column != ""),
-            column,
-            label,
-            check["fields"][0],
-            "Verdien står flere ganger.",
-            "en unik verdi",
-        )
-    if kind == "listForeignKey":
-        target = check["reference"]["resource"]
-        if target not in sources:
-            return []
-        known = set(sources[target].frame[check["reference"]["fields"]])
-        column = raw[check["field"]]
-        items = column[column != ""].str.split(check["separator"]).explode().str.strip()
-        unknown = items[~items.isin(known)]
-        where = f"data/{resources[target]['path']}"
-        return [
-            Problem(
-                file=label,
-                line=int(line),
-                column=check["field"],
-                message=f"«{item}» finnes ikke i {where}.",
-                found=str(column[line]),
-                expected=f"verdier fra kolonnen «{check['reference']['fields']}» i {where}, "
-                f"skilt med «{check['separator']}»",
-            )
-            for line, item in unknown.items()
-        ]
-    if kind == "regionMatch":
-        if "kommuner" not in sources:
-            return []
-        municipalities = sources["kommuner"].frame.set_index("kommunenummer")["region"]
-        municipalities = municipalities[~municipalities.index.duplicated()]
-        region, number = raw[check["region"]], raw[check["municipality"]]
-        expected_region = number.map(municipalities)
-        wrong = (
-            (region != "") & (number != "") & expected_region.notna() & (expected_region != region)
-        )
-        return [
-            Problem(
-                file=label,
-                line=int(line),
-                column=check["region"],
-                message=f"Kommune {number[line]} hører til {expected_region[line]}.",
-                found=region[line],
-                expected=str(expected_region[line]),
-            )
-            for line in raw.index[wrong]
-        ]
-    if kind == "capacity":
-        return _capacity_problems(check, raw, values, label)
-    if kind == "regionTotal":
-        return _region_total_problems(check, raw, values, label, sources)
-    raise UserError(
-        Problem(
-            file="data/datapackage.json",
-            message="Ukjent kontrolltype.",
-            found=kind,
-            expected="en kontroll sirkbok kjenner",
-        )
-    )
-
-
-def _capacity_problems(
-    check: dict, raw: pd.DataFrame, values: pd.DataFrame, label: str
-) -> list[Problem]:
-    """Throughput must not exceed the capacity for the same actor, unit and year (empty = any)."""
-    total = raw[check["scope"]] == check["scopeTotal"]
-    columns = [check["actor"], check["unitField"], check["year"], check["value"]]
-    measure = raw[check["measure"]]
-    flows = values.loc[total & (measure == check["throughput"]), columns].reset_index(names="line")
-    caps = values.loc[total & (measure == check["capacity"]), columns]
-    pairs = flows.merge(caps, on=[check["actor"], check["unitField"]], suffixes=("", "_cap"))
-    year, cap_year = pairs[check["year"]], pairs[check["year"] + "_cap"]
-    same_year = (year.isna() | cap_year.isna() | (year == cap_year)).astype(bool)
-    over = same_year & (pairs[check["value"]] > pairs[check["value"] + "_cap"]).fillna(False)
-    problems = []
-    for row in pairs[over.astype(bool)].itertuples(index=False):
-        row = row._asdict()
-        problems.append(
-            Problem(
-                file=label,
-                line=int(row["line"]),
-                column=check["value"],
-                message=f"Mottaket er større enn kapasiteten ({row[check['value'] + '_cap']:g} "
-                f"{row[check['unitField']]}) for aktøren {row[check['actor']]}.",
-                found=f"{row[check['value']]:g}",
-                expected="et mottak som ikke overstiger kapasiteten",
-            )
-        )
-    return problems
-
-
-def _region_total_problems(
-    check: dict, raw: pd.DataFrame, values: pd.DataFrame, label: str, sources: dict[str, Source]
-) -> list[Problem]:
-    """A region row (no municipality) must equal the sum of its municipalities' rows."""
-    if "kommuner" not in sources:
-        return []
-    members = sources["kommuner"].frame.groupby("region")["kommunenummer"].nunique()
-    value, region, municipality = check["value"], check["region"], check["municipality"]
-    keys = [region, *check["groupBy"]]
-    frame = values[keys + [value, municipality]].copy()
-    frame[keys] = frame[keys].astype("string").fillna("")
-    has_value = frame[value].notna()
-    region_rows = frame[has_value & frame[municipality].isna() & (frame[region] != "")]
-    if region_rows.empty:
-        return []
-    parts = (
-        frame[has_value & frame[municipality].notna()]
-        .groupby(keys)
-        .agg(summen=(value, "sum"), kommuner=(municipality, "nunique"))
-        .reset_index()
-    )
-    merged = region_rows.reset_index(names="line").merge(parts, on=keys)
-    merged["alle"] = merged[region].map(members).fillna(0).to_numpy() == merged["kommuner"]
-    tolerance = 1e-9 * merged[value].abs().clip(lower=1)
-    wrong = (merged["alle"] & ((merged[value] - merged["summen"]).abs() > tolerance)) | (
-        ~merged["alle"] & (merged["summen"] > merged[value] + tolerance)
-    )
-    return [
-        Problem(
-            file=label,
-            line=int(row["line"]),
-            column=value,
-            message=f"Regionsummen stemmer ikke med summen av kommunene ({row['summen']:g} "
-            f"fra {row['kommuner']} kommuner).",
-            found=f"{row[value]:g}",
-            expected="summen av kommunenes rader"
-            if row["alle"]
-            else "minst summen av kommunene som har tall",
-        )
-        for row in merged[wrong.astype(bool)].to_dict("records")
-    ]
 
 
 def validate_package(data_dir: Path, overrides: dict[str, Source] | None = None) -> Result:
@@ -613,8 +344,11 @@ def validate_package(data_dir: Path, overrides: dict[str, Source] | None = None)
         sources[name] = source
     for name in sources:
         result.problems += _foreign_key_problems(name, sources, resources)
+        table = checks.Table(
+            sources[name].frame, result.tables[name], sources[name].label, sources, resources
+        )
         for check in resources[name].get("checks", []):
-            result.problems += _run_check(check, name, sources, result.tables, resources)
+            result.problems += checks.run(check, table)
     order = {f"data/{entry['path']}": i for i, entry in enumerate(package["resources"])}
     result.problems.sort(key=lambda p: (order.get(p.file, -1), p.file, p.line or 0))
     return result

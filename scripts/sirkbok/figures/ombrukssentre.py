@@ -79,7 +79,7 @@ def climate(scenarios: pd.DataFrame, region_note: str) -> charts.Figure:
     return charts.publish(
         (span + missing).properties(height=alt.Step(40)),
         "ombrukssentre-klimagevinst",
-        f"Klimagevinst per år for et ombrukssenter i Ringerike i to scenarioer (estimat){region_note}. "
+        f"Klimagevinst per år for et mulig ombrukssenter i to scenarioer (estimat){region_note}. "
         "Stolpen går fra gevinsten ved ombruk gjennom et nettverk (lav) til gevinsten ved direkte "
         "ombruk (høy), med WRAPs faktorer for møbler.",
         "Liggende spennstolper. "

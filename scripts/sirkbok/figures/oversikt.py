@@ -52,7 +52,7 @@ def actors(
     )
     chart = (
         base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
-            color=alt.Color("rolle:N", scale=roles, title="Leder temaet i fase 1")
+            color=alt.Color("rolle:N", scale=roles, title="Foreslått å lede temaet i fase 1")
         )
         + base.mark_text(fontSize=14).encode(
             text=alt.Text("aktorer:Q", format=",.0f"),
@@ -70,11 +70,12 @@ def actors(
         chart,
         "oversikt-aktorer",
         "Antall registrerte aktører per tema og region (Gjøvik-, Hadelands- og Ringeriksregionen). "
-        "Farget rute: regionen leder temaet i fase 1.",
+        "Farget rute: regionen er foreslått å lede temaet i fase 1 (forslag i sak 09/26; vedtak "
+        "ikke kjent).",
         f"Rutenett med {grid['tema'].nunique()} tema som rader og {grid['region'].nunique()} "
         f"regioner som kolonner; tallet i hver rute er antall aktører i datapakken, i alt "
         f"{int(grid['aktorer'].sum())}. "
-        + ". ".join(f"{region} leder {themes}" for region, themes in leaders.items())
+        + ". ".join(f"{region} er foreslått å lede {themes}" for region, themes in leaders.items())
         + ".",
         grid,
     )

@@ -1,11 +1,14 @@
-"""The strategy's timeline and who leads which theme, as vertical lists that read on a phone."""
+"""The strategy's timeline and who is proposed to lead which theme, as vertical lists that read on a phone.
+
+The timeline is coloured by decision status (sirkbok.decisions), so a proposal never reads as a decision.
+"""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from sirkbok import charts
+from sirkbok import charts, decisions
 from sirkbok import format as fmt
 
 TYPE_NAMES = {
@@ -15,7 +18,6 @@ TYPE_NAMES = {
     "fase": "Fase",
     "avtale": "Avtale",
 }
-TYPE_COLOURS = ["#1f5f99", "#a04a00", "#a8326e", "#2b7a3d", "#4a4a9c"]
 ROW = 62  # px per row: a date line and up to two title lines
 TEXT_START = 26  # px from the left edge, after the marker
 WRAP = 34  # characters per title line: fits 375 px at 14 px type
@@ -66,33 +68,51 @@ def timeline(milestones: pd.DataFrame) -> charts.Figure:
             "over": when,
             "under": rows["tittel"].map(_wrap),
             "type": rows["type"].map(TYPE_NAMES),
+            "status": rows["status"].map(decisions.label),
+            "status_kort": rows["status"].map(decisions.SHORT),
             "symbol": rows["slutt_dato"].isna().map({True: "punkt", False: "periode"}),
             "kilde": rows["kilde"],
+            "status_kilde": rows["status_kilde"],
         }
     )
     colour = alt.Color(
-        "type:N",
-        title="Type",
-        scale=alt.Scale(domain=list(TYPE_NAMES.values()), range=TYPE_COLOURS),
-        legend=alt.Legend(orient="bottom", direction="horizontal", columns=3),
+        "status_kort:N",
+        title="Status",
+        scale=alt.Scale(domain=list(decisions.COLOURS), range=list(decisions.COLOURS.values())),
+        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2),
     )
     chart = _list_chart(shown, colour).encode(
         tooltip=[
             alt.Tooltip("under:N", title="Milepæl"),
             alt.Tooltip("type:N", title="Type"),
             alt.Tooltip("over:N", title="Når"),
+            alt.Tooltip("status:N", title="Status"),
         ]
     )
     return charts.publish(
         chart,
         name="strategi-tidslinje",
-        caption="Tidslinje for samarbeidet om sirkulær verdiskaping: møter, vedtak, frister, avtaler "
-        "og de to fasene i strategiperioden, eldst øverst. Kilde: milepælene i datapakken.",
+        caption="Tidslinje for samarbeidet om sirkulær verdiskaping: møter, vedtak, frister, den "
+        "foreslåtte partnerskapsavtalen og de to foreslåtte fasene, eldst øverst. Fargen viser status. "
+        "Foreslått betyr at vedtak ikke er kjent: en foreslått periode er ikke en vedtatt eller "
+        "gjeldende periode. Kilde: milepælene i datapakken.",
         alt_text="Tidslinje med "
-        + "; ".join(f"{t} ({n})" for t, n in zip(rows["tittel"], shown["over"], strict=True))
+        + "; ".join(
+            f"{t} ({n}; {s.lower()})"
+            for t, n, s in zip(rows["tittel"], shown["over"], shown["status"], strict=True)
+        )
         + ".",
-        table=shown.assign(under=rows["tittel"])[["under", "type", "over", "kilde"]].rename(
-            columns={"under": "Milepæl", "type": "Type", "over": "Når", "kilde": "Kilde"}
+        table=shown.assign(under=rows["tittel"])[
+            ["under", "type", "over", "status", "kilde", "status_kilde"]
+        ].rename(
+            columns={
+                "under": "Milepæl",
+                "type": "Type",
+                "over": "Når",
+                "status": "Status",
+                "kilde": "Kilde",
+                "status_kilde": "Kilde for status",
+            }
         ),
     )
 
@@ -100,7 +120,7 @@ def timeline(milestones: pd.DataFrame) -> charts.Figure:
 def responsibilities(
     themes: pd.DataFrame, region_names: dict[str, str], municipality_names: dict[str, str]
 ) -> charts.Figure:
-    """One row per theme: the theme above, the leading region (and municipalities) below."""
+    """One row per theme: the theme above, the region (and municipalities) proposed to lead it below."""
     leaders = [
         ", ".join(municipality_names[k] for k in str(v).split(";") if k.strip())
         if not fmt.missing(v)
@@ -114,41 +134,45 @@ def responsibilities(
             "region": themes["ansvarlig_region"].map(region_names).tolist(),
             "kommuner": leaders,
             "symbol": "punkt",
+            "status": themes["status"].map(decisions.label).tolist(),
             "kilde": themes["kilde"].tolist(),
         }
     )
     shown["under"] = [
-        _wrap(f"Hovedansvar: {r}" + (f" ({k})" if k else ""))
+        _wrap(f"Foreslått hovedansvar: {r}" + (f" ({k})" if k else ""))
         for r, k in zip(shown["region"], shown["kommuner"], strict=True)
     ]
     colour = alt.Color(
         "region:N",
-        title="Leder temaet",
+        title="Foreslått å lede temaet",
         scale=charts.colour_scale(charts.REGION_COLOURS, region_names),
         legend=alt.Legend(orient="bottom", direction="vertical"),
     )
     chart = _list_chart(shown, colour, line=False).encode(
         tooltip=[
             alt.Tooltip("over:N", title="Tema"),
-            alt.Tooltip("region:N", title="Ansvarlig region"),
-            alt.Tooltip("kommuner:N", title="Ledende kommuner"),
+            alt.Tooltip("region:N", title="Foreslått region"),
+            alt.Tooltip("kommuner:N", title="Foreslåtte kommuner"),
+            alt.Tooltip("status:N", title="Status"),
         ]
     )
     return charts.publish(
         chart,
         name="strategi-ansvarsmatrise",
-        caption="Hvem leder hvilket tema i fase 1. Alle regionene kan delta i alle temaene. Kilde: "
-        "temaene i datapakken, etter saksframlegget (sak 09/26).",
+        caption="Foreslått hovedansvar for hvert tema i fase 1 (forslag i sak 09/26; vedtak ikke "
+        "kjent). Alle regionene kan delta i alle temaene. Kilde: temaene i datapakken, etter "
+        "saksframlegget.",
         alt_text="Ansvar per tema. "
         + " ".join(
-            f"{r.over}: hovedansvar hos {r.region}" + (f" ({r.kommuner})." if r.kommuner else ".")
+            f"{r.over}: foreslått hovedansvar hos {r.region}" + (f" ({r.kommuner})." if r.kommuner else ".")
             for r in shown.itertuples()
         ),
-        table=shown[["over", "region", "kommuner", "kilde"]].rename(
+        table=shown[["over", "region", "kommuner", "status", "kilde"]].rename(
             columns={
                 "over": "Tema",
-                "region": "Ansvarlig region",
-                "kommuner": "Ledende kommuner",
+                "region": "Foreslått region",
+                "kommuner": "Foreslåtte kommuner",
+                "status": "Status",
                 "kilde": "Kilde",
             }
         ),

@@ -317,6 +317,19 @@ def headline_gwh(
     return people * kg_per_inhabitant * sorting_factor / 1000 * kwh_per_tonne / 1e6
 
 
+def gross_energy_range(
+    methane_yield: float, methane_energy: float, diesel_eq_per_tonne: float, diesel_energy: float
+) -> tuple[float, float]:
+    """Energy per tonne of food waste on one basis: the gross energy in the gas (kWh/t).
+
+    Two plants' published figures give it: methane per tonne × energy in methane (Romerike), and
+    diesel equivalents per tonne × energy in diesel (Mjøsanlegget). Banks et al.'s 405 kWh/t is the
+    energy recoverable after the plant's own losses, another basis, so it never enters this range.
+    """
+    values = (methane_yield * methane_energy, diesel_eq_per_tonne * diesel_energy)
+    return min(values), max(values)
+
+
 def sensitivity(
     people: float, base: dict[str, float], ranges: dict[str, tuple[float, float]]
 ) -> pd.DataFrame:
@@ -379,13 +392,14 @@ def sensitivity_ranges(
     """Base values, low–high ranges and the reason for each range, from the sources and the spec.
 
     Food waste per inhabitant spans the national series' years; the sorting factor its allowed
-    range (an assumption); energy per tonne the two published per-tonne figures.
+    range (an assumption); energy per tonne the gross energy from two plants' published figures
+    (`gross_energy_range`; Banks et al.'s recoverable energy is another basis and stays out).
     """
     from sirkbok import data
 
     years = food_waste_years(statistikk)
     per_year = [food_waste_per_inhabitant(statistikk, y).value for y in years]
-    banks = data.factor("matavfall_energi_banks")
+    methane = data.factor("matavfall_metan")
     diesel = data.factor("matavfall_dieselekv")
     sorting = next(p for p in PARAMETERS if p.name == "utsorteringsfaktor")
     base = {
@@ -396,17 +410,20 @@ def sensitivity_ranges(
     ranges = {
         "kg_per_inhabitant": (min(per_year), max(per_year)),
         "sorting_factor": (sorting.minimum, sorting.maximum),
-        "kwh_per_tonne": (
-            float(banks.value or 0),
-            float(diesel.value or 0) * values["diesel_energi"],
+        "kwh_per_tonne": gross_energy_range(
+            values["metanutbytte"],
+            values["metan_energi"],
+            float(diesel.value or 0),
+            values["diesel_energi"],
         ),
     }
     reasons = {
         "kg_per_inhabitant": f"laveste og høyeste verdi i SSBs tall for {years[0]}–{years[-1]} "
         "{cite}`ssb-avfall-hushald`",
         "sorting_factor": "det tillatte området for antakelsen",
-        "kwh_per_tonne": f"{number(banks.value)} kWh utnyttbar energi per tonn {{cite}}`{banks.source}` "
-        f"og {number(diesel.value)} liter dieselekvivalenter per tonn ved Mjøsanlegget "
-        f"{{cite}}`{diesel.source}` regnet om med energiinnholdet i diesel",
+        "kwh_per_tonne": "bruttoenergien i gassen: metanutbyttet ved Romerike Biogassanlegg "
+        f"{{cite}}`{methane.source}` ganget med energiinnholdet i metan, og "
+        f"{number(diesel.value)} liter dieselekvivalenter per tonn ved Mjøsanlegget "
+        f"{{cite}}`{diesel.source}` ganget med energiinnholdet i diesel",
     }
     return base, ranges, reasons

@@ -148,3 +148,63 @@ def counts(table: pd.DataFrame, regions: list[str] | None = None) -> pd.DataFram
     grouped["i_alt"] = grouped[STATUSES].sum(axis=1)
     grouped["andel_mangler"] = grouped["mangler"] / grouped["i_alt"].where(grouped["i_alt"] > 0)
     return grouped
+
+
+RESOURCE_NAMES = {
+    "husdyrgjodsel": "husdyrgjødsel",
+    "grot": "GROT",
+    "mobler": "møbler",
+    "ombruksvarer": "ombruksvarer",
+}
+
+
+def missing(
+    kommuner: pd.DataFrame, aktorer: pd.DataFrame, ressursstrommer: pd.DataFrame
+) -> pd.DataFrame:
+    """What is still missing per region and municipality, and where it can be fetched from.
+
+    Regional values only (flows and municipal figures): the list a municipality page or a region
+    uses to see which public figures it could supply.
+    """
+    names = dict(zip(kommuner["kommunenummer"], kommuner["navn"], strict=True))
+    municipality_region = dict(zip(kommuner["kommunenummer"], kommuner["region"], strict=True))
+    actor_region = dict(zip(aktorer["id"], aktorer["region"], strict=True))
+    actor_names = dict(zip(aktorer["id"], aktorer["navn"], strict=True))
+    rows = []
+    for _, row in kommuner[kommuner["status"] == "mangler"].iterrows():
+        rows.append(
+            (
+                str(row["region"]),
+                names[row["kommunenummer"]],
+                "folketall og areal",
+                "felles",
+                str(row["fylles_fra"]),
+            )
+        )
+    flows = ressursstrommer[ressursstrommer["status"] == "mangler"]
+    for _, row in flows.iterrows():
+        number = row["kommunenummer"]
+        region = row["region"]
+        if pd.isna(region):
+            region = municipality_region.get(number) if pd.notna(number) else None
+        if (region is None or pd.isna(region)) and pd.notna(row["aktor"]):
+            region = actor_region.get(row["aktor"])
+        where = (
+            names.get(number, str(number))
+            if pd.notna(number)
+            else actor_names.get(row["aktor"], "")
+            if pd.notna(row["aktor"])
+            else "hele regionen"
+        )
+        resource = RESOURCE_NAMES.get(str(row["ressurs"]), str(row["ressurs"]))
+        rows.append(
+            (
+                str(region) if region is not None and pd.notna(region) else "felles",
+                where,
+                f"{resource} ({row['trinn']})",
+                THEME_OF_RESOURCE.get(str(row["ressurs"]), COMMON),
+                "" if pd.isna(row["fylles_fra"]) else str(row["fylles_fra"]),
+            )
+        )
+    frame = pd.DataFrame(rows, columns=["region", "hvor", "hva", "tema", "fylles_fra"])
+    return frame.sort_values(["region", "hvor", "hva"], kind="stable").reset_index(drop=True)

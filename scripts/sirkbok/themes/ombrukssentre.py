@@ -44,9 +44,11 @@ PARAMETERS: list[Parameter] = [
         unit="andel 0–1",
         minimum=0,
         maximum=1,
-        assumption=1.0,
-        reason="Varesammensetningen ved referansesentrene er ikke publisert. Verdien 1 regner hele "
-        "mengden som møbler (en forenkling); resten av mengden regnes uten klimagevinst.",
+        assumption=0.5,
+        reason="Varesammensetningen ved referansesentrene er ikke publisert, så andelen kan ligge "
+        "hvor som helst mellom 0 og 1. Standardverdien 0,5 er midt i dette spennet, ikke et målt "
+        "tall; kapitlet viser også gevinsten med andel 0 og 1. Mengde som ikke er møbler, regnes "
+        "uten klimagevinst.",
     ),
 ]
 
@@ -88,6 +90,15 @@ def climate_range(
         return None, None
     furniture = tonnes * mobelandel
     return furniture * klimafaktor_nettverk, furniture * klimafaktor_direkte
+
+
+def climate_bounds(
+    tonnes: float | None, klimafaktor_nettverk: float, klimafaktor_direkte: float
+) -> tuple[float | None, float | None]:
+    """The whole possible range when the furniture share is unknown: none (0) to all via direct reuse."""
+    low, _ = climate_range(tonnes, 0.0, klimafaktor_nettverk, klimafaktor_direkte)
+    _, high = climate_range(tonnes, 1.0, klimafaktor_nettverk, klimafaktor_direkte)
+    return low, high
 
 
 def growth(first: float, last: float) -> float:

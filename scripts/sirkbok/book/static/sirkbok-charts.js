@@ -1,0 +1,106 @@
+/* Charts at first paint, interactivity on demand.
+ *
+ * Every chart arrives as its exported SVG image (readable without JavaScript, printable). Only when a
+ * chart comes near the screen, or is touched, hovered or focused, is the chart library (Vega, Vega-Lite
+ * and vega-embed, self-hosted in sirkbok-vega.js, about 300 kB gzipped) fetched, once per page, and the
+ * interactive chart drawn behind the image and swapped in when ready. If anything fails, the image
+ * stays: the reader never sees an empty box.
+ *
+ * State, in data-rendered on each .sirk-chart: "image" (static image shown), "pending" (library or
+ * drawing under way), "ok" (interactive), "fallback" (drawing failed; image kept).
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var BUNDLE = new URL("sirkbok-vega.js", script ? script.src : document.baseURI).href;
+  var library = null;  // a Promise once the bundle is requested
+
+  function loadLibrary() {
+    if (library) { return library; }
+    library = new Promise(function (resolve, reject) {
+      if (window.sirkbokVega) { resolve(window.sirkbokVega); return; }
+      var tag = document.createElement("script");
+      tag.src = BUNDLE;
+      tag.async = true;
+      tag.onload = function () {
+        if (window.sirkbokVega) { resolve(window.sirkbokVega); } else { reject(new Error("no vega")); }
+      };
+      tag.onerror = reject;
+      document.head.appendChild(tag);
+    });
+    return library;
+  }
+
+  /* The image first: on a slow line the library must not hold up the picture the reader waits for. */
+  function imageShown(image) {
+    return new Promise(function (resolve) {
+      if (!image || image.complete) { resolve(); return; }
+      image.loading = "eager";
+      image.addEventListener("load", function () { resolve(); }, {once: true});
+      image.addEventListener("error", function () { resolve(); }, {once: true});
+    });
+  }
+
+  function draw(target, specNode, lib) {
+    var image = target.querySelector("img");
+    var live = document.createElement("div");
+    live.className = "sirk-live";
+    target.appendChild(live);
+    var spec = JSON.parse(specNode.textContent);
+    var options = Object.assign({}, lib.options, {
+      tooltip: {theme: document.documentElement.dataset.theme === "dark" ? "dark" : "light"}
+    });
+    return lib.embed(live, spec, options).then(function () {
+      // Swap in one step, keeping at least the image's height so the text below does not jump up.
+      if (image) {
+        target.style.minHeight = Math.round(image.getBoundingClientRect().height) + "px";
+        image.remove();
+      }
+      live.classList.add("sirk-live-ready");
+      target.dataset.rendered = "ok";
+    });
+  }
+
+  function activate(target) {
+    if (target.dataset.rendered !== "image") { return; }
+    var specNode = document.querySelector('script.sirk-spec[data-target="' + target.id + '"]');
+    if (!specNode) { return; }
+    target.dataset.rendered = "pending";
+    imageShown(target.querySelector("img")).then(loadLibrary).then(function (lib) {
+      return draw(target, specNode, lib);
+    }).catch(function () {
+      var live = target.querySelector(".sirk-live");
+      if (live) { live.remove(); }
+      target.dataset.rendered = "fallback";
+    });
+  }
+
+  function start() {
+    var charts = Array.prototype.slice.call(document.querySelectorAll(".sirk-chart"));
+    charts.forEach(function (chart) {
+      if (!chart.dataset.rendered) { chart.dataset.rendered = "image"; }
+      ["pointerenter", "touchstart", "focusin"].forEach(function (name) {
+        chart.addEventListener(name, function () { activate(chart); }, {once: true, passive: true});
+      });
+    });
+    if (!("IntersectionObserver" in window)) { return; }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          activate(entry.target);
+        }
+      });
+    }, {rootMargin: "0px 0px 300px 0px"});
+    // After the page has loaded, so the library never competes with what the reader sees first.
+    var watch = function () { charts.forEach(function (chart) { observer.observe(chart); }); };
+    if (document.readyState === "complete") { watch(); } else { window.addEventListener("load", watch); }
+  }
+
+  window.sirkbokCharts = {activate: activate, load: loadLibrary};
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,77 @@
+"""Decision status of milestones and theme responsibilities, as readers see it.
+
+The case document proposes most of what the strategy part describes. The status column of
+`milepaeler` and `tema` says what the sources show (foreslått, vedtatt, gjennomført, ukjent), and
+these helpers turn it into the words every page uses, so a proposal never reads as a decision and
+«vedtak ikke kjent» always carries the date the book's knowledge is as of.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from sirkbok import data
+from sirkbok import format as fmt
+
+STATUSES = ["foreslått", "vedtatt", "gjennomført", "ukjent"]
+LABELS = {
+    "foreslått": "Foreslått, vedtak ikke kjent",
+    "vedtatt": "Vedtatt",
+    "gjennomført": "Gjennomført",
+    "ukjent": "Status ikke kjent",
+}
+# Short names and colours for chart legends (narrow screens); tables and tooltips use LABELS.
+SHORT = {
+    "foreslått": "Foreslått",
+    "vedtatt": "Vedtatt",
+    "gjennomført": "Gjennomført",
+    "ukjent": "Ukjent",
+}
+COLOURS = {
+    "Foreslått": "#a8326e",
+    "Vedtatt": "#1f5f99",
+    "Gjennomført": "#2b7a3d",
+    "Ukjent": "#5a5a5a",
+}
+
+
+def label(status: str) -> str:
+    """The short reader label of a status, e.g. «Foreslått, vedtak ikke kjent»."""
+    return LABELS[str(status)]
+
+
+def sentence(status: str, source: str, as_of: date | None = None) -> str:
+    """One MyST sentence: «Status: foreslått {cite}`sak0926`; vedtak ikke kjent per 30. november 2026.»"""
+    as_of = as_of or data.last_updated()
+    cite = f" {{cite}}`{source}`" if source else ""
+    when = fmt.date(as_of)
+    if status == "foreslått":
+        return f"Status: foreslått{cite}; vedtak ikke kjent per {when}."
+    if status == "ukjent":
+        return f"Status: ikke kjent per {when}{cite}."
+    return f"Status: {status}{cite}."
+
+
+def responsibility(theme_id: str) -> str:
+    """Who is proposed to lead a theme in phase 1, with its status: the one text every chapter uses."""
+    theme = data.load("tema").set_index("id").loc[theme_id]
+    regions = data.load("regioner").set_index("id")["kortnavn"]
+    phase = data.load("milepaeler").set_index("id").loc["fase-1"]
+    municipalities = not pd.isna(theme["ansvarlige_kommuner"])
+    proposed = theme["status"] == "foreslått"
+    verb = "er foreslått å få" if proposed else "har"
+    text = (
+        f"**{regions[theme['ansvarlig_region']]}** {verb} et særskilt ansvar for temaet i fase 1, fra "
+        f"medio {phase['dato'].year} til medio {phase['slutt_dato'].year} {{cite}}`{theme['kilde']}`. "
+        "Ansvaret innebærer blant annet å legge til rette for erfaringsutveksling, kunnskapsdeling og "
+        "samordnet innsats på tvers av regionene. "
+    )
+    if municipalities:
+        text += f"Internt i regionen: {theme['merknad']} {{cite}}`{theme['kilde']}`. "
+    text += (
+        "Saksframlegget sier at kommunene og næringsaktørene i Ringeriksregionen også vil kunne være "
+        "med i temaene de andre regionene får ansvar for. "
+    )
+    return text + sentence(theme["status"], theme["status_kilde"])
