@@ -94,7 +94,7 @@ CASES = {
     ),
     "tom linje midt i filen": (
         replace("tema.csv", "\nbioenergi,", "\n\nbioenergi,"),
-        "data/tema.csv, linje 4, kolonne «id»: Verdien mangler.",
+        "data/tema.csv, linje 4, kolonne «id»: Tom linje.",
     ),
     "tom fil": (write("tema.csv", b""), "data/tema.csv: Filen er tom."),
     "manglende kolonne": (
@@ -120,7 +120,11 @@ CASES = {
         "trykt referanse; mangler sider. Fant: «banks2011».",
     ),
     "målt verdi som er regnet ut (merknad)": (
-        replace("faktorer.csv", "kWh/m3 fast,treteknisk2002,2002,M,målt,,\n", "kWh/m3 fast,treteknisk2002,2002,M,målt,,Regnet om fra kWh per tonn\n"),
+        replace(
+            "faktorer.csv",
+            "kWh/m3 fast,treteknisk2002,2002,M,målt,,\n",
+            "kWh/m3 fast,treteknisk2002,2002,M,målt,,Regnet om fra kWh per tonn\n",
+        ),
         "data/faktorer.csv, linje 26, kolonne «merknad»: Verdien har status «målt», men teksten "
         "sier at den er regnet ut. Fant: «Regnet om fra kWh per tonn».",
     ),

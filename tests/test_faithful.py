@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from sirkbok import data, decisions
 
 # Wordings a fact-check found where the case document only proposes or discusses (issue 12).

@@ -82,8 +82,11 @@ def test_new_chapter_creates_registers_and_lists(repo_copy: Path) -> None:
     ]
     assert "# Ombruk av tekstiler på Hadeland" in text
 
+    # after the region's municipality pages (chapters/kommuner/…), which come first
     assert toc_sections(repo_copy, REGION) == [
-        "chapters/regioner/hadelandsregionen/ombruk-av-tekstiler-pa-hadeland"
+        "chapters/kommuner/3446",
+        "chapters/kommuner/3234",
+        "chapters/regioner/hadelandsregionen/ombruk-av-tekstiler-pa-hadeland",
     ]
     toc_text = (repo_copy / "_toc.yml").read_text(encoding="utf-8")
     assert toc_text.startswith("# Table of contents.")  # the lead's comment survives

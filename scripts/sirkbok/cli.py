@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable
 
-from sirkbok.core.errors import UserError
+from sirkbok.core.errors import UserError, from_exception
 
 # verb -> (module defining `add_arguments(parser)` and `run(args) -> int`, Norwegian help text)
 VERBS: dict[str, tuple[str, str]] = {
@@ -103,7 +104,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def report_errors(run: Callable[[argparse.Namespace], int | None], args: argparse.Namespace) -> int:
-    """Run a command; a user error becomes Norwegian lines on stderr and exit 1, never a traceback."""
+    """Run a command; a user error becomes Norwegian lines on stderr and exit 1, never a traceback.
+
+    So do the errors of the machine and the files (a read-only folder, a full disk, a wrong
+    encoding, a broken CSV): `from_exception` names the path and what to do. Anything else is a
+    bug in sirkbok: one line asking for a report, and the traceback only with SIRKBOK_DEBUG=1.
+    """
     try:
         return int(run(args) or 0)
     except UserError as error:
@@ -113,6 +119,23 @@ def report_errors(run: Callable[[argparse.Namespace], int | None], args: argpars
     except KeyboardInterrupt:
         print("avbrutt", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `sirkbok … | head`: the reader has gone, nothing to report
+        sys.stderr.close()
+        return 0
+    except Exception as error:  # noqa: BLE001 - the one place errors become messages
+        problem = from_exception(error)
+        if os.environ.get("SIRKBOK_DEBUG"):
+            raise
+        if problem is not None:
+            print(f"feil: {problem}", file=sys.stderr)
+            return 1
+        print(
+            f"feil: Uventet feil i sirkbok ({type(error).__name__}: {error}). Dette er en feil i "
+            "verktøyet, ikke i det du skrev: meld den med kommandoen du kjørte "
+            "(SIRKBOK_DEBUG=1 viser detaljene).",
+            file=sys.stderr,
+        )
+        return 70
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date as _date
 from typing import Any
 
@@ -88,6 +89,84 @@ def date(value: _date | None, precision: str = "dag", end: _date | None = None) 
     if precision == "aar":
         return str(value.year)
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+
+
+# --- text from data, front matter or the command line: never markup -------------------------------
+
+# Characters Markdown/MyST reads as syntax anywhere in a line: emphasis, code, roles and
+# substitutions, links, raw HTML and entities, tables, escapes, math. A backslash makes each one a
+# literal character (CommonMark escapes every ASCII punctuation mark), and the renderer then
+# HTML-escapes it, so `<` reaches the page as `&lt;`. That is why `text` needs no html.escape
+# (which would show `&lt;` literally after Markdown).
+_INLINE = re.compile(r"([\\`*_{}\[\]<>|~$&])")
+# ... and at the start of a line: headings, lists, quotes, comments (%), fences and directives (:).
+_LINE_START = re.compile(r"^([#+\-=!%:>])|^(\d+)([.)])")
+# What the data package refuses in any text field (see `markup`).
+MARKUP = re.compile(
+    r"<[A-Za-z/!?]"  # an HTML tag, comment or processing instruction
+    r"|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"  # an HTML entity
+    r"|[`{}*\\]"  # code, roles/substitutions, emphasis, escapes
+    r"|(?<!\w)_|_(?!\w)"  # emphasis with underscores (snake_case ids stay allowed)
+    r"|\]\(|\]\["  # links and references
+    r"|[\r\n]"  # a line break would start a new block (heading, list, directive)
+)
+
+
+def _missing(value: object) -> bool:
+    """None, NaN, NaT and pandas' <NA> (none is equal to itself; <NA> refuses to be a bool)."""
+    try:
+        return value is None or bool(value != value)
+    except TypeError:
+        return True
+
+
+def text(value: object) -> str:
+    """`value` as literal text inside Markdown/MyST: nothing in it becomes markup or HTML.
+
+    `<img src=x onerror=…>`, {cite}`x` and `**x**` read exactly like that on the page. Missing
+    values are empty; line breaks become spaces (a table cell or list item stays one line).
+    """
+    if _missing(value):
+        return ""
+    flat = " ".join(str(value).splitlines())
+    escaped = _INLINE.sub(r"\\\1", flat)
+    return _LINE_START.sub(
+        lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", escaped
+    )
+
+
+def role_text(value: object) -> str:
+    """Text inside a role's backticks (`{doc}`TITLE <target>``): no backtick to close it early,
+    no `<` to start a second target; the role's text is literal already."""
+    return text(value).replace("\\", "").replace("`", "'").replace("<", "‹").replace(">", "›")
+
+
+def url(value: object) -> str | None:
+    """An address for `href`/`[…](…)`: http or https only, with anything that could end the link
+    or the attribute percent-encoded. Any other scheme (javascript:, data:) gives None."""
+    from urllib.parse import quote, urlsplit
+
+    if _missing(value):
+        return None
+    address = str(value).strip()
+    try:
+        scheme = urlsplit(address).scheme.lower()
+    except ValueError:
+        return None
+    if scheme not in ("http", "https") or not urlsplit(address).netloc:
+        return None
+    return quote(address, safe="/:?#@!$&+,;=%~-._")
+
+
+def markup(value: object) -> str | None:
+    """The first piece of markup in a text value (for a message), or None when it is plain text."""
+    if _missing(value):
+        return None
+    found = MARKUP.search(str(value))
+    if found is None:
+        return None
+    start = max(found.start() - 10, 0)
+    return str(value)[start : found.end() + 10]
 
 
 COUNT_WORDS = [

@@ -8,6 +8,7 @@ reason. Values outside the allowed range are refused with a Norwegian message na
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -50,10 +51,17 @@ class Parameter:
 
 
 def specs(theme: str) -> list[Parameter]:
-    """The parameters of a theme; an unknown theme is refused with the known ones listed."""
+    """The parameters of a theme; an unknown theme is refused with the known ones listed.
+
+    Only a plain name is imported, and only a module with PARAMETERS counts: `__init__`,
+    `coverage` or `../x` from the command line never select another module.
+    """
     try:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", theme):  # never `__init__` or a path
+            raise ModuleNotFoundError(theme)
         module = importlib.import_module(f"sirkbok.themes.{theme}")
-    except ModuleNotFoundError:
+        return list(module.PARAMETERS)
+    except (ModuleNotFoundError, AttributeError):
         raise UserError(
             Problem(
                 file="",
@@ -62,7 +70,6 @@ def specs(theme: str) -> list[Parameter]:
                 expected="et tema med parametre: " + ", ".join(themes()),
             )
         ) from None
-    return list(module.PARAMETERS)
 
 
 def themes() -> list[str]:

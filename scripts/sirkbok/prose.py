@@ -10,6 +10,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from sirkbok import data
+from sirkbok import format as fmt
 from sirkbok.format import missing
 
 
@@ -28,8 +29,10 @@ def actors(theme: str, also: Iterable[str] = ()) -> tuple[pd.DataFrame, str]:
     lines = []
     for row in chosen.itertuples():
         region = "" if missing(row.region) else regions.get(str(row.region), "")
-        place = f"{row.sted}, {region}" if region else str(row.sted)
-        lines.append(f"- **{row.navn}** ({place}): {row.beskrivelse} {{cite}}`{row.kilde}`")
+        place = fmt.text(f"{row.sted}, {region}" if region else row.sted)
+        lines.append(
+            f"- **{fmt.text(row.navn)}** ({place}): {fmt.text(row.beskrivelse)} {{cite}}`{row.kilde}`"
+        )
     return chosen, "Dette er de kjente aktørene i datapakken:\n\n" + "\n".join(lines)
 
 
@@ -51,7 +54,8 @@ def factor_list(ids: Iterable[str]) -> str:
             value += f" (spenn {span})"
         unit = f.unit.replace("m3", "m³")
         lines.append(
-            f"- {f.name}: {value} {unit} {{cite}}`{f.source}` (kildegrad {f.grade}, {f.status})"
+            f"- {fmt.text(f.name)}: {value} {fmt.text(unit)} {{cite}}`{f.source}` "
+            f"(kildegrad {fmt.text(f.grade)}, {fmt.text(f.status)})"
         )
     return "\n".join(lines)
 
@@ -64,18 +68,19 @@ def stated(row: pd.Series, decimals: int = 0, cite: bool = True) -> str:
     from sirkbok.format import number
 
     text = (
-        f"{PRECISION.get(str(row['presisjon']), '')}{number(row['verdi'], decimals)} {row['enhet']}"
+        f"{PRECISION.get(str(row['presisjon']), '')}{number(row['verdi'], decimals)} "
+        f"{fmt.text(row['enhet'])}"
     )
     return text + (f" {{cite}}`{row['kilde']}`" if cite else "")
 
 
 def cell(value: object) -> str:
-    """Text for a Markdown table cell: empty when missing, no column breaks or line breaks."""
-    return "" if missing(value) else str(value).replace("|", "\\|").replace("\n", " ")
+    """Text for a Markdown table cell: escaped (`format.text`), empty when missing, on one line."""
+    return fmt.text(value)
 
 
 def source_link(sources: pd.DataFrame, source_id: str) -> str:
     """A source's title (from the `kilder` table, indexed by id), linked to its address if it has one."""
     row = sources.loc[source_id]
-    title = cell(row["tittel"]).replace("[", "(").replace("]", ")")
-    return title if missing(row["url"]) else f"[{title}]({row['url']})"
+    title, address = cell(row["tittel"]), fmt.url(row["url"])
+    return f"[{title}]({address})" if address else title

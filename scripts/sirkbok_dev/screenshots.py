@@ -1,4 +1,6 @@
-"""`make screenshots` (`python -m sirkbok_dev.screenshots`): a theme chapter as a phone (375 px) and a desktop (1280 px) show it.
+"""`make screenshots` (`python -m sirkbok_dev.screenshots`): the pages a new reader meets first, as a
+phone (375 px) and a desktop (1280 px) show them: a theme chapter, the front page, a municipality
+page and the timeline.
 
 Whole-page PNGs for review, taken in Debian's headless chromium once every chart has rendered and
 with every host but the book's own blocked, so a picture shows exactly what a reader gets.
@@ -16,6 +18,12 @@ from sirkbok.core.errors import UserError
 from sirkbok_dev import browser
 
 DEFAULT_PAGE = "chapters/tema/biogass.html"
+# Also shot by default when the book has them: where readers start and what they look for first.
+READER_PAGES = [
+    "chapters/forside.html",
+    "chapters/kommuner/3305.html",
+    "chapters/strategi/tidslinje.html",
+]
 WIDTHS = {375: {"is_mobile": True, "has_touch": True}, 1280: {}}
 
 
@@ -46,15 +54,23 @@ def choose_page(html: Path, wanted: str | None) -> str:
     return with_charts[0]
 
 
-def take(html: Path, page_path: str, out: Path) -> list[Path]:
+def choose_pages(html: Path, wanted: str | None) -> list[str]:
+    """The one page asked for; by default the theme chapter and the reader pages that exist."""
+    first = choose_page(html, wanted)
+    if wanted:
+        return [first]
+    return [first, *(page for page in READER_PAGES if (html / page).is_file())]
+
+
+def take(html: Path, page_paths: list[str], out: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
-    stem = Path(page_path).with_suffix("").as_posix().replace("/", "-")
     written = []
     with browser.serve(html) as base, sync_playwright() as playwright:
         chromium = browser.launch(playwright)
-        for width, options in WIDTHS.items():
+        for page_path, (width, options) in ((p, w) for p in page_paths for w in WIDTHS.items()):
+            stem = Path(page_path).with_suffix("").as_posix().replace("/", "-")
             context = chromium.new_context(viewport={"width": width, "height": 900}, **options)
             blocked = browser.block_other_hosts(context)
             page = context.new_page()
@@ -81,8 +97,7 @@ def run(args: argparse.Namespace) -> int:
     out = args.out or root / "_build" / "skjermbilder"
     with tempfile.TemporaryDirectory(prefix="sirkbok-skjerm-") as scratch:
         html = browser.site(root, Path(scratch), args.html)
-        page_path = choose_page(html, args.page)
-        for path in take(html, page_path, out):
+        for path in take(html, choose_pages(html, args.page), out):
             print(f"Skrev {path}")
     return 0
 

@@ -23,6 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Bygg uten å kjøre utdaterte notatbøker først.",
     )
+    from sirkbok.run.execute import timeout_option
+
+    timeout_option(parser)
 
 
 def build_html(root_dir: str | None = None) -> int:
@@ -54,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.skip_regenerate:
         from sirkbok.run import regenerate
 
-        status = regenerate.regenerate(jobs=args.jobs)
+        status = regenerate.regenerate(jobs=args.jobs, timeout=args.timeout)
         if status != 0:
             print("Boka ble ikke bygget fordi minst én notatbok feilet.", file=sys.stderr)
             return status

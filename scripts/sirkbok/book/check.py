@@ -72,10 +72,11 @@ def check_book(root: Path, figures: bool = True) -> list[Problem]:
     problems += data
     if not data:  # the region pages are generated from the data
         problems += region_problems(root)
+    problems += encoding_problems(root)
     problems += content_problems(root)
     if figures:
         problems += figure_problems(root)
-    return problems
+    return list(dict.fromkeys(problems))  # an unreadable region chapter is found twice
 
 
 # --- table of contents --------------------------------------------------------------------------
@@ -83,22 +84,13 @@ def check_book(root: Path, figures: bool = True) -> list[Problem]:
 
 def read_toc(root: Path) -> tuple[set[str], list[Problem]]:
     """The toc's documents and a problem for each entry without a file."""
-    import yaml  # only here: the CLI must start fast
+    from sirkbok.core import safeyaml  # only here: the CLI must start fast
 
     text = (root / "_toc.yml").read_text(encoding="utf-8")
     try:
-        yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        return set(), [
-            Problem(
-                file="_toc.yml",
-                line=mark.line + 1 if mark else None,
-                message=(
-                    f"Innholdsfortegnelsen er ikke gyldig YAML: {getattr(error, 'problem', error)}."
-                ),
-            )
-        ]
+        safeyaml.load(text, "_toc.yml")
+    except UserError as error:
+        return set(), error.problems
     entries = regions.toc_files(root)
     lines = text.splitlines()
     problems = []
@@ -146,6 +138,19 @@ def orphan_problems(root: Path, toc_entries: set[str]) -> list[Problem]:
 # --- region pages and front matter --------------------------------------------------------------
 
 
+def encoding_problems(root: Path) -> list[Problem]:
+    """Chapter files that are not UTF-8 (the build would stop on them)."""
+    from sirkbok.book.scaffold import paths_of_chapters
+
+    problems: list[Problem] = []
+    for path in sorted(paths_of_chapters(root)):
+        try:
+            regions.read_text(path, relative(path, root))
+        except UserError as error:
+            problems += error.problems
+    return problems
+
+
 def region_problems(root: Path) -> list[Problem]:
     try:
         region_list, theme_list = regions.region_ids(), regions.theme_ids()
@@ -188,11 +193,15 @@ def markdown_texts(root: Path) -> Iterator[Text]:
 
     for path in sorted(paths_of_chapters(root)):
         name = relative(path, root)
+        try:
+            text = regions.read_text(path, name)
+        except UserError:
+            continue  # reported by `encoding_problems`
         if path.suffix == ".md":
-            yield Text(path, name, path.read_text(encoding="utf-8"))
+            yield Text(path, name, text)
             continue
         try:
-            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+            cells = json.loads(text).get("cells", [])
         except json.JSONDecodeError:
             continue  # reported by the front matter check for region chapters
         for number, cell in enumerate(cells, start=1):

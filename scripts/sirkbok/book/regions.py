@@ -27,6 +27,16 @@ BLOCK_START = (
 )
 BLOCK_END = "<!-- sirkbok:regionside slutt -->"
 BLOCK_MARK = "<!-- sirkbok:regionside start"  # the start marker, whatever its explanation says
+FRONT_PAGE = Path("chapters") / "forside.md"
+FRONT_START = (
+    "<!-- sirkbok:forside start — lagd av `sirkbok regions` fra datapakken; ikke rediger mellom "
+    "disse merkene -->"
+)
+FRONT_END = "<!-- sirkbok:forside slutt -->"
+FRONT_MARK = "<!-- sirkbok:forside start"
+MUNICIPALITY_DIR = (
+    "chapters/kommuner"  # one generated page per municipality (sirkbok.run.instances)
+)
 STATUSES = ("utkast", "til-gjennomgang", "publisert")
 STATUS_LABELS = {"utkast": "utkast", "til-gjennomgang": "til gjennomgang", "publisert": "publisert"}
 REQUIRED_KEYS = ("title", "region", "theme", "authors", "date", "status")
@@ -101,10 +111,15 @@ def read_chapter(path: Path, root: Path) -> Chapter:
     """Read a chapter's metadata and first heading; YAML errors become problems, not exceptions."""
     import yaml  # only here: the CLI must start fast
 
+    from sirkbok.core import safeyaml
+
     name = relative(path, root)
     if path.suffix == ".ipynb":
         return _read_notebook(path, name)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = read_text(path, name)
+    except UserError as error:
+        return Chapter(path=path, meta=None, problems=error.problems)
     chapter = Chapter(path=path, meta=None)
     body_offset = 0
     match = FRONT_MATTER.match(text)
@@ -112,7 +127,8 @@ def read_chapter(path: Path, root: Path) -> Chapter:
         body_offset = match.end()
         raw = match.group(1) or ""
         try:
-            loaded = yaml.load(raw, Loader=yaml.BaseLoader)  # plain strings: no date surprises
+            # plain strings (no date surprises), aliases refused
+            loaded = yaml.load(raw, Loader=safeyaml.PlainLoader)  # noqa: S506 - a safe loader
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
@@ -166,9 +182,27 @@ def _first_heading(markdown: str) -> tuple[str, int] | None:
     return None
 
 
+def read_text(path: Path, name: str) -> str:
+    """A chapter file's text; anything but UTF-8 is a user error naming the line."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UserError(
+            Problem(
+                file=name,
+                line=raw[: error.start].count(b"\n") + 1,
+                message="Filen er ikke UTF-8.",
+                expected="UTF-8 (lagre filen på nytt med tegnkoding UTF-8)",
+            )
+        ) from None
+
+
 def _read_notebook(path: Path, name: str) -> Chapter:
     try:
-        notebook = json.loads(path.read_text(encoding="utf-8"))
+        notebook = json.loads(read_text(path, name))
+    except UserError as error:
+        return Chapter(path=path, meta=None, problems=error.problems)
     except json.JSONDecodeError as error:
         return Chapter(
             path=path,
@@ -200,6 +234,8 @@ def front_matter_problems(
     name = relative(chapter.path, root)
     problems = list(chapter.problems)
     where = "forside-dataene" if chapter.path.suffix == ".md" else "notatbokas metadata «sirkbok»"
+    if chapter.meta is None and problems:
+        return problems  # unreadable: the reason is reported, not a list of missing keys
     if chapter.meta is None:
         problems.append(
             Problem(
@@ -259,7 +295,15 @@ def front_matter_problems(
     status = meta.get("status")
     if status not in (None, "") and status not in STATUSES:
         add("status", "Ukjent status.", status, "en av " + ", ".join(STATUSES))
+    from sirkbok.book.scaffold import text_problems
+
     title = meta.get("title")
+    problems += text_problems(
+        str(title or ""),
+        [a for a in authors if isinstance(a, str)] if isinstance(authors, list) else [],
+        name,
+        {key: chapter.key_lines.get(key, 1) for key in ("title", "authors")},
+    )
     if title and chapter.heading and str(title).strip() != chapter.heading:
         problems.append(
             Problem(
@@ -303,11 +347,13 @@ def toc_files(root: Path) -> set[str]:
 
     Used by `sirkbok check`; lives here next to the other readers of the book's structure.
     """
-    import yaml  # only here: the CLI must start fast
+    from sirkbok.core import safeyaml  # only here: the CLI must start fast
 
     try:
-        toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        toc = safeyaml.load((root / "_toc.yml").read_text(encoding="utf-8"), "_toc.yml") or {}
+    except (OSError, UnicodeDecodeError, UserError):
+        return set()
+    if not isinstance(toc, dict):
         return set()
     found = {str(toc["root"])} if toc.get("root") else set()
 
@@ -345,8 +391,12 @@ def _text(value: Any) -> str:
 
 
 def render_block(root: Path, region: str) -> str:
-    """The generated lists for one region, from the data package and the chapters' front matter."""
+    """The generated lists for one region, from the data package and the chapters' front matter.
+
+    Every text from either is escaped (`sirkbok.format.text`): it reads as text, never as markup.
+    """
     from sirkbok import data, decisions
+    from sirkbok.format import role_text, text
 
     bib = _bib_keys(root)
 
@@ -358,37 +408,32 @@ def render_block(root: Path, region: str) -> str:
     row = regions[regions["id"] == region].iloc[0]
     municipalities = data.load("kommuner")
     members = municipalities[municipalities["region"] == region]
-    names = dict(
-        zip(
-            municipalities["kommunenummer"].map(_text),
-            municipalities["navn"].map(_text),
-            strict=True,
-        )
-    )
+    names = _names(municipalities)
     themes = data.load("tema")
     led = themes[themes["ansvarlig_region"] == region]
     lines = [BLOCK_START, "", "## Kommunene", ""]
     lines.append(
-        f"Medlemskommunene i {_text(row['navn'])}{cite(row['kilde'])}, med kommunenummer "
+        f"Medlemskommunene i {text(row['navn'])}{cite(row['kilde'])}, med kommunenummer "
         f"og fylke fra 1. januar 2024{cite('ssb-klass131')}{cite('prop127s')}:"
     )
-    lines += ["", "| Kommune | Kommunenummer | Fylke |", "|---|---|---|"]
+    lines += ["", "| Kommune | Nr. | Fylke |", "|---|---|---|"]
     for _, member in members.sort_values("navn").iterrows():
         lines.append(
-            f"| {_text(member['navn'])} | {_text(member['kommunenummer'])} | "
-            f"{_text(member['fylke'])} |"
+            f"| {municipality_link(member)} | {text(member['kommunenummer'])} | "
+            f"{text(member['fylke'])} |"
         )
     lines += ["", "## Temaene regionen er foreslått å ha ansvar for", ""]
     if led.empty:
         lines.append("Regionen er ikke foreslått å ha særskilt ansvar for noe tema i fase 1.")
     for _, theme in led.iterrows():
         # every theme has its chapter chapters/tema/<id> (`sirkbok check` reports one missing)
-        name = f"{{doc}}`{_text(theme['navn'])} </chapters/tema/{_text(theme['id'])}>`"
+        name = f"{{doc}}`{role_text(theme['navn'])} </chapters/tema/{role_text(theme['id'])}>`"
         responsible = [
             names.get(n.strip(), n.strip())
             for n in re.split(r"[;,]", _text(theme.get("ansvarlige_kommuner")))
             if n.strip()
         ]
+        responsible = [text(n) for n in responsible]
         extra = f" ({_join(responsible)} foreslått i regionen)" if responsible else ""
         lines.append(f"- {name}{extra}{cite(theme['kilde'])}")
     if not led.empty:
@@ -409,17 +454,83 @@ def render_block(root: Path, region: str) -> str:
         key=lambda c: (str((c.meta or {}).get("theme", "")), (c.title or c.path.stem).casefold()),
     ):
         meta = chapter.meta or {}
-        title = (chapter.title or chapter.path.stem).replace("<", "‹").replace("`", "'")
-        details = [f"tema: {theme_names.get(str(meta.get('theme')), meta.get('theme', '?'))}"]
+        title = role_text(chapter.title or chapter.path.stem)
+        theme = theme_names.get(str(meta.get("theme")), meta.get("theme", "?"))
+        details = [f"tema: {text(theme)}"]
         authors = meta.get("authors")
         if isinstance(authors, list) and authors:
-            details.append(f"av {_join([str(a) for a in authors])}")
+            details.append(f"av {_join([text(a) for a in authors])}")
         date = parse_date(meta.get("date")) if meta.get("date") else None
         if date:
             details.append(f"{date.day}.{date.month}.{date.year}")
-        details.append(f"status: {STATUS_LABELS.get(str(meta.get('status')), meta.get('status'))}")
+        status = STATUS_LABELS.get(str(meta.get("status")), meta.get("status"))
+        details.append(f"status: {text(status)}")
         lines.append(f"- {{doc}}`{title} <{chapter.path.stem}>` ({', '.join(details)})")
     lines += ["", BLOCK_END]
+    return "\n".join(lines)
+
+
+def _names(municipalities: Any) -> dict[str, str]:
+    """Municipality number -> name."""
+    return dict(
+        zip(
+            municipalities["kommunenummer"].map(_text),
+            municipalities["navn"].map(_text),
+            strict=True,
+        )
+    )
+
+
+def municipality_link(row: Any) -> str:
+    """A link to the municipality's own page (`sirkbok.run.instances` makes one for each)."""
+    from sirkbok.municipality import doc_link
+
+    return doc_link(_text(row["navn"]), f"/{MUNICIPALITY_DIR}/{_text(row['kommunenummer'])}")
+
+
+def render_front_block() -> str:
+    """The front page's themes with their proposed leads, the regions and «Din kommune»."""
+    from sirkbok import data, decisions
+    from sirkbok.format import text
+    from sirkbok.municipality import doc_link
+
+    regions = data.load("regioner")
+    region_names = dict(zip(regions["id"].map(_text), regions["kortnavn"].map(_text), strict=True))
+    municipalities = data.load("kommuner")
+    names = _names(municipalities)
+    themes = data.load("tema")
+    lines = [FRONT_START, "", "## De fem temaene", ""]
+    lines.append(
+        "Hvem som er foreslått å ha hovedansvaret for hvert tema i fase 1 {cite}`sak0926`:"
+    )
+    lines.append("")
+    for _, theme in themes.iterrows():
+        link = doc_link(_text(theme["navn"]), f"/chapters/tema/{_text(theme['id'])}")
+        region = _text(theme["ansvarlig_region"])
+        lead = doc_link(
+            region_names.get(region, region), f"/{REGION_DIR.as_posix()}/{region}/index"
+        )
+        inside = [
+            text(names.get(n.strip(), n.strip()))
+            for n in _text(theme["ansvarlige_kommuner"]).split(";")
+            if n.strip()
+        ]
+        extra = f", og internt i regionen {_join(inside)}" if inside else ""
+        lines.append(f"- **{link}:** {lead}{extra}")
+    statuses = sorted(
+        set(zip(themes["status"].map(_text), themes["status_kilde"].map(_text), strict=True))
+    )
+    lines += ["", " ".join(decisions.sentence(s, k) for s, k in statuses)]
+    lines += ["", "## Din kommune", ""]
+    lines.append(
+        "Velg kommunen din for å se hva forslaget og tallene betyr for den: folketall, roller, "
+        "kommunens del av anslagene, anleggene som betjener den, og hvilke tall som mangler."
+    )
+    for region, name in region_names.items():
+        members = municipalities[municipalities["region"] == region].sort_values("navn")
+        links = " · ".join(municipality_link(row) for _, row in members.iterrows())
+        lines += ["", f"**{doc_link(name, f'/{REGION_DIR.as_posix()}/{region}/index')}:** {links}"]
+    lines += ["", FRONT_END]
     return "\n".join(lines)
 
 
@@ -431,12 +542,14 @@ def landing_page(root: Path, region: str) -> Path:
     return root / REGION_DIR / region / "index.md"
 
 
-def _replace_block(text: str, block: str) -> str | None:
+def _replace_block(
+    text: str, block: str, mark: str = BLOCK_MARK, end_mark: str = BLOCK_END
+) -> str | None:
     """The page with its block replaced; None when the markers are missing."""
-    start, end = text.find(BLOCK_MARK), text.find(BLOCK_END)
+    start, end = text.find(mark), text.find(end_mark)
     if start < 0 or end < start:
         return None
-    return text[:start] + block + text[end + len(BLOCK_END) :]
+    return text[:start] + block + text[end + len(end_mark) :]
 
 
 def planned_pages(root: Path) -> dict[Path, str]:
@@ -473,6 +586,21 @@ def planned_pages(root: Path) -> dict[Path, str]:
             )
             continue
         planned[page] = new
+    front = root / FRONT_PAGE
+    text = front.read_text(encoding="utf-8") if front.is_file() else ""
+    new = _replace_block(text, render_front_block(), FRONT_MARK, FRONT_END)
+    if new is None:
+        problems.append(
+            Problem(
+                file=relative(front, root),
+                message=(
+                    "Forsiden mangler merkene for den genererte delen "
+                    f"({FRONT_MARK}… og {FRONT_END})."
+                ),
+            )
+        )
+    else:
+        planned[front] = new
     if problems:
         raise UserError(problems)
     return planned
@@ -488,14 +616,19 @@ def stale_pages(root: Path) -> list[Problem]:
     for page, text in planned.items():
         current = page.read_text(encoding="utf-8")
         if current != text:
-            line = current[: current.find(BLOCK_MARK)].count("\n") + 1
+            front = page == root / FRONT_PAGE
+            line = current[: current.find(FRONT_MARK if front else BLOCK_MARK)].count("\n") + 1
+            what = (
+                "Temaene og kommunelista på forsiden er utdatert."
+                if front
+                else "Lista over kommuner, temaer og kapitler på regionsiden er utdatert."
+            )
             problems.append(
                 Problem(
                     file=relative(page, root),
                     line=line,
                     message=(
-                        "Lista over kommuner, temaer og kapitler på regionsiden er utdatert. "
-                        "Kjør `sirkbok regions` (eller `make regions`) for å oppdatere den."
+                        f"{what} Kjør `sirkbok regions` (eller `make regions`) for å oppdatere den."
                     ),
                 )
             )

@@ -79,6 +79,43 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
+MAX_TITLE = 120  # characters: a readable heading, and a file name well under the 255-byte limit
+
+
+def text_problems(title: str, authors: list[str], file: str = "", lines: dict | None = None):
+    """A title or author that is too long or holds markup (HTML, MyST, Markdown): they are shown
+    on the region page and in the menu as text, so they must be text (`sirkbok check` uses this
+    for front matter too)."""
+    from sirkbok.format import markup
+
+    lines = lines or {}
+    problems = []
+    if len(title) > MAX_TITLE:
+        problems.append(
+            Problem(
+                file=file,
+                line=lines.get("title"),
+                message=f"Tittelen er for lang ({len(title)} tegn).",
+                expected=f"høyst {MAX_TITLE} tegn",
+            )
+        )
+    for what, key, value in [("Tittelen", "title", title)] + [
+        ("Forfatteren", "authors", a) for a in authors
+    ]:
+        found = markup(value)
+        if found is not None:
+            problems.append(
+                Problem(
+                    file=file,
+                    line=lines.get(key),
+                    message=f"{what} inneholder markering (HTML, MyST eller Markdown).",
+                    found=found,
+                    expected="ren tekst uten <, `, {, }, *, \\ og _uthevet_",
+                )
+            )
+    return problems
+
+
 def _normal_title(title: str) -> str:
     return " ".join(title.split()).casefold()
 
@@ -245,11 +282,11 @@ def _walk(entries: list[dict]) -> list[dict]:
 
 
 def _entry_under_region(toc_text: str, index: str, entry: str) -> bool:
-    import yaml  # only here: the CLI must start fast
+    from sirkbok.core import safeyaml  # only here: the CLI must start fast
 
     try:
-        toc = yaml.safe_load(toc_text)
-    except yaml.YAMLError:
+        toc = safeyaml.load(toc_text, TOC)
+    except UserError:
         return False
     for item in _walk(toc.get("parts", []) + toc.get("chapters", [])):
         if item.get("file") == index:
@@ -259,7 +296,7 @@ def _entry_under_region(toc_text: str, index: str, entry: str) -> bool:
 
 def _same_apart_from(old: str, new: str, entry: str) -> bool:
     """The new toc equals the old one once the new entry is taken out again."""
-    import yaml  # only here: the CLI must start fast
+    from sirkbok.core import safeyaml  # only here: the CLI must start fast
 
     def strip(node: object) -> object:
         if isinstance(node, dict):
@@ -271,7 +308,7 @@ def _same_apart_from(old: str, new: str, entry: str) -> bool:
             return [strip(v) for v in node if not (isinstance(v, dict) and v.get("file") == entry)]
         return node
 
-    return strip(yaml.safe_load(old)) == strip(yaml.safe_load(new))
+    return strip(safeyaml.load(old, TOC)) == strip(safeyaml.load(new, TOC))
 
 
 def new_chapter(
@@ -307,7 +344,11 @@ def new_chapter(
         )
     title = " ".join(title.split())
     slug = slugify(title)
-    if not slug or slug == "index":
+    authors = [" ".join(a.split()) for a in authors if a.strip()]
+    problems += text_problems(title, authors)
+    if problems:
+        pass  # a title that is too long or holds markup is not looked up further
+    elif not slug or slug == "index":
         problems.append(
             Problem(
                 file="",
@@ -323,7 +364,6 @@ def new_chapter(
                 found=title,
             )
         )
-    authors = [" ".join(a.split()) for a in authors if a.strip()]
     if problems:
         raise UserError(problems)
 

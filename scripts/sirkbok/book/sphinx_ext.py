@@ -24,6 +24,7 @@ from sphinx.util.i18n import CatalogRepository
 
 from sirkbok.book import citations, code_section
 from sirkbok.charts import NUMBER_LOCALE, TIME_LOCALE
+from sirkbok.municipality import TEMPLATE_FOLDER
 
 BUNDLE_NAME = "sirkbok-vega.js"
 LOADER_NAME = "sirkbok-charts.js"
@@ -160,6 +161,21 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
             shutil.copytree(folder, target, dirs_exist_ok=True)
     # The data package travels with the site, so readers can download exactly what the figures used.
     shutil.copytree(source / "data", Path(app.outdir) / "data", dirs_exist_ok=True)
+    write_templates(Path(app.outdir) / TEMPLATE_FOLDER)
+
+
+def write_templates(folder: Path) -> list[Path]:
+    """The pre-filled Excel templates (`sirkbok template TABLE`) the municipality pages link to,
+    one per table of the data package, made fresh from the data at every build."""
+    from sirkbok.datapackage.descriptor import table_names
+    from sirkbok.datapackage.template import write_template
+
+    written = []
+    for table in table_names():
+        target = folder / f"{table}.xlsx"
+        write_template(table, target)
+        written.append(target)
+    return written
 
 
 def _theme_in_norwegian(app: Sphinx) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,3 +50,44 @@ def relative(path: Path, base: Path) -> str:
         return str(path.resolve().relative_to(base.resolve()))
     except ValueError:
         return str(path)
+
+
+# What a failed read or write means and what to do about it, by errno (messages in Norwegian).
+_OS_REASONS = {
+    errno.ENOENT: ("finnes ikke", "sjekk stien, eller lag mappa først"),
+    errno.EACCES: ("mangler tilgang", "velg en mappe du kan skrive i, eller endre tilgangen"),
+    errno.EPERM: ("mangler tilgang", "velg en mappe du kan skrive i, eller endre tilgangen"),
+    errno.EROFS: ("ligger på et skrivebeskyttet filsystem", "velg en annen mappe"),
+    errno.ENOSPC: ("kan ikke skrives fordi disken er full", "frigjør plass og prøv igjen"),
+    errno.EDQUOT: ("kan ikke skrives fordi diskkvoten er brukt opp", "frigjør plass"),
+    errno.ENAMETOOLONG: ("har et for langt navn", "bruk et kortere navn"),
+    errno.EISDIR: ("er en mappe, ikke en fil", "oppgi en fil"),
+    errno.ENOTDIR: ("har en del som ikke er en mappe", "sjekk stien"),
+    errno.EEXIST: ("finnes allerede", "velg et annet navn"),
+    errno.ELOOP: ("har for mange symbolske lenker", "sjekk stien"),
+}
+
+
+def from_exception(error: BaseException) -> Problem | None:
+    """An OSError, encoding error or CSV error as a Norwegian Problem naming the path and what to
+    do; None for anything else (a bug, which the caller reports as one)."""
+    import csv
+
+    if isinstance(error, OSError):
+        path = error.filename or ""
+        reason, advice = _OS_REASONS.get(
+            error.errno or -1, (f"kan ikke leses eller skrives ({error.strerror or error})", "")
+        )
+        text = f"Filen eller mappa {reason}." if path else f"Operasjonen feilet: {reason}."
+        if advice:
+            text += f" {advice[0].upper()}{advice[1:]}. Ingenting er endret."
+        return Problem(file=str(path), message=text)
+    if isinstance(error, UnicodeError):
+        return Problem(
+            file="",
+            message=f"En fil har feil tegnkoding ({error}).",
+            expected="filer lagret som UTF-8",
+        )
+    if isinstance(error, csv.Error):
+        return Problem(file="", message=f"En CSV-fil kan ikke leses ({error}).")
+    return None

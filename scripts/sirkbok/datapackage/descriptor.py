@@ -73,4 +73,32 @@ def units(data_dir: Path | None = None) -> list[str]:
 
 
 def table_path(table: str, data_dir: Path | None = None) -> Path:
-    return (data_dir or paths.data_dir()) / resource(table, data_dir)["path"]
+    return resource_path(resource(table, data_dir), data_dir)
+
+
+def resource_path(entry: dict, data_dir: Path | None = None) -> Path:
+    """A resource's file, refused unless it is a plain .csv inside data/ (no `..`, no symlink out)."""
+    from sirkbok.core.files import inside
+
+    folder = data_dir or paths.data_dir()
+    path = str(entry.get("path", ""))
+    if not path.endswith(".csv") or "\\" in path:
+        raise UserError(
+            Problem(
+                file=f"data/{DESCRIPTOR}",
+                message=f"Tabellen «{entry.get('name')}» har en ugyldig sti.",
+                found=path,
+                expected="et filnavn som slutter på .csv, inne i data/",
+            )
+        )
+    try:
+        return inside(folder, path)
+    except UserError:
+        raise UserError(
+            Problem(
+                file=f"data/{DESCRIPTOR}",
+                message=f"Tabellen «{entry.get('name')}» peker ut av data/.",
+                found=path,
+                expected="et filnavn inne i data/, for eksempel kommuner.csv",
+            )
+        ) from None

@@ -23,7 +23,13 @@ from typing import Any
 
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import write_atomic
-from sirkbok.datapackage.validate import header_problems
+from sirkbok.datapackage.validate import (
+    MAX_ROWS,
+    check_size,
+    header_problems,
+    parse_csv,
+    shape_problems,
+)
 
 SPACES = "\u00a0\u202f\u2009 "
 GROUPED = re.compile(r"-?\d{1,3}(?:[ ]\d{3})+(?:[.,]\d+)?")
@@ -48,6 +54,7 @@ class Sheet:
     header: list[str]
     rows: list[tuple[int, list[Any]]]
     decimal_comma: bool
+    delimiter: str | None = None  # a CSV's; its rows must have as many cells as the header
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,8 +71,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _decode(raw: bytes, label: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with its BOM («Unicode-tekst» from Excel), or cp1252."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise UserError(
+                Problem(
+                    file=label,
+                    message="Filen sier den er UTF-16, men kan ikke leses som det.",
+                    found=f"ugyldige byte ved posisjon {error.start}",
+                    expected="lagre filen fra Excel som «CSV UTF-8»",
+                )
+            ) from None
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
+        raw = raw[3:]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -86,6 +106,9 @@ def _decode(raw: bytes, label: str) -> str:
 
 def read_csv_sheet(path: Path, label: str) -> Sheet:
     """A CSV from Excel or an editor: the header sets the delimiter (semicolon = decimal comma)."""
+    problems = check_size(path, label)
+    if problems:
+        raise UserError(problems)
     text = _decode(path.read_bytes(), label)
     if not text.strip():
         raise UserError(
@@ -99,29 +122,46 @@ def read_csv_sheet(path: Path, label: str) -> Sheet:
     delimiter = ";" if first.count(";") > first.count(",") else ","
     if "\t" in first and first.count("\t") > max(first.count(";"), first.count(",")):
         delimiter = "\t"
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    header = [cell.strip() for cell in records[0]]
-    rows = [(number + 2, record) for number, record in enumerate(records[1:])]
-    return Sheet(label, header, rows, decimal_comma=delimiter != ",")
+    header, rows, problems = parse_csv(text, label, delimiter, spreadsheet=True, check_shape=False)
+    if problems:
+        raise UserError(problems)
+    header = [cell.strip() for cell in header]
+    return Sheet(label, header, rows, decimal_comma=delimiter != ",", delimiter=delimiter)
 
 
 def read_xlsx_sheet(path: Path, label: str, table: str) -> Sheet:
     """The sheet named after the table, else the first sheet; typed cells keep their types."""
     from openpyxl import load_workbook
 
+    problems = check_size(path, label) or _unpacked_size(path, label)
+    if problems:
+        raise UserError(problems)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not .xlsx
+        sheet = book[table] if table in book.sheetnames else book.worksheets[0]
+        records = []
+        for row in sheet.iter_rows(values_only=True):
+            records.append(list(row))
+            if len(records) > MAX_ROWS + 1:
+                raise UserError(
+                    Problem(
+                        file=label,
+                        line=len(records),
+                        message="Arket har for mange rader.",
+                        expected=f"høyst {MAX_ROWS:,} rader; del tabellen opp".replace(",", " "),
+                    )
+                )
+        book.close()
+    except UserError:
+        raise
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise UserError(
             Problem(
                 file=label,
-                message=f"Filen kan ikke leses som .xlsx ({error}).",
-                expected="en Excel-arbeidsbok (.xlsx)",
+                message=f"Filen kan ikke leses som .xlsx ({type(error).__name__}: {error}).",
+                expected="en Excel-arbeidsbok (.xlsx) lagret av Excel eller LibreOffice",
             )
         ) from None
-    sheet = book[table] if table in book.sheetnames else book.worksheets[0]
-    records = [list(row) for row in sheet.iter_rows(values_only=True)]
-    book.close()
     if not records or all(cell is None for cell in records[0]):
         raise UserError(
             Problem(
@@ -135,6 +175,36 @@ def read_xlsx_sheet(path: Path, label: str, table: str) -> Sheet:
         header.pop()
     rows = [(number + 2, record) for number, record in enumerate(records[1:])]
     return Sheet(label, header, rows, decimal_comma=True)
+
+
+# An .xlsx is a zip: its parts are checked unpacked, before openpyxl inflates them into memory.
+MAX_XLSX_UNPACKED = 200_000_000
+
+
+def _unpacked_size(path: Path, label: str) -> list[Problem]:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        return [
+            Problem(
+                file=label,
+                message=f"Filen er ikke en gyldig .xlsx-fil ({error}).",
+                expected="en Excel-arbeidsbok (.xlsx)",
+            )
+        ]
+    if size <= MAX_XLSX_UNPACKED:
+        return []
+    return [
+        Problem(
+            file=label,
+            message="Arbeidsboka er for stor når den pakkes ut.",
+            found=f"{size:,} byte utpakket".replace(",", " "),
+            expected=f"høyst {MAX_XLSX_UNPACKED:,} byte; del tabellen opp".replace(",", " "),
+        )
+    ]
 
 
 def format_number(value: float) -> str:
@@ -158,6 +228,8 @@ def _number_cell(value: Any, kind: str, decimal_comma: bool) -> tuple[str, str |
     if isinstance(value, int | float):
         if isinstance(value, float) and math.isnan(value):
             return "", None
+        if isinstance(value, float) and math.isinf(value):
+            return str(value), "et uendelig tall"
         return canonical_number(format_number(value)), None
     text = str(value).strip().replace("\u2212", "-")
     if GROUPED.fullmatch(text.replace("\u00a0", " ").replace("\u202f", " ")):
@@ -207,6 +279,8 @@ def normalise(sheet: Sheet, schema: dict):
     # `sirkbok template` writes units after names: "folketall (innbyggere)" is folketall
     sheet.header = [h if h in names else re.sub(r"\s*\([^()]*\)$", "", h) for h in sheet.header]
     problems = header_problems(sheet.label, sheet.header, names)
+    if not problems and sheet.delimiter:  # the header is right: now every row must fit it
+        problems = shape_problems(sheet.header, sheet.rows, sheet.label, sheet.delimiter)
     if problems:
         raise UserError(problems)
     position = {name: sheet.header.index(name) for name in names}
@@ -309,6 +383,39 @@ def diff(
     return added, removed, changed
 
 
+def key_problems(frame, key: list[str], label: str) -> list[Problem]:
+    """Rows of the imported file whose primary key is empty or repeats an earlier row's."""
+    joined = frame[key].agg(" | ".join, axis=1)
+    empty = (frame[key] == "").any(axis=1)
+    first: dict[str, int] = {}
+    problems = []
+    for line, value in joined.items():
+        if empty[line]:
+            problems.append(
+                Problem(
+                    file=label,
+                    line=int(line),
+                    column=", ".join(key),
+                    message="Nøkkelen mangler.",
+                    expected="en verdi i " + " og ".join(key),
+                )
+            )
+        elif value in first:
+            problems.append(
+                Problem(
+                    file=label,
+                    line=int(line),
+                    column=", ".join(key),
+                    message=f"Nøkkelen står allerede på linje {first[value]}.",
+                    found=value,
+                    expected="en unik nøkkel",
+                )
+            )
+        else:
+            first[value] = int(line)
+    return problems
+
+
 def _confirm(target: str) -> bool:
     try:
         answer = input(f"Skrive endringene til {target}? [j/N] ")
@@ -319,8 +426,10 @@ def _confirm(target: str) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from sirkbok.core import paths
+    from sirkbok.core.files import clean_temporary
     from sirkbok.datapackage import descriptor, validate
 
+    clean_temporary(paths.data_dir())  # what a killed import left behind
     source_path = Path(args.fil)
     label = str(args.fil)
     if not source_path.is_file():
@@ -352,9 +461,15 @@ def run(args: argparse.Namespace) -> int:
             )
         )
 
-    old_source, _ = validate.read_text_table(target, target_label)
     key = schema["primaryKey"]
     key = [key] if isinstance(key, str) else key
+    own = key_problems(frame, key, label)
+    if own:  # the diff pairs rows by key: it needs the file's own keys to be whole and unique
+        own.append(
+            Problem(file=label, message=f"Ingenting er skrevet til {target_label}: rett nøklene.")
+        )
+        raise UserError(own)
+    old_source, _ = validate.read_text_table(target, target_label)
     numbers = [spec["name"] for spec in schema["fields"] if spec.get("type") == "number"]
     if old_source is not None and list(old_source.frame.columns) == list(frame.columns):
         added, removed, changed = diff(old_source.frame, frame, key, numbers)

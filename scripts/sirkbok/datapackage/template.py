@@ -15,7 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sirkbok.core.errors import Problem, UserError, relative
+from sirkbok.core.errors import Problem, UserError, from_exception, relative
+from sirkbok.core.files import inside
 from sirkbok.datapackage import checks
 from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage.validate import validated_tables
@@ -206,16 +207,40 @@ def write_template(table: str, out: Path, prefill: bool = True) -> int:
     _write_help(help_sheet, table, resource, explanations, bold)
     for cell in help_sheet["C"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(handle)
+    for worksheet in book.worksheets:
+        text_not_formula(worksheet)
+    out = inside(out.parent, out.name)
+    temp = None
     try:  # the finished workbook moves into place in one step, never half-written
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        os.close(handle)
         book.save(temp)
         os.replace(temp, out)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    except OSError as error:  # a missing, read-only or full folder: named as the user wrote it
+        named = OSError(error.errno, error.strerror, str(out))
+        raise UserError(from_exception(named) or str(error)) from None
+    finally:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
     return 0 if frame is None else len(frame)
+
+
+# OWASP's list for CSV/formula injection: a cell starting with one of these may be run as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_not_formula(worksheet: Any) -> None:
+    """Every text cell stays text: openpyxl makes `=…` a live formula, so such cells are set back
+    to strings, and formula-like text gets Excel's quote prefix (shown as typed, never evaluated,
+    also after the user edits the cell). `sirkbok import` reads the text back unchanged."""
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+                if cell.value.startswith(FORMULA_START):
+                    cell.quotePrefix = True
 
 
 def _explain(

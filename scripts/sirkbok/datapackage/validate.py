@@ -28,16 +28,17 @@ if TYPE_CHECKING:
 
 TYPE_EXPECTED = {
     "integer": "et heltall uten mellomrom eller desimaler, f.eks. 31581",
-    "number": "et tall med punktum som desimaltegn, f.eks. 1.5",
+    "number": "et endelig tall med punktum som desimaltegn, f.eks. 1.5",
     "year": "et årstall med fire sifre, f.eks. 2024",
     "date": "en dato på formen ÅÅÅÅ-MM-DD, f.eks. 2026-03-20",
     "boolean": "true eller false",
 }
+# ASCII digits only ([0-9], not \d, which also matches Arabic-Indic and other digits); no `1_0`.
 TYPE_PATTERN = {
-    "integer": r"-?\d+",
-    "number": r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?",
-    "year": r"\d{4}",
-    "date": r"\d{4}-\d{2}-\d{2}",
+    "integer": r"-?[0-9]{1,18}",
+    "number": r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?",
+    "year": r"[0-9]{4}",
+    "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
     "boolean": r"true|false",
 }
 
@@ -55,20 +56,36 @@ class Result:
         return sum(len(frame) for frame in self.raw.values())
 
 
-def read_text_table(path: Path, label: str) -> tuple[Source | None, list[Problem]]:
-    """Read a canonical CSV (UTF-8, comma, header) as strings; index = spreadsheet line number."""
-    import pandas as pd
+# Bounded work: a table in data/ or a file to import is refused above these sizes, before parsing.
+MAX_BYTES = 50_000_000
+MAX_ROWS = 1_000_000
+MAX_CELL = 131_072  # the csv module's own limit per cell, stated so the message can name it
 
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(file=label, message="Filen mangler.")]
-    if not raw.strip():
+
+def check_size(path: Path, label: str) -> list[Problem]:
+    """A file over MAX_BYTES is refused unread (a Norwegian message, not an exhausted machine)."""
+    size = path.stat().st_size
+    if size <= MAX_BYTES:
+        return []
+    return [
+        Problem(
+            file=label,
+            message="Filen er for stor til å leses.",
+            found=f"{size:,} byte".replace(",", " "),
+            expected=f"høyst {MAX_BYTES:,} byte; del tabellen opp".replace(",", " "),
+        )
+    ]
+
+
+def decode_utf8(raw: bytes, label: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text of a canonical table; a BOM, UTF-16 or another encoding is a clear refusal."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [
             Problem(
                 file=label,
-                message="Filen er tom.",
-                expected="en overskriftslinje med kolonnenavn og rader under",
+                line=1,
+                message="Filen er lagret som UTF-16.",
+                expected="UTF-8 (bruk «sirkbok import», som leser UTF-16 fra Excel)",
             )
         ]
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -81,7 +98,7 @@ def read_text_table(path: Path, label: str) -> tuple[Source | None, list[Problem
             )
         ]
     try:
-        raw.decode("utf-8")
+        return raw.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return None, [
@@ -92,25 +109,170 @@ def read_text_table(path: Path, label: str) -> tuple[Source | None, list[Problem
                 expected="UTF-8 (bruk «sirkbok import» for filer fra Excel)",
             )
         ]
-    try:
-        frame = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            encoding="utf-8",
-            sep=",",
-            skipinitialspace=False,
-            skip_blank_lines=False,
+
+
+def parse_csv(
+    text: str,
+    label: str,
+    delimiter: str = ",",
+    spreadsheet: bool = False,
+    check_shape: bool = True,
+) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
+    """Header, rows (with their spreadsheet line) and problems of a CSV text, read strictly.
+
+    Nothing is repaired: an unclosed quote, text after a closing quote, a row with more or fewer
+    cells than the header, a blank line, a NUL character, a cell over MAX_CELL characters or more
+    than MAX_ROWS rows are each a problem naming the line (and the column where there is one).
+    A `spreadsheet` export may also have blank lines and empty cells after the last column, which
+    lose nothing and are dropped.
+    """
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    problems: list[Problem] = []
+    while True:
+        starts_at = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(_csv_problem(error, label, starts_at, reader.line_num))
+            break
+        records.append((len(records) + 1, record))
+        if len(records) > MAX_ROWS + 1:
+            problems.append(
+                Problem(
+                    file=label,
+                    line=len(records),
+                    message="Filen har for mange rader.",
+                    expected=f"høyst {MAX_ROWS:,} rader; del tabellen opp".replace(",", " "),
+                )
+            )
+            break
+    if not records:
+        return [], [], problems or [Problem(file=label, message="Filen er tom.")]
+    header = records[0][1]
+    if spreadsheet:
+        while header and not header[-1].strip():
+            header.pop()
+        records = [
+            (
+                line,
+                record[: len(header)]
+                if not any(c.strip() for c in record[len(header) :])
+                else record,
+            )
+            for line, record in records
+            if any(cell.strip() for cell in record) or line == records[0][0]
+        ]
+    for line, record in records:
+        for position, cell in enumerate(record):
+            if "\x00" in cell:
+                problems.append(
+                    Problem(
+                        file=label,
+                        line=line,
+                        column=header[position] if position < len(header) else None,
+                        message="Cellen inneholder et NUL-tegn (byte 0), som git leser som en "
+                        "binærfil. Filen kan være lagret som UTF-16.",
+                        expected="tekst uten kontrolltegn, lagret som UTF-8",
+                    )
+                )
+    if check_shape:
+        problems += shape_problems(header, records[1:], label, delimiter)
+    return header, records[1:], problems
+
+
+def shape_problems(
+    header: list[str], rows: list[tuple[int, list[str]]], label: str, delimiter: str = ","
+) -> list[Problem]:
+    """Rows with more or fewer cells than the header (a blank line has none): one per row."""
+    problems = []
+    for line, record in rows:
+        if len(record) != len(header):
+            first_wrong = min(len(record), len(header))
+            problems.append(
+                Problem(
+                    file=label,
+                    line=line,
+                    column=header[first_wrong] if first_wrong < len(header) else None,
+                    message="Tom linje."
+                    if not record
+                    else f"Raden har {len(record)} felt, men overskriften har {len(header)}.",
+                    found=delimiter.join(record)[:80] if record else None,
+                    expected=f"{len(header)} felt skilt med «{delimiter}» på hver linje "
+                    "(tekst med skilletegn i står i anførselstegn)",
+                )
+            )
+    return problems
+
+
+def _csv_problem(error: Exception, label: str, starts_at: int, line: int) -> Problem:
+    text = str(error)
+    if "field larger than field limit" in text:
+        return Problem(
+            file=label,
+            line=line,
+            message="En celle er for lang.",
+            expected=f"høyst {MAX_CELL:,} tegn per celle".replace(",", " "),
         )
-    except pd.errors.ParserError as error:
+    if "unexpected end of data" in text or "EOF" in text:
+        return Problem(
+            file=label,
+            line=starts_at,
+            message="Et anførselstegn åpnes på denne linjen, men lukkes aldri.",
+            expected='et avsluttende " for hvert innledende "',
+        )
+    if "expected after" in text:
+        return Problem(
+            file=label,
+            line=line,
+            message="Tekst etter et avsluttende anførselstegn.",
+            expected='skilletegn eller linjeskift rett etter " (skriv "" for " inne i tekst)',
+        )
+    return Problem(file=label, line=line, message=f"CSV-filen kan ikke leses ({text}).")
+
+
+def read_text_table(
+    path: Path, label: str, names: list[str] | None = None
+) -> tuple[Source | None, list[Problem]]:
+    """Read a canonical CSV (UTF-8, comma, header) as strings; index = spreadsheet line number.
+
+    With the schema's column `names`, a wrong header is reported instead of every row that
+    then has the wrong number of cells.
+    """
+    import pandas as pd
+
+    try:
+        problems = check_size(path, label)
+        if problems:
+            return None, problems
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(file=label, message="Filen mangler.")]
+    if not raw.strip():
         return None, [
             Problem(
                 file=label,
-                message=f"CSV-filen kan ikke leses: {error}.",
-                expected="komma som skilletegn og like mange felt på hver linje",
+                message="Filen er tom.",
+                expected="en overskriftslinje med kolonnenavn og rader under",
             )
         ]
+    text, problems = decode_utf8(raw, label)
+    if text is None:
+        return None, problems
+    header, rows, problems = parse_csv(text, label, check_shape=False)
+    if problems:
+        return None, problems
+    problems = header_problems(label, header, names) if names is not None else []
+    problems = problems or shape_problems(header, rows, label)
+    if problems:
+        return None, problems
+    frame = pd.DataFrame([cells for _, cells in rows], columns=range(len(header)), dtype=object)
+    frame.columns = header
     frame.index = range(2, len(frame) + 2)
     return Source(frame, label), []
 
@@ -160,6 +322,27 @@ def header_problems(label: str, found: list, names: list[str]) -> list[Problem]:
     return problems
 
 
+def markup_problems(column: pd.Series, label: str, name: str) -> list[Problem]:
+    """Text that Markdown, MyST or HTML would read as markup is refused in every text field: data
+    is shown in the book, and a cell must never become a tag, a role, a link or emphasis there."""
+    from sirkbok.format import MARKUP, markup
+
+    hits = column[column.str.contains(MARKUP, regex=True)]
+    return [
+        Problem(
+            file=label,
+            line=int(line),
+            column=name,
+            message="Teksten inneholder markering (HTML, MyST eller Markdown), som ikke er "
+            "tillatt i data.",
+            found=markup(value),
+            expected="ren tekst uten <tagger>, `, {, }, *, \\, _uthevet_, [lenker](…), "
+            "&entiteter; eller linjeskift",
+        )
+        for line, value in hits.items()
+    ]
+
+
 def convert(column: pd.Series, field_type: str) -> tuple[pd.Series, pd.Series]:
     """Text cells -> typed Series (missing = <NA>), and a mask of the cells not of that type."""
     import pandas as pd
@@ -175,6 +358,9 @@ def convert(column: pd.Series, field_type: str) -> tuple[pd.Series, pd.Series]:
         typed = pd.to_numeric(good, errors="coerce").astype("Int64")
     elif field_type == "number":
         typed = pd.to_numeric(good, errors="coerce").astype("Float64")
+        infinite = typed.isin([float("inf"), float("-inf")]).fillna(False).astype(bool)
+        typed = typed.mask(infinite)  # `1e400` is not a number anyone measured
+        bad = bad | infinite
     elif field_type == "date":
         typed = pd.to_datetime(good, format="%Y-%m-%d", errors="coerce")
         bad = bad | (ok & typed.isna())
@@ -202,6 +388,8 @@ def _check_fields(
         problems += row_problems(
             bad, column, label, name, "Feil datatype.", TYPE_EXPECTED.get(kind)
         )
+        if kind == "string":
+            problems += markup_problems(column, label, name)
         constraints = spec.get("constraints", {})
         if constraints.get("required"):
             problems += row_problems(
@@ -329,7 +517,13 @@ def validate_package(data_dir: Path, overrides: dict[str, Source] | None = None)
         if name in overrides:
             source, problems = overrides[name], []
         else:
-            source, problems = read_text_table(data_dir / entry["path"], f"data/{entry['path']}")
+            try:
+                path = descriptor.resource_path(entry, data_dir)
+            except UserError as error:
+                result.problems += error.problems
+                continue
+            names = [spec["name"] for spec in entry["schema"]["fields"]]
+            source, problems = read_text_table(path, f"data/{entry['path']}", names)
         result.problems += problems
         if source is None:
             continue

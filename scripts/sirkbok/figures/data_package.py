@@ -56,8 +56,9 @@ def coverage(per_region: pd.DataFrame, per_theme: pd.DataFrame) -> charts.Figure
             _bars(long, "Per tema", list(per_theme.index)),
         ).resolve_scale(color="shared"),
         name="data-dekning",
-        caption="Hvor mange regionale verdier i datapakken som er målt, estimert og mangler, per "
-        "region og per tema. Kilde: datapakken (ressursstrømmene, aktørenes tall og kommunene).",
+        caption="Hvor mange verdier i datapakken som er målt, egenoppgitt, estimert og mangler, per "
+        "region og per tema. Kilde: datapakken (kommunene, aktørenes tall, ressursstrømmene og "
+        "faktorene).",
         alt_text="Stablede søyler med antall verdier etter status. "
         + " ".join(
             f"{name}: {row['målt']} målt, {row['estimat']} estimert, {row['mangler']} mangler."

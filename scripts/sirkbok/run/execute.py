@@ -112,15 +112,75 @@ def versions() -> dict[str, str]:
     return found
 
 
+DEFAULT_TIMEOUT = 300  # seconds per cell when _config.yml does not say (execute: timeout:)
+
+
+def default_timeout(root: Path) -> int:
+    """The book's cell timeout: `execute: timeout:` in _config.yml (Jupyter Book's own key)."""
+    from sirkbok.core import safeyaml
+    from sirkbok.core.errors import Problem, UserError
+
+    config = safeyaml.load((root / "_config.yml").read_text(encoding="utf-8"), "_config.yml")
+    value = ((config or {}).get("execute") or {}).get("timeout", DEFAULT_TIMEOUT)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UserError(
+            Problem(
+                file="_config.yml",
+                message="«execute: timeout:» må være et helt antall sekunder.",
+                found=str(value),
+                expected="et heltall større enn 0, for eksempel 300",
+            )
+        )
+    return value
+
+
+def timeout_option(parser: Any) -> None:
+    """`--timeout SECONDS` for every verb that executes notebooks (regenerate, build, run)."""
+
+    def seconds(text: str) -> int:
+        import argparse
+
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"«{text}» er ikke et helt antall sekunder") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError("tidsgrensen må være minst 1 sekund")
+        return value
+
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        default=None,
+        metavar="SEKUNDER",
+        help="Stopp en celle som kjører lenger enn dette (standard: «execute: timeout:» i "
+        f"_config.yml, ellers {DEFAULT_TIMEOUT}). Forrige gyldige utgave beholdes.",
+    )
+
+
+class CellTimedOut(Exception):
+    """A cell ran past the timeout; the kernel has been shut down."""
+
+    def __init__(self, cell_index: int, source: str, timeout: int | None) -> None:
+        self.cell_index, self.source, self.timeout = cell_index, source, timeout
+        super().__init__(f"cell {cell_index + 1} timed out after {timeout} s")
+
+
 def _engine(relative: str, names: list[str], values: dict[str, Any], log: Path) -> type:
     """A papermill engine that reports each cell, reads the parameters' values back from the kernel
-    and sends the kernel's own stderr (start-up warnings, crashes) to `log`, not the terminal."""
+    and sends the kernel's own stderr (start-up warnings, crashes) to `log`, not the terminal.
+    A cell past the timeout becomes `CellTimedOut` naming the cell (nbclient then shuts down the
+    kernel as it leaves its kernel context)."""
+    from nbclient.exceptions import CellTimeoutError
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine
 
     class Client(PapermillNotebookClient):
         def execute_cell(self, cell, cell_index, *args, **kwargs):  # type: ignore[no-untyped-def]
-            executed = super().execute_cell(cell, cell_index, *args, **kwargs)
+            try:
+                executed = super().execute_cell(cell, cell_index, *args, **kwargs)
+            except CellTimeoutError:
+                raise CellTimedOut(cell_index, cell.source, self.timeout) from None
             tags = set(cell.metadata.get("tags", []))
             if names and tags & {"parameters", "injected-parameters"}:
                 values.update(self._read_parameters())  # as the (injected) parameters left them
@@ -209,13 +269,18 @@ class NotebookChanged(Exception):
 
 
 def run_notebook(
-    root: str, relative: str, tables: list[str], inputs: dict[str, str | None], staging: str
+    root: str,
+    relative: str,
+    tables: list[str],
+    inputs: dict[str, str | None],
+    staging: str,
+    timeout: int | None = None,
 ) -> Result:
     """Execute one notebook (in a worker) and commit it with its figures, or change nothing."""
     started = time.monotonic()
     _emit("start", relative)
     try:
-        return _run(Path(root), relative, tables, inputs, Path(staging), started)
+        return _run(Path(root), relative, tables, inputs, Path(staging), started, timeout)
     except Exception as error:  # noqa: BLE001 - reported per notebook, the others go on
         return _failure(relative, error, started)
 
@@ -227,6 +292,7 @@ def _run(
     inputs: dict[str, str | None],
     staging: Path,
     started: float,
+    timeout: int | None = None,
 ) -> Result:
     import nbformat
     import papermill
@@ -258,6 +324,7 @@ def _run(
         kernel_name=KERNEL,
         progress_bar=False,
         cwd=str(path.parent),
+        execution_timeout=timeout,
     )
     clean(executed, source)
     figures = _figures(root, path, staging)
@@ -321,16 +388,21 @@ def _failure(relative: str, error: BaseException, started: float) -> Result:
     from papermill.exceptions import PapermillExecutionError
 
     seconds = time.monotonic() - started
-    if isinstance(error, PapermillExecutionError):
+    if isinstance(error, CellTimedOut | PapermillExecutionError):
         lines = [line for line in error.source.splitlines() if line.strip()]
+        timed_out = isinstance(error, CellTimedOut)
         return Result(
             notebook=relative,
             ok=False,
             seconds=seconds,
             cell=error.cell_index + 1,
             cell_source="\n".join(lines[:3]),
-            error=f"{error.ename}: {error.evalue}",
-            details=_strip_ansi("\n".join(error.traceback)),
+            error=f"Cellen kjørte lenger enn tidsgrensen på {error.timeout} s og ble stoppet; "
+            "kjernen er avsluttet. Øk grensen med --timeout (eller «execute: timeout:» i "
+            "_config.yml) hvis cellen trenger mer tid"
+            if timed_out
+            else f"{error.ename}: {error.evalue}",
+            details="" if timed_out else _strip_ansi("\n".join(error.traceback)),
         )
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     if isinstance(error, NotebookChanged):

@@ -14,11 +14,11 @@ import ast
 import functools
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sirkbok
+from sirkbok.core import files
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.datapackage import descriptor
 
@@ -35,7 +35,7 @@ VOLATILE_CELL_METADATA = {
     "vscode",
 }
 # Temporary files of an interrupted write: `.NAME.tmpPID` (ours and `sirkbok.charts`).
-TEMPORARY = re.compile(r"^\..+\.tmp\d+$")
+TEMPORARY = files.TEMPORARY
 
 
 def sha256_bytes(content: bytes) -> str:

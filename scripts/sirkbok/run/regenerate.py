@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.format import number
-from sirkbok.run import provenance
+from sirkbok.run import instances, provenance
 
 CACHE = ".sirkbok-cache"
 
@@ -58,11 +58,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Vis hver celle og hele feilsporet når en notatbok feiler.",
     )
+    from sirkbok.run.execute import timeout_option
+
+    timeout_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     return regenerate(
-        jobs=args.jobs, force=args.force, only=args.only, check=args.check, verbose=args.verbose
+        jobs=args.jobs,
+        force=args.force,
+        only=args.only,
+        check=args.check,
+        verbose=args.verbose,
+        timeout=args.timeout,
     )
 
 
@@ -73,23 +81,33 @@ def regenerate(
     check: bool = False,
     root: Path | None = None,
     verbose: bool = False,
+    timeout: int | None = None,
 ) -> int:
-    """Bring every (selected) notebook up to date; 0 when all are, 1 when any failed or is stale."""
+    """Bring every (selected) notebook up to date; 0 when all are, 1 when any failed or is stale.
+
+    Each cell may run `timeout` seconds (default: the book's `execute: timeout:`).
+    """
     root = (root or paths.root()).resolve()
     if jobs is not None and jobs < 1:
         raise UserError(Problem(file="", message="--jobs må være minst 1.", found=str(jobs)))
-    selected = select(root, only)
     if check:
-        return report_check(root, selected)
+        return report_check(root, select(root, only))
     with lock(root):
         clean_interrupted(root)
+        for page in instances.sync(root):  # pages made from a template come first: then they run
+            print(f"Oppdaterte {page.relative_to(root).as_posix()} fra malen")
+        selected = select(root, only)
         statuses = provenance.survey(root, selected)
         todo = [s for s in statuses if force or s.reasons]
         if not todo:
             print("Alle figurer er oppdatert; ingen notatbok ble kjørt.")
             return 0
         workers = min(jobs or os.cpu_count() or 1, len(todo))
-        return execute_all(root, todo, workers, verbose)
+        if timeout is None:
+            from sirkbok.run.execute import default_timeout
+
+            timeout = default_timeout(root)
+        return execute_all(root, todo, workers, verbose, timeout)
 
 
 def select(root: Path, only: list[str] | None) -> list[Path] | None:
@@ -126,9 +144,13 @@ def select(root: Path, only: list[str] | None) -> list[Path] | None:
 
 
 def report_check(root: Path, selected: list[Path] | None) -> int:
-    stale = [s for s in provenance.survey(root, selected) if s.reasons]
-    for status in stale:
-        print(f"{status.inputs.relative} er utdatert: {'; '.join(status.reasons)}", file=sys.stderr)
+    stale = {s.inputs.path: s.reasons for s in provenance.survey(root, selected) if s.reasons}
+    for path, reason in instances.pending(root):
+        if selected is None or path in selected or not path.exists():
+            stale[path] = [reason, *stale.get(path, [])]
+    for path, reasons in sorted(stale.items()):
+        relative = path.relative_to(root).as_posix()
+        print(f"{relative} er utdatert: {'; '.join(reasons)}", file=sys.stderr)
     if stale:
         count = "Én notatbok er" if len(stale) == 1 else f"{len(stale)} notatbøker er"
         print(
@@ -178,13 +200,20 @@ def cache_dir(root: Path) -> Path:
 
 def clean_interrupted(root: Path) -> None:
     """Remove what a killed run left: staged figures and hidden temporary files, nothing else."""
+    from sirkbok.core.files import clean_temporary
+
     shutil.rmtree(cache_dir(root) / "staging", ignore_errors=True)
-    for path in (root / "chapters").rglob(".*.tmp*"):
-        if path.is_file() and provenance.TEMPORARY.match(path.name):
-            path.unlink(missing_ok=True)
+    clean_temporary(root / "chapters", spare_live=False)  # we hold the lock: all are stale
+    clean_temporary(root / "data")  # an import may be writing right now
 
 
-def execute_all(root: Path, todo: list[provenance.Status], workers: int, verbose: bool) -> int:
+def execute_all(
+    root: Path,
+    todo: list[provenance.Status],
+    workers: int,
+    verbose: bool,
+    timeout: int | None = None,
+) -> int:
     """Run the notebooks in `workers` processes; report each as it ends; 1 if any failed."""
     import multiprocessing
 
@@ -206,6 +235,7 @@ def execute_all(root: Path, todo: list[provenance.Status], workers: int, verbose
                 "tables": status.inputs.tables,
                 "inputs": status.inputs.hashes,
                 "staging": str(staging / f"{index}-{status.inputs.path.stem}"),
+                "timeout": timeout,
             }
         )
     for _ in range(workers):

@@ -30,12 +30,14 @@ from typing import Any
 
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
-from sirkbok.core.files import write_atomic
+from sirkbok.core.files import inside, write_atomic
+from sirkbok.run import execute
 
 RESULTS = "resultater"
 COMPARISON = "sammenligning"
 FIGURES = "figurer"
-SCENARIO_NAME = re.compile(r"[\w-]+")
+# A scenario becomes a folder name: a plain slug, never `.`, `..`, a path or a hidden name.
+SCENARIO_NAME = re.compile(r"[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_-]{0,63}")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -83,6 +85,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="Vis hele feilsporet hvis notatboka feiler."
     )
+    from sirkbok.run.execute import timeout_option
+
+    timeout_option(parser)
     parser.set_defaults(_research=run_theme)
 
 
@@ -202,6 +207,8 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
     """The file's content and the line of every mapping key (by its path of keys)."""
     import yaml
 
+    from sirkbok.core import safeyaml
+
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -209,19 +216,8 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
         raise UserError(Problem(file=shown, message="Fila finnes ikke.")) from None
     except (OSError, UnicodeDecodeError) as error:
         raise UserError(Problem(file=shown, message=f"Fila kan ikke leses ({error}).")) from None
-    try:
-        content = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise UserError(
-            Problem(
-                file=shown,
-                line=mark.line + 1 if mark else None,
-                message="Fila er ikke gyldig YAML.",
-                found=str(getattr(error, "problem", "") or error),
-            )
-        ) from None
+    content = safeyaml.load(text, shown)
+    node = safeyaml.compose(text, shown)
     lines: dict[tuple[str, ...], int] = {}
 
     def walk(current: Any, keys: tuple[str, ...]) -> None:
@@ -400,20 +396,26 @@ def run_theme(args: argparse.Namespace) -> int:
     for name, raw in sets.items():
         values[name], found = checked(theme, raw, f"Scenario «{name}»: " if name else "")
         problems.extend(found)
+    folders: dict[str, Path] = {}
     try:
         target = output_dir(args.out)
+        for name in values:  # a scenario folder that is a symlink out of --out is refused
+            try:
+                folders[name] = inside(target, name) if name else target
+            except UserError as error:
+                problems.extend(error.problems)
     except UserError as error:
         problems.extend(error.problems)
     if problems:
         raise UserError(list(dict.fromkeys(problems)))
+    timeout = args.timeout or execute.default_timeout(paths.root())
 
     runs: dict[str, Run] = {}
     for name, chosen in values.items():
         print(
             f"Kjører {theme}{f' (scenario «{name}»)' if name else ''} med papermill …", flush=True
         )
-        folder = target / name if name else target
-        runs[name] = execute_into(notebook, theme, chosen, folder, args.verbose)
+        runs[name] = execute_into(notebook, theme, chosen, folders[name], args.verbose, timeout)
     if args.scenarios is None:
         report(runs[""], target)
     else:
@@ -436,7 +438,12 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 
 
 def execute_into(
-    notebook: Path, theme: str, chosen: dict[str, float], folder: Path, verbose: bool
+    notebook: Path,
+    theme: str,
+    chosen: dict[str, float],
+    folder: Path,
+    verbose: bool,
+    timeout: int | None = None,
 ) -> Run:
     """Run the book's notebook with `chosen` and write it, its figures and results into `folder`.
 
@@ -488,6 +495,7 @@ def execute_into(
                         kernel_name=execute.KERNEL,
                         progress_bar=False,
                         cwd=str(notebook.parent),
+                        execution_timeout=timeout,
                     )
                 except Exception as error:  # noqa: BLE001 - shown as the cell and message
                     shifted = injected_at(source) if chosen else None

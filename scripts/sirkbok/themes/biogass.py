@@ -9,6 +9,7 @@ manure volumes are missing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -183,6 +184,19 @@ def potential(
     frame["co2e_t"] = frame["energi_gwh"] / 1000 * climate_t_per_twh
     frame["status"] = people.isna().map({True: MISSING, False: ESTIMATE}).astype("string")
     return frame.reset_index(drop=True)
+
+
+def potential_with(kommuner: pd.DataFrame, values: Mapping[str, float]) -> pd.DataFrame:
+    """`potential` with the theme's parameters by name (as `params.defaults("biogass")` gives)."""
+    return potential(
+        kommuner,
+        values["matavfall_per_innbygger"],
+        values["utsorteringsfaktor"],
+        values["metanutbytte"],
+        values["metan_energi"],
+        values["diesel_energi"],
+        values["klimanytte"],
+    )
 
 
 VALUE_COLUMNS = ["folketall", "matavfall_t", "metan_nm3", "energi_gwh", "diesel_l", "co2e_t"]

@@ -1,5 +1,10 @@
 """Data coverage: how many values of the data package are measured, estimated or missing, per region
-and theme. Used by the overview chapter, so readers see where the knowledge base is thin."""
+and theme, and which ones a municipality lacks.
+
+One definition for the whole book: a value is a row of `kommuner` (population and area), `aktor_tall`,
+`ressursstrommer` or `faktorer`, each counted once with its status. The overview, «Data og kilder» and
+the municipality pages all count with `values()` and quote `headline()`, so they cannot disagree.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,13 @@ COMMON = "felles"  # values every theme builds on (population)
 NATIONAL = "nasjonalt"  # factors and values without a region
 REFERENCE = "referanse"  # reference actors outside the three regions
 STATUSES = list(_STATUSES)
+TABLES = ["kommuner", "aktorer", "aktor_tall", "ressursstrommer", "faktorer"]  # what values() reads
+# Readers' names of the groups that are not regions.
+GROUP_NAMES = {
+    NATIONAL: "Nasjonalt (faktorer)",
+    REFERENCE: "Referanser utenfor regionene",
+}
+COMMON_NAME = "Felles grunnlag"
 
 # A flow belongs to the theme of its resource: the resource decides what the quantity is used for.
 THEME_OF_RESOURCE = {
@@ -91,10 +103,27 @@ def values(
                 return str(candidate)
         return NATIONAL
 
+    actor_municipality = (
+        dict(zip(aktorer["id"], aktorer["kommunenummer"], strict=True))
+        if "kommunenummer" in aktorer
+        else {}
+    )
+
+    def known(value: object) -> object:
+        return value if value is not None and pd.notna(value) else pd.NA
+
     rows = []
     for _, row in kommuner.iterrows():
         rows.append(
-            ("kommuner", row["kommunenummer"], str(row["region"]), COMMON, str(row["status"]))
+            (
+                "kommuner",
+                row["kommunenummer"],
+                str(row["region"]),
+                COMMON,
+                str(row["status"]),
+                row["kommunenummer"],
+                known(row.get("fylles_fra")),
+            )
         )
     for _, row in aktor_tall.iterrows():
         theme = actor_theme.get(row["aktor"])
@@ -105,6 +134,8 @@ def values(
                 region_of(None, row["aktor"], None),
                 str(theme) if theme is not None and pd.notna(theme) else COMMON,
                 str(row["status"]),
+                known(actor_municipality.get(row["aktor"])),
+                pd.NA,
             )
         )
     for _, row in ressursstrommer.iterrows():
@@ -115,6 +146,8 @@ def values(
                 region_of(row["region"], row["aktor"], row["kommunenummer"]),
                 THEME_OF_RESOURCE.get(str(row["ressurs"]), COMMON),
                 str(row["status"]),
+                known(row["kommunenummer"]),
+                known(row.get("fylles_fra")),
             )
         )
     for _, row in faktorer.iterrows():
@@ -125,9 +158,21 @@ def values(
                 NATIONAL,
                 factor_theme(str(row["id"])) or COMMON,
                 str(row["status"]),
+                pd.NA,
+                pd.NA,
             )
         )
-    return pd.DataFrame(rows, columns=["tabell", "id", "region", "tema", "status"])
+    columns = ["tabell", "id", "region", "tema", "status", "kommunenummer", "fylles_fra"]
+    return pd.DataFrame(rows, columns=columns).astype(
+        {"kommunenummer": "string", "fylles_fra": "string"}
+    )
+
+
+def package_values() -> pd.DataFrame:
+    """`values()` of the data package as it is (the notebook must declare `TABLES`)."""
+    from sirkbok import data
+
+    return values(*(data.load(table) for table in TABLES))
 
 
 def counts(table: pd.DataFrame, regions: list[str] | None = None) -> pd.DataFrame:
@@ -148,6 +193,40 @@ def counts(table: pd.DataFrame, regions: list[str] | None = None) -> pd.DataFram
     grouped["i_alt"] = grouped[STATUSES].sum(axis=1)
     grouped["andel_mangler"] = grouped["mangler"] / grouped["i_alt"].where(grouped["i_alt"] > 0)
     return grouped
+
+
+def missing_share(table: pd.DataFrame) -> float:
+    """The share of values with status «mangler» (the book's one missing-data figure)."""
+    return float((table["status"] == "mangler").mean()) if len(table) else float("nan")
+
+
+def headline(table: pd.DataFrame, region_names: dict[str, str]) -> str:
+    """The sentence every page quotes: counts per status, the share missing, and per region."""
+    from sirkbok.format import number, percent
+
+    count = table["status"].value_counts()
+    regional = table[table["region"].isin(region_names)]
+    per_region = regional.groupby("region")["status"].apply(lambda s: (s == "mangler").mean())
+    known = [
+        f"{number(int(count.get('målt', 0)))} målt",
+        f"{number(int(count.get('egenoppgitt', 0)))} oppgitt av aktørene selv",
+        f"{number(int(count.get('estimat', 0)))} estimater",
+    ]
+    return (
+        f"Av {number(len(table))} verdier i datapakken er {', '.join(known)} og "
+        f"{number(int(count.get('mangler', 0)))} mangler ({percent(missing_share(table))}). "
+        "Andelen som mangler, per region: "
+        + ", ".join(
+            f"{name} {percent(per_region.get(region))}" for region, name in region_names.items()
+        )
+        + "."
+    )
+
+
+def missing_for(table: pd.DataFrame, municipality: str) -> pd.DataFrame:
+    """The missing values that belong to one municipality (by its number), in package order."""
+    mine = table[(table["kommunenummer"] == municipality) & (table["status"] == "mangler")]
+    return mine.reset_index(drop=True)
 
 
 RESOURCE_NAMES = {

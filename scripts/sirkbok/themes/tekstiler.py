@@ -3,6 +3,8 @@ climate benefit of reuse as a range over the replacement rate (no single sourced
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from sirkbok.core.errors import Problem, UserError
@@ -111,6 +113,17 @@ def municipal_volumes(
     result["ombrukbar_restavfall_t"] = result["restavfall_t"] * ombrukbar_andel
     result["status"] = folk.isna().map({True: MISSING, False: ESTIMATE}).astype("string")
     return result.reset_index(drop=True)
+
+
+def volumes_with(kommuner: pd.DataFrame, values: Mapping[str, float]) -> pd.DataFrame:
+    """`municipal_volumes` with the parameters by name (as `params.defaults("tekstiler")` gives)."""
+    return municipal_volumes(
+        kommuner,
+        values["generert_per_innbygger"],
+        values["restavfall_per_innbygger"],
+        values["innlevert_per_innbygger"],
+        values["ombrukbar_andel"],
+    )
 
 
 def region_totals(volumes: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,194 @@
+"""Bounded work: YAML aliases, oversized files and endless cells are refused or stopped quickly."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from openpyxl import Workbook
+from sirkbok import cli
+from sirkbok.datapackage import validate
+
+from tests.conftest import state
+from tests.test_regenerate import orphans
+
+BIN = Path(sys.executable).parent
+# 370 bytes that expand to 9^9 (387 million) strings when aliases are followed
+BOMB = "".join(
+    [
+        'a: &a ["x","x","x","x","x","x","x","x","x"]\n',
+        *(
+            f"{b}: &{b} [*{a},*{a},*{a},*{a},*{a},*{a},*{a},*{a},*{a}]\n"
+            for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+    ]
+)
+
+
+def run(*args: str, root: Path) -> tuple[subprocess.CompletedProcess[str], float]:
+    env = dict(os.environ, SIRKBOK_ROOT=str(root))
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(BIN / "sirkbok"), *args], cwd=root, env=env, text=True, capture_output=True
+    )
+    return result, time.monotonic() - started
+
+
+@pytest.mark.parametrize("where", ["-f", "--scenarios"])
+def test_a_yaml_alias_bomb_in_parameters_is_refused_at_once(
+    where: str, book: Path, tmp_path: Path
+) -> None:
+    bomb = tmp_path / "parametre.yaml"
+    bomb.write_text(BOMB, "utf-8")
+    before = state(book)
+    result, seconds = run(
+        "run", "biogass", where, str(bomb), "--out", str(tmp_path / "ut"), root=book
+    )
+    assert result.returncode == 1 and seconds < 15
+    assert (
+        f"feil: {bomb}, linje 2: Fila er ikke gyldig YAML: YAML-aliaser («*a») er ikke tillatt"
+        in (result.stderr)
+    ), result.stderr
+    assert "Traceback" not in result.stderr
+    assert state(book) == before and not (tmp_path / "ut").exists()
+
+
+def test_a_yaml_alias_bomb_in_front_matter_and_toc_is_reported(book: Path) -> None:
+    chapter = book / "chapters/regioner/hadelandsregionen/bombe.md"
+    chapter.write_text(f"---\n{BOMB}---\n\n# Bombe\n", "utf-8")
+    toc = book / "_toc.yml"
+    toc.write_text(toc.read_text("utf-8") + "extra: &x [1]\nagain: *x\n", "utf-8")
+    before = state(book)
+    result, seconds = run("check", "--skip-figures", root=book)
+    assert result.returncode == 1 and seconds < 30
+    assert "_toc.yml, linje" in result.stderr and "YAML-aliaser («*x»)" in result.stderr
+    assert (
+        "chapters/regioner/hadelandsregionen/bombe.md, linje 3: Forside-dataene" in result.stderr
+    ), result.stderr
+    assert "Traceback" not in result.stderr
+    assert state(book) == before
+
+
+def test_an_oversized_csv_is_refused_unread(
+    book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = tmp_path / "kommuner.csv"
+    with open(big, "wb") as handle:
+        handle.truncate(validate.MAX_BYTES + 1)  # sparse: no time, no disk
+    before = state(book)
+    assert cli.main(["import", str(big), "--table", "kommuner", "--yes"]) == 1
+    assert f"feil: {big}: Filen er for stor til å leses." in capsys.readouterr().err
+    with open(book / "data/kommuner.csv", "r+b") as handle:
+        handle.truncate(validate.MAX_BYTES + 1)
+    assert cli.main(["validate"]) == 1
+    assert "feil: data/kommuner.csv: Filen er for stor til å leses." in capsys.readouterr().err
+    assert state(book)[1]["data/kommuner.csv"] != before[1]["data/kommuner.csv"]  # our edit only
+
+
+def test_too_many_rows_are_refused(
+    book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = (book / "data/kommuner.csv").read_text("utf-8").splitlines()[0]
+    many = tmp_path / "kommuner.csv"
+    many.write_text(header + "\n" + "1\n" * (validate.MAX_ROWS + 5), "utf-8")
+    before = state(book)
+    assert cli.main(["import", str(many), "--table", "kommuner", "--yes"]) == 1
+    assert "Filen har for mange rader." in capsys.readouterr().err
+    assert state(book) == before
+
+
+def test_an_xlsx_that_inflates_beyond_the_limit_is_refused_before_opening(
+    book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workbook = tmp_path / "kommuner.xlsx"
+    sheet = Workbook()
+    sheet.active.append(["kommunenummer"])
+    sheet.save(workbook)
+    with zipfile.ZipFile(workbook, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/media/fyll.bin", "w", force_zip64=True) as member:
+            chunk = b"\0" * (1 << 24)
+            for _ in range(13):  # 218 MB unpacked, about 200 kB packed
+                member.write(chunk)
+    assert workbook.stat().st_size < 2_000_000
+    before = state(book)
+    started = time.monotonic()
+    assert cli.main(["import", str(workbook), "--table", "kommuner", "--yes"]) == 1
+    assert time.monotonic() - started < 10
+    assert "Arbeidsboka er for stor når den pakkes ut." in capsys.readouterr().err
+    assert state(book) == before
+
+
+def tiny_book(root: Path) -> Path:
+    """One table, one notebook that draws one figure file from it."""
+    (root / "data").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: test\nexecute:\n  timeout: 300\n")
+    (root / "data/a.csv").write_text("id,verdi\n0,1\n")
+    (root / "data/datapackage.json").write_text(
+        json.dumps({"resources": [{"name": "a", "path": "a.csv"}]})
+    )
+    cells = [
+        new_markdown_cell("# Løkke"),
+        new_code_cell("import os\nfrom pathlib import Path"),
+        new_code_cell(
+            'folder = Path(os.environ.get("SIRKBOK_FIGURE_DIR", "figurer"))\n'
+            "folder.mkdir(exist_ok=True)\n"
+            '(folder / "figur.svg").write_text("<svg>god</svg>")'
+        ),
+    ]
+    for index, cell in enumerate(cells):
+        cell["id"] = f"celle-{index}"
+    nb = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "sirkbok": {"tables": ["a"]},
+        },
+    )
+    (root / "chapters").mkdir()
+    nbformat.write(nb, root / "chapters/lokke.ipynb")
+    return root
+
+
+@pytest.mark.slow
+def test_an_endless_cell_is_stopped_by_the_timeout_and_the_last_good_output_stays(
+    tmp_path: Path,
+) -> None:
+    root = tiny_book(tmp_path / "bok")
+    first, _ = run("regenerate", root=root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    figure = root / "chapters/figurer/figur.svg"
+    good = figure.read_bytes()
+    path = root / "chapters/lokke.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[2].source = "while True:\n    pass"
+    nbformat.write(nb, path)
+    edited = path.read_bytes()
+    result, seconds = run("regenerate", "--timeout", "5", root=root)
+    assert result.returncode == 1
+    assert seconds < 60
+    assert (
+        "feil: chapters/lokke.ipynb, celle 3: Cellen kjørte lenger enn tidsgrensen på 5 s og ble "
+        "stoppet; kjernen er avsluttet." in result.stderr
+    ), result.stderr
+    assert "    | while True:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == edited and figure.read_bytes() == good
+    assert orphans(root, wait=10) == []  # the kernel was shut down, not left spinning
+
+
+@pytest.mark.parametrize("verb", ["regenerate", "build", "run"])
+def test_every_verb_that_runs_notebooks_takes_a_timeout(verb: str, book: Path) -> None:
+    result, _ = run(verb, "--help", root=book)
+    assert "--timeout SEKUNDER" in result.stdout
+    bad, _ = run(
+        verb, *(["biogass", "--out", "x"] if verb == "run" else []), "--timeout", "0", root=book
+    )
+    assert bad.returncode == 2 and "tidsgrensen må være minst 1 sekund" in bad.stderr
