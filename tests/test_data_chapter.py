@@ -33,9 +33,10 @@ def test_chapter_shows_every_source_and_coverage(
         progress_bar=False,
     )
     shown = "\n".join(
-        "".join(output.get("data", {}).get("text/markdown", ""))
+        "".join(output.get("data", {}).get(kind, ""))
         for cell in executed["cells"]
         for output in cell.get("outputs", [])
+        for kind in ("text/markdown", "text/html")
     )
     for row in csv.DictReader((ROOT / "data/kilder.csv").open(encoding="utf-8")):
         assert row["tittel"].replace("|", "\\|").replace("[", "(").replace("]", ")") in shown
@@ -43,6 +44,6 @@ def test_chapter_shows_every_source_and_coverage(
             assert f"]({row['url']})" in shown
     for table in metadata["tables"]:
         assert f"(`{table}`)" in shown
-    assert "**Dekning per region**" in shown and "| Ringeriksregionen |" in shown
+    assert "**Dekning per region**" in shown and 'data-label="Region">Ringeriksregionen<' in shown
     for suffix in ("svg", "png", "vl.json", "csv"):
         assert (tmp_path / "figurer" / f"data-dekning.{suffix}").stat().st_size > 0

@@ -90,7 +90,7 @@ def test_notebook_headline_grows_with_the_nearness_level(
 ) -> None:
     monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
     default = glued(run(tmp_path, "standard"), "naeringsparker_headline")
-    for figure in ("tall", "utveksling", "nettverk"):
+    for figure in ("nettverk",):  # key figures and exchanges are text: mostly «mangler»
         assert (tmp_path / "figurer" / f"naeringsparker-{figure}.svg").is_file()
     expected = naeringsparker.headline(
         naeringsparker.candidate_exchanges(

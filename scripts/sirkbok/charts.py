@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,10 @@ import altair as alt
 import pandas as pd
 
 from sirkbok.core.files import write_atomic
-from sirkbok.format import MONTHS, THIN_SPACE
+from sirkbok.core.vocabulary import STATUS_COLOURS as STATUS_COLOURS  # the charts' status scale
+from sirkbok.core.vocabulary import column_title
+from sirkbok.format import MONTHS, THIN_SPACE, missing
+from sirkbok.tables import table_html
 
 NUMBER_LOCALE = {
     "decimal": ",",
@@ -64,12 +68,6 @@ THEME_COLOURS = {
     "bioenergi": "#a04a00",
     "tekstiler": "#a8326e",
     "ombrukssentre": "#00708a",
-}
-STATUS_COLOURS = {
-    "målt": "#1f5f99",
-    "egenoppgitt": "#1b6b6b",
-    "estimat": "#9170c4",
-    "mangler": "#909090",
 }
 TEXT_COLOUR = "#1a1a1a"
 EXPORT_WIDTH = 640
@@ -149,15 +147,8 @@ class Figure:
         return f"vg-{self.name}-{digest}"
 
     def _table_html(self) -> str:
-        from sirkbok.format import number
-
-        shown = self.table.copy()
-        for column in shown.columns:
-            if pd.api.types.is_float_dtype(shown[column]):
-                shown[column] = shown[column].map(lambda v: number(v, 1))
-            elif pd.api.types.is_integer_dtype(shown[column]):
-                shown[column] = shown[column].map(lambda v: number(v, 0))
-        return shown.to_html(index=False, na_rep="mangler", border=0, classes="sirk-data")
+        floats = [c for c in self.table.columns if pd.api.types.is_float_dtype(self.table[c])]
+        return table_html(self.table, decimals=dict.fromkeys(floats, 1), label=self.caption)
 
     def html(self) -> str:
         spec_json = json.dumps(self.spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -171,7 +162,7 @@ class Figure:
             f"<figcaption>{html.escape(self.caption)}</figcaption>\n"
             f'<details class="sirk-data-details"><summary>Tekstalternativ og data</summary>\n'
             f"<p>{html.escape(self.alt_text)}</p>\n"
-            f'<div class="sirk-table-wrap">{self._table_html()}</div>\n'
+            f"{self._table_html()}\n"
             f'<p><a href="figurer/{self.name}.csv" download>Last ned dataene (CSV)</a> · '
             f'<a href="figurer/{self.name}.svg" download>figuren (SVG)</a> · '
             f'<a href="figurer/{self.name}.png" download>(PNG)</a> · '
@@ -187,6 +178,34 @@ class Figure:
             "image/svg+xml": self.svg,
             "text/plain": f"Figur: {self.caption}",
         }
+
+
+def _rounded(value: object) -> object:
+    """Three significant digits, but never fewer than the whole number: 1246.918 -> 1247, 0.01234 -> 0.0123."""
+    if missing(value):
+        return value
+    number = float(value)  # type: ignore[arg-type]
+    if number == 0 or not math.isfinite(number):
+        return number
+    digits = max(0, 2 - math.floor(math.log10(abs(number))))
+    return round(number, digits)
+
+
+def excel_csv(table: pd.DataFrame) -> bytes:
+    """The figure's data as a CSV that Norwegian Excel opens right.
+
+    Semicolon separator, decimal comma, a UTF-8 byte order mark (Excel's cue for UTF-8), readers'
+    column titles and rounded values. The data package in data/ stays the canonical, unrounded source.
+    """
+    shown = table.copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            rounded = shown[column].map(_rounded).astype("Float64")
+            whole = rounded.dropna().eq(rounded.dropna().round()).all()
+            shown[column] = rounded.round().astype("Int64") if whole else rounded
+    shown.columns = [column_title(str(c)) for c in shown.columns]
+    text = shown.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    return ("\ufeff" + text).encode("utf-8")
 
 
 def publish(
@@ -225,7 +244,7 @@ def publish(
     write_atomic(folder / f"{name}.vl.json", _canonical(interactive) + "\n")
     write_atomic(folder / f"{name}.svg", svg)
     write_atomic(folder / f"{name}.png", png)
-    write_atomic(folder / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
+    write_atomic(folder / f"{name}.csv", excel_csv(table))
     return Figure(
         name=name, caption=caption, alt_text=alt_text, spec=interactive, table=table, svg=svg
     )

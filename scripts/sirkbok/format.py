@@ -7,8 +7,9 @@ import re
 from datetime import date as _date
 from typing import Any
 
+from sirkbok.core.vocabulary import MISSING
+
 THIN_SPACE = "\u202f"  # narrow no-break space: groups thousands without breaking the number
-MISSING = "mangler"
 MONTHS = [
     "januar",
     "februar",
@@ -25,21 +26,6 @@ MONTHS = [
 ]
 
 
-def number(value: float | int | None, decimals: int = 0) -> str:
-    """`31581.5` -> `31 581,5` (with a narrow no-break space); missing values read «mangler»."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", THIN_SPACE).replace(".", ",").replace("-", "\u2212")
-
-
-def percent(share: float | None, decimals: int = 0) -> str:
-    """`0.65` -> `65 %` (Norwegian style keeps a space before the sign)."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
-        return MISSING
-    return f"{number(share * 100, decimals)}\u00a0%"
-
-
 def missing(value: Any) -> bool:
     """True for None, NaN, pandas' NA and NaT: the empty values the data package can hold."""
     if value is None:
@@ -48,6 +34,22 @@ def missing(value: Any) -> bool:
         return bool(value != value)  # NaN and NaT compare unequal to themselves
     except TypeError:  # pandas.NA refuses to be a truth value
         return True
+
+
+def number(value: Any, decimals: int = 0) -> str:
+    """`31581.5` -> `31 581,5` (with a narrow no-break space); missing values read «mangler»."""
+    if missing(value):
+        return MISSING
+    value = float(value)
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", THIN_SPACE).replace(".", ",").replace("-", "\u2212")
+
+
+def percent(share: Any, decimals: int = 0) -> str:
+    """`0.65` -> `65 %` (Norwegian style keeps a space before the sign)."""
+    if missing(share):
+        return MISSING
+    return f"{number(float(share) * 100, decimals)}\u00a0%"
 
 
 def significant(value: float, digits: int = 2) -> float:
@@ -66,9 +68,19 @@ def estimate(value: Any, digits: int = 2, approx: bool = True) -> str:
     return ("ca. " if approx else "") + number(rounded, decimals)
 
 
-def date(value: _date | None, precision: str = "dag") -> str:
-    """`2025-11-17` -> `17. november 2025`; coarser precisions say only what the source says."""
-    if value is None or value != value:  # NaT/NA compare unequal to themselves
+def year(value: Any) -> str:
+    """`2014.0` -> `2014`: years never get a thousands separator; missing years read «mangler»."""
+    return MISSING if missing(value) else str(int(value))
+
+
+def date(value: _date | None, precision: str = "dag", end: _date | None = None) -> str:
+    """`2025-11-17` -> `17. november 2025`; coarser precisions say only what the source says.
+
+    With `end`, a period: `første halvår 2026 – første halvår 2027`.
+    """
+    if end is not None and not missing(end):
+        return f"{date(value, precision)} – {date(end, precision)}"
+    if missing(value):
         return MISSING
     if precision == "halvaar":
         return f"{'første' if value.month <= 6 else 'andre'} halvår {value.year}"

@@ -11,7 +11,7 @@ import importlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sirkbok.core.errors import Problem, UserError
 
@@ -28,6 +28,8 @@ class Parameter:
     factor: str | None = None
     assumption: float | None = None
     reason: str | None = None
+    # How running text cites the default when it has no factor of its own.
+    uncited: ClassVar[str] = "(antakelse, se «Forutsetninger og kilder»)"
 
     def default(self) -> float:
         if self.factor is not None:
@@ -170,6 +172,13 @@ def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def citations(theme: str, values: Mapping[str, Any]) -> dict[str, str]:
+    """`citation` for every parameter of the theme found in `values` (a notebook's checked values)."""
+    return {
+        p.name: citation(theme, p.name, values[p.name]) for p in specs(theme) if p.name in values
+    }
+
+
 def citation(theme: str, name: str, value: float) -> str:
     """How running text cites a parameter's value: the factor's source while the default is used,
     otherwise that it is an assumption or was changed for this run (so no source is misquoted)."""
@@ -179,7 +188,7 @@ def citation(theme: str, name: str, value: float) -> str:
         if float(value) != parameter.default():
             return "(endret parameter i denne kjøringen)"
         if parameter.factor is None:
-            return "(antakelse, se «Forutsetninger og kilder»)"
+            return parameter.uncited
         from sirkbok import data
 
         return f"{{cite}}`{data.factor(parameter.factor).source}`"

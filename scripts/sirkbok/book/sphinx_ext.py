@@ -25,6 +25,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.i18n import CatalogRepository
 
+from sirkbok.book import citations, code_section
+
 BUNDLE_NAME = "sirkbok-vega.js"
 LOADER_NAME = "sirkbok-charts.js"
 CSS_NAME = "sirkbok.css"
@@ -354,6 +356,8 @@ def _plugin_lookups_once() -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     _plugin_lookups_once()
+    citations.register()  # Norwegian citation forms (bibtex_reference_style, bibtex_default_style)
+    code_section.setup(app)  # one «Slik er det regnet ut» section per notebook chapter
     app.connect("config-inited", _book_facts)
     app.connect("config-inited", _edition)
     app.connect("builder-inited", _theme_in_norwegian)

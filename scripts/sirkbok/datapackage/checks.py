@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.vocabulary import MISSING
 
 if TYPE_CHECKING:
     import pandas as pd
 
-STATUS_MISSING = "mangler"
+STATUS_MISSING = MISSING
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sirkbok.core.vocabulary import ESTIMATE, MISSING, STATUSES
 from sirkbok.format import number
 from sirkbok.params import Parameter
 
@@ -66,7 +67,7 @@ RESOURCE_LABELS = {
     "returtre": "Returtre",
     "varme": "Varme",
 }
-STATUS_ORDER = ["målt", "estimat", "mangler"]
+STATUS_ORDER = list(STATUSES)
 
 
 def chips_loose_gwh(cubic_metres: float, density_kg: float, mwh_per_tonne: float) -> float:
@@ -145,7 +146,7 @@ def knowledge_grid(kommuner: pd.DataFrame, ressursstrommer: pd.DataFrame) -> pd.
                     "kommune": names.get(code, code),
                     "region": regions.get(code, pd.NA),
                     "ressurs": RESOURCE_LABELS["grot"],
-                    "status": "estimat" if status != "mangler" else "mangler",
+                    "status": ESTIMATE if status != MISSING else MISSING,
                     "antall_strommer": 0,
                     "mengde": None,
                     "kjent": "",

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 import pandas as pd
 
+from sirkbok.core.vocabulary import ESTIMATE, MISSING
+from sirkbok.format import number
 from sirkbok.params import Parameter
 
 # Waste company -> the biogas plant its food waste goes to (aktorer: HRA runs Trollmyra; Horisont
@@ -83,6 +86,8 @@ def food_waste_per_inhabitant(statistikk: pd.DataFrame, year: int | None = None)
 @dataclass(frozen=True)
 class DerivedParameter(Parameter):
     """A parameter whose default is derived from `statistikk` (no published factor exists)."""
+
+    uncited: ClassVar[str] = "(estimat, se over)"
 
     def default(self) -> float:
         from sirkbok import data
@@ -177,7 +182,7 @@ def potential(
     frame["energi_gwh"] = frame["metan_nm3"] * methane_kwh / 1e6
     frame["diesel_l"] = frame["energi_gwh"] * 1e6 / diesel_kwh
     frame["co2e_t"] = frame["energi_gwh"] / 1000 * climate_t_per_twh
-    frame["status"] = people.isna().map({True: "mangler", False: "estimat"}).astype("string")
+    frame["status"] = people.isna().map({True: MISSING, False: ESTIMATE}).astype("string")
     return frame.reset_index(drop=True)
 
 
@@ -201,7 +206,7 @@ def per_region(per_municipality: pd.DataFrame) -> pd.DataFrame:
     """Region totals of the known municipalities, flagged incomplete and naming what is missing."""
     rows = []
     for region, group in per_municipality.groupby("region", sort=True):
-        missing = group.loc[group["status"] == "mangler", "navn"].tolist()
+        missing = group.loc[group["status"] == MISSING, "navn"].tolist()
         row = {"region": region}
         for column in VALUE_COLUMNS:
             row[column] = float(group[column].sum(skipna=True))
@@ -214,7 +219,7 @@ def per_region(per_municipality: pd.DataFrame) -> pd.DataFrame:
 
 def totals(per_municipality: pd.DataFrame) -> dict[str, float | bool | str]:
     """The three regions together (the headline), with the municipalities left out named."""
-    missing = per_municipality.loc[per_municipality["status"] == "mangler", "navn"].tolist()
+    missing = per_municipality.loc[per_municipality["status"] == MISSING, "navn"].tolist()
     result: dict[str, float | bool | str] = {
         column: float(per_municipality[column].sum(skipna=True)) for column in VALUE_COLUMNS
     }
@@ -252,7 +257,7 @@ def plant_comparison(
     rows = []
     for plant, numbers in plant_catchments(ressursstrommer).items():
         served = per_municipality[per_municipality["kommunenummer"].isin(numbers)]
-        missing = served.loc[served["status"] == "mangler", "navn"].tolist()
+        missing = served.loc[served["status"] == MISSING, "navn"].tolist()
         rows.append(
             {
                 "anlegg": plant,
@@ -287,7 +292,7 @@ def plant_comparison(
         flows = ressursstrommer[
             (ressursstrommer["aktor"] == plant)
             & (ressursstrommer["ressurs"] == "matavfall")
-            & (ressursstrommer["status"] == "mangler")
+            & (ressursstrommer["status"] == MISSING)
         ]
         for _, row in flows.iterrows():
             origin = region_names.get(str(row["region"]), str(row["fra"]))
@@ -296,7 +301,7 @@ def plant_comparison(
                     "anlegg": plant,
                     "maal": f"mottak fra {origin}",
                     "verdi_t": pd.NA,
-                    "status": "mangler",
+                    "status": MISSING,
                     "aar": pd.NA,
                     "kilde": "",
                     "merknad": f"Fylles fra {row['fylles_fra']}",
@@ -305,7 +310,13 @@ def plant_comparison(
     frame = pd.DataFrame(rows)
     frame["verdi_t"] = frame["verdi_t"].astype("Float64")
     frame["aar"] = frame["aar"].astype("Int64")
-    return frame
+    # Per plant (Trollmyra first): the estimate, then intake, then capacity, so bars read top-down.
+    plant_rank = frame["anlegg"].map({"hra-trollmyra": 0, "mjosanlegget": 1}).fillna(2)
+    measure_rank = frame["maal"].str.split().str[0].map({"anslag": 0, "mottak": 1}).fillna(2)
+    order = pd.DataFrame({"a": plant_rank, "b": measure_rank}).sort_values(
+        ["a", "b"], kind="stable"
+    )
+    return frame.loc[order.index].reset_index(drop=True)
 
 
 def energy_per_tonne(methane_per_tonne: float, methane_kwh: float) -> float:
@@ -380,3 +391,53 @@ def manure_scenario(
             }
         )
     return pd.DataFrame(rows)
+
+
+INPUT_NAMES = {
+    "kg_per_inhabitant": "Matavfall per innbygger",
+    "sorting_factor": "Utsorteringsfaktor",
+    "kwh_per_tonne": "Energi per tonn matavfall",
+}
+
+
+def sensitivity_ranges(
+    statistikk: pd.DataFrame, values: dict[str, float]
+) -> tuple[dict[str, float], dict[str, tuple[float, float]], dict[str, str]]:
+    """Base values, low–high ranges and the reason for each range, from the sources and the spec.
+
+    Food waste per inhabitant spans the national series' years; the sorting factor its allowed
+    range (an assumption); energy per tonne the gross energy from two plants' published figures
+    (`gross_energy_range`; Banks et al.'s recoverable energy is another basis and stays out).
+    """
+    from sirkbok import data
+
+    years = food_waste_years(statistikk)
+    per_year = [food_waste_per_inhabitant(statistikk, y).value for y in years]
+    methane = data.factor("matavfall_metan")
+    diesel = data.factor("matavfall_dieselekv")
+    sorting = next(p for p in PARAMETERS if p.name == "utsorteringsfaktor")
+    base = {
+        "kg_per_inhabitant": values["matavfall_per_innbygger"],
+        "sorting_factor": values["utsorteringsfaktor"],
+        "kwh_per_tonne": energy_per_tonne(values["metanutbytte"], values["metan_energi"]),
+    }
+    ranges = {
+        "kg_per_inhabitant": (min(per_year), max(per_year)),
+        "sorting_factor": (sorting.minimum, sorting.maximum),
+        "kwh_per_tonne": gross_energy_range(
+            values["metanutbytte"],
+            values["metan_energi"],
+            float(diesel.value or 0),
+            values["diesel_energi"],
+        ),
+    }
+    reasons = {
+        "kg_per_inhabitant": f"laveste og høyeste verdi i SSBs tall for {years[0]}–{years[-1]} "
+        "{cite}`ssb-avfall-hushald`",
+        "sorting_factor": "det tillatte området for antakelsen",
+        "kwh_per_tonne": "bruttoenergien i gassen: metanutbyttet ved Romerike Biogassanlegg "
+        f"{{cite}}`{methane.source}` ganget med energiinnholdet i metan, og "
+        f"{number(diesel.value)} liter dieselekvivalenter per tonn ved Mjøsanlegget "
+        f"{{cite}}`{diesel.source}` ganget med energiinnholdet i diesel",
+    }
+    return base, ranges, reasons

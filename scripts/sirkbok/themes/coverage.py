@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sirkbok.core.vocabulary import STATUSES as _STATUSES
+
 THEMES = ["naeringsparker", "biogass", "bioenergi", "tekstiler", "ombrukssentre"]
 COMMON = "felles"  # values every theme builds on (population)
 NATIONAL = "nasjonalt"  # factors and values without a region
 REFERENCE = "referanse"  # reference actors outside the three regions
-STATUSES = ["målt", "egenoppgitt", "estimat", "mangler"]
+STATUSES = list(_STATUSES)
 TABLES = ["kommuner", "aktorer", "aktor_tall", "ressursstrommer", "faktorer"]  # what values() reads
 # Readers' names of the groups that are not regions.
 GROUP_NAMES = {

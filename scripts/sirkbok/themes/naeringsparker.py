@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.vocabulary import MISSING, STATUSES
 from sirkbok.params import Parameter
 
 PARAMETERS: list[Parameter] = [
@@ -129,13 +130,7 @@ def candidate_exchanges(
             ]
             for receiver, inputs in matched.groupby("aktor", sort=True):
                 statuses = {supply["status"], *inputs["status"]}
-                status = (
-                    "mangler"
-                    if "mangler" in statuses
-                    else "estimat"
-                    if "estimat" in statuses
-                    else "målt"
-                )
+                status = max(statuses, key=STATUSES.index)  # as certain as its weakest part
                 rows.append(
                     {
                         "park": park_id,
@@ -229,3 +224,74 @@ def network(
     return nodes, pd.DataFrame(
         edges, columns=["fra", "til", "type", "status", "x", "y", "x2", "y2"]
     )
+
+
+RESOURCE_NAMES = {
+    "flis og bark": "Flis og bark",
+    "husdyrgjodsel": "Husdyrgjødsel",
+    "biorest": "Biorest",
+    "treflis": "Treflis",
+    "returtre": "Returtre",
+    "bark": "Bark",
+    "biogass": "Biogass",
+    "trefiberisolasjon": "Trefiberisolasjon",
+    "varme": "Varme",
+}
+KEY_FIGURES = {
+    "bedrifter": "Bedrifter",
+    "ansatte": "Ansatte",
+    "omsetning": "Omsetning",
+    "areal": "Areal",
+}
+PRECISION = {"ca": "ca. ", "over": "over ", "inntil": "inntil ", "eksakt": ""}
+
+
+def short_name(name: str) -> str:
+    """«Hunton Fiber AS (Skjerven)» -> «Hunton Fiber AS»: an actor's name without its additions."""
+    return name.split(" (")[0].split(" – ")[0]
+
+
+def side_stream_names(
+    flows: pd.DataFrame, aktorer: pd.DataFrame, region_names: Mapping[str, str]
+) -> dict[str, str]:
+    """«Flis og bark, Ringeriksregionen»: each side stream by its resource and where it arises."""
+    result = {}
+    for flow_id, row in flows.iterrows():
+        place = (
+            short_name(str(aktorer.loc[row["aktor"], "navn"]))
+            if pd.notna(row["aktor"])
+            else region_names.get(str(row["region"]), "ukjent sted")
+        )
+        result[str(flow_id)] = f"{RESOURCE_NAMES.get(row['ressurs'], row['ressurs'])}, {place}"
+    return result
+
+
+def key_figures(parks: pd.DataFrame, aktor_tall: pd.DataFrame) -> pd.DataFrame:
+    """Every park × key figure (companies, employees, turnover, area), published or missing.
+
+    `tekst` is the value as the source words it («ca. 3 000 ansatte»), with the year and scope.
+    """
+    from sirkbok.format import number, year
+
+    grid = pd.MultiIndex.from_product(
+        [parks.index, list(KEY_FIGURES)], names=["aktor", "storrelse"]
+    ).to_frame(index=False)
+    published = aktor_tall[aktor_tall["aktor"].isin(parks.index)]
+    grid = grid.merge(published, on=["aktor", "storrelse"], how="left")
+    grid["park"] = grid["aktor"].map(parks["navn"])
+    grid["hva"] = grid["storrelse"].map(KEY_FIGURES)
+    grid["status"] = grid["status"].fillna(MISSING)
+    texts = []
+    for row in grid.itertuples():
+        if pd.isna(row.verdi):
+            texts.append(MISSING)
+            continue
+        unit = "" if row.enhet in ("antall", "ansatte") else f" {row.enhet}"
+        notes = [str(row.omfang)] if row.storrelse == "areal" and pd.notna(row.omfang) else []
+        notes += [year(row.aar)] if pd.notna(row.aar) else []
+        texts.append(
+            f"{PRECISION.get(str(row.presisjon), '')}{number(row.verdi)}{unit}"
+            + (f" ({', '.join(notes)})" if notes else "")
+        )
+    grid["tekst"] = texts
+    return grid

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.vocabulary import ESTIMATE, MISSING
 from sirkbok.params import Parameter
 
 PARAMETERS: list[Parameter] = [
@@ -110,7 +111,7 @@ def municipal_volumes(
     result["restavfall_t"] = folk * restavfall_per_innbygger / 1000
     result["innlevert_t"] = folk * innlevert_per_innbygger / 1000
     result["ombrukbar_restavfall_t"] = result["restavfall_t"] * ombrukbar_andel
-    result["status"] = folk.isna().map({True: "mangler", False: "estimat"}).astype("string")
+    result["status"] = folk.isna().map({True: MISSING, False: ESTIMATE}).astype("string")
     return result.reset_index(drop=True)
 
 

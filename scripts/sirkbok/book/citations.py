@@ -1,0 +1,104 @@
+"""Norwegian citation forms for sphinxcontrib-bibtex: «mfl.» and «og» between authors, «u.å.» without year.
+
+Two pybtex plugins, registered when the Sphinx extension loads: the referencing style `author_year_nb`
+for citations in the text (`bibtex_reference_style`) and the formatting style `nb` for the list of
+sources (`bibtex_default_style`). Both keep the libraries' layout and change only the words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pybtex.plugin
+from pybtex.richtext import Text
+from pybtex.style.formatting.alpha import Style as AlphaStyle
+from pybtex.style.template import field as bib_field
+from pybtex.style.template import first_of, join, node, optional, sentence
+from sphinxcontrib.bibtex.plugin import register_plugin
+from sphinxcontrib.bibtex.style.referencing import PersonStyle
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+from sphinxcontrib.bibtex.style.referencing.basic_author_year import (
+    BasicAuthorYearParentheticalReferenceStyle,
+)
+from sphinxcontrib.bibtex.style.template import join2, post_text, pre_text, reference
+
+NO_YEAR = "u.å."  # «uten år»
+OTHERS = "mfl."  # «med flere»
+REFERENCE_STYLE = "author_year_nb"
+FORMAT_STYLE = "nb"
+
+
+@node
+def year_nb(children: list[Any], data: dict[str, Any]) -> Any:
+    """The year of a source, or «u.å.» when it has none."""
+    assert not children
+    return first_of[optional[bib_field("year")], NO_YEAR].format_data(data)
+
+
+def _person() -> PersonStyle:
+    return PersonStyle(sep2=" og ", last_sep=" og ", other=Text(" ", OTHERS))
+
+
+@dataclass
+class _Parenthetical(BasicAuthorYearParentheticalReferenceStyle):
+    def inner(self, role_name: str) -> Any:
+        return join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[
+            pre_text,
+            reference[
+                join(sep=self.author_year_sep)[
+                    self.person.author_or_editor_or_title(full="s" in role_name), year_nb
+                ]
+            ],
+            post_text,
+        ]
+
+
+@dataclass
+class NorwegianAuthorYear(AuthorYearReferenceStyle):
+    """`{cite}` as «(Laitala mfl., 2012)», «(Hole kommune, u.å.)»."""
+
+    person: PersonStyle = field(default_factory=_person)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        parenthetical = _Parenthetical(
+            bracket=self.bracket_parenthetical,
+            person=self.person,
+            author_year_sep=self.author_year_sep,
+            pre_text_sep=self.pre_text_sep,
+            post_text_sep=self.post_text_sep,
+        )
+        self.role_style.update((name, parenthetical) for name in parenthetical.role_names())
+
+
+@node
+def _names_nb(children: list[Any], context: dict[str, Any], role: str) -> Any:
+    """Authors joined with «og»; a trailing «others» in the BibTeX entry reads «mfl.»."""
+    assert not children
+    persons = context["entry"].persons[role]
+    style = context["style"]
+    others = bool(persons) and str(persons[-1]) == "others"
+    shown = [
+        style.format_name(p, style.abbreviate_names) for p in persons[: -1 if others else None]
+    ]
+    joined = join(sep=", ", sep2=" og ", last_sep=" og ")[shown].format_data(context)
+    return Text(joined, " ", OTHERS) if others else joined
+
+
+class NorwegianStyle(AlphaStyle):
+    """The list of sources: pybtex's alpha style with Norwegian joining words."""
+
+    def format_names(self, role: str, as_sentence: bool = True) -> Any:
+        formatted = _names_nb(role=role)
+        return sentence[formatted] if as_sentence else formatted
+
+
+def register() -> None:
+    """Make both styles known to sphinxcontrib-bibtex and pybtex (idempotent)."""
+    register_plugin(
+        "sphinxcontrib.bibtex.style.referencing", REFERENCE_STYLE, NorwegianAuthorYear, force=True
+    )
+    pybtex.plugin.register_plugin(
+        "pybtex.style.formatting", FORMAT_STYLE, NorwegianStyle, force=True
+    )

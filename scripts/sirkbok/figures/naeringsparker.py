@@ -1,0 +1,134 @@
+"""The industrial-park chapter's network: side streams, actors and parks in three fixed columns."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from sirkbok import charts
+from sirkbok.themes import naeringsparker
+
+ROLES = {"sidestrom": "Sidestrøm", "aktor": "Aktør", "park": "Park"}
+WRAP = 14  # characters per label line: three columns share a 375 px phone
+
+
+def _wrap(text: str) -> str:
+    """Label lines of at most about WRAP characters, split at spaces (Vega breaks at «|»)."""
+    lines: list[str] = []
+    for word in text.replace(", ", " ").split():
+        if lines and len(lines[-1]) + 1 + len(word) <= WRAP:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "|".join(lines)
+
+
+def network(
+    nodes: pd.DataFrame,
+    edges: pd.DataFrame,
+    names: dict[str, str],
+    members: pd.DataFrame,
+    level: int,
+    exchanges: int,
+) -> charts.Figure:
+    """Thick lines: possible exchanges; thin dashed lines: which parks an actor lies in or near."""
+    nodes = nodes.assign(
+        navn=nodes["id"].map(names),
+        rolle=nodes["type"].map(ROLES),
+    )
+    nodes["etikett"] = nodes["navn"].map(_wrap)
+    edges = edges.assign(fra_navn=edges["fra"].map(names), til_navn=edges["til"].map(names))
+    height = float(nodes["y"].max())
+    x = alt.X("x:Q", scale=alt.Scale(domain=[-0.5, 2.5]), axis=None)
+    y = alt.Y("y:Q", scale=alt.Scale(domain=[-0.9, height + 0.7], reverse=True), axis=None)
+    tips = [
+        alt.Tooltip("fra_navn:N", title="Fra"),
+        alt.Tooltip("til_navn:N", title="Til"),
+        alt.Tooltip("type:N", title="Kobling"),
+    ]
+    membership = (
+        alt.Chart(edges[edges["type"] != "utveksling"])
+        .mark_rule(color="#767676", strokeWidth=1.5)
+        .encode(
+            x=x,
+            y=y,
+            x2="x2:Q",
+            y2="y2:Q",
+            strokeDash=alt.StrokeDash(
+                "type:N",
+                title="Aktøren ligger",
+                scale=alt.Scale(
+                    domain=list(naeringsparker.LEVELS.values()), range=[[1, 0], [6, 3], [2, 3]]
+                ),
+                legend=alt.Legend(orient="bottom", direction="vertical"),
+            ),
+            tooltip=tips,
+        )
+    )
+    exchange_lines = (
+        alt.Chart(edges[edges["type"] == "utveksling"])
+        .mark_rule(color=charts.THEME_COLOURS["naeringsparker"], strokeWidth=3)
+        .encode(
+            x=x, y=y, x2="x2:Q", y2="y2:Q", tooltip=[*tips, alt.Tooltip("status:N", title="Mengde")]
+        )
+    )
+    points = (
+        alt.Chart(nodes)
+        .mark_circle(size=140, opacity=1)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "rolle:N",
+                title="Node",
+                scale=alt.Scale(
+                    domain=list(ROLES.values()),
+                    range=["#6b6b6b", charts.TEXT_COLOUR, charts.THEME_COLOURS["naeringsparker"]],
+                ),
+                legend=alt.Legend(orient="bottom", direction="vertical"),
+            ),
+            tooltip=[alt.Tooltip("navn:N", title="Navn"), alt.Tooltip("rolle:N", title="Rolle")],
+        )
+    )
+    labels = (
+        alt.Chart(nodes)
+        .mark_text(lineBreak="|", dy=11, baseline="top", fontSize=12, color=charts.TEXT_COLOUR)
+        .encode(x=x, y=y, text="etikett:N")
+    )
+    headings = (
+        alt.Chart(pd.DataFrame({"x": [0, 1, 2], "tekst": ["Sidestrømmer", "Aktører", "Parker"]}))
+        .mark_text(fontSize=13, fontWeight="bold", color=charts.TEXT_COLOUR)
+        .encode(x=x, y=alt.datum(-0.7), text="tekst:N")
+    )
+    parks = nodes.loc[nodes["type"] == "park", "id"].tolist()
+    exchanged = edges[edges["type"] == "utveksling"]
+    return charts.publish(
+        (membership + exchange_lines + points + labels + headings).properties(
+            height=78 * (height + 2)
+        ),
+        "naeringsparker-nettverk",
+        f"Nettverk av sidestrømmer, aktører og næringsparker (nærhet: "
+        f"{naeringsparker.LEVELS[level]}). Tykke linjer er mulige utvekslinger av en sidestrøm til "
+        "en aktør som bruker samme type ressurs; tynne grå linjer viser hvilke parker aktøren "
+        "ligger i eller nær.",
+        f"Nettverksfigur i tre kolonner: {int((nodes['type'] == 'sidestrom').sum())} sidestrømmer "
+        f"til venstre, {int((nodes['type'] == 'aktor').sum())} aktører i midten og {len(parks)} "
+        f"parker til høyre. {exchanges} mulige utvekslinger: "
+        + (
+            "; ".join(
+                f"{r.fra_navn} til {r.til_navn} (mengde {r.status})" for r in exchanged.itertuples()
+            )
+            or "ingen"
+        )
+        + ". Aktører per park: "
+        + "; ".join(
+            f"{names[p]}: " + (", ".join(names[a] for a in group["aktor"]) or "ingen")
+            for p, group in members.groupby("park", sort=True)
+        )
+        + ". Parker uten aktører i nærheten: "
+        + (", ".join(names[p] for p in sorted(set(parks) - set(members["park"]))) or "ingen")
+        + ".",
+        edges[["fra_navn", "til_navn", "type", "status"]].rename(
+            columns={"fra_navn": "Fra", "til_navn": "Til", "type": "Kobling", "status": "Mengde"}
+        ),
+    )

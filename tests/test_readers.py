@@ -1,0 +1,154 @@
+"""Reader-facing output without a browser: thin notebooks, reader tables, numbers, CSV for Excel."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sirkbok import charts, format
+from sirkbok.core.vocabulary import MISSING, STATUS_COLOURS, STATUSES, column_title
+from sirkbok.tables import table_html
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "chapters").rglob("*.ipynb"))
+MAX_CODE_LINES = 1500  # issue 14: the notebooks' code halves; calculations live in the package
+
+
+def code_lines(notebook: Path) -> list[str]:
+    """The non-blank, non-comment lines of a notebook's code cells."""
+    cells = json.loads(notebook.read_text("utf-8"))["cells"]
+    return [
+        line.strip()
+        for cell in cells
+        if cell["cell_type"] == "code"
+        for line in "".join(cell["source"]).splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
+
+
+def test_notebooks_are_thin() -> None:
+    assert NOTEBOOKS
+    total = sum(len(code_lines(n)) for n in NOTEBOOKS)
+    assert total <= MAX_CODE_LINES, (
+        f"notatbøkene har {total} kodelinjer, grensen er {MAX_CODE_LINES}"
+    )
+    helpers = [
+        f"{n.relative_to(ROOT)}: {line}"
+        for n in NOTEBOOKS
+        for line in code_lines(n)
+        if re.match(r"(async\s+)?def |class ", line)
+    ]
+    assert not helpers, "hjelpefunksjoner hører hjemme i pakken: " + "; ".join(helpers)
+
+
+def test_every_code_cell_is_hidden_from_readers() -> None:
+    """Code is shown once, in «Slik er det regnet ut», not as a toggle per cell."""
+    shown = [
+        f"{n.relative_to(ROOT)} celle {i}"
+        for n in NOTEBOOKS
+        for i, cell in enumerate(json.loads(n.read_text("utf-8"))["cells"])
+        if cell["cell_type"] == "code" and "remove-input" not in cell["metadata"].get("tags", [])
+    ]
+    assert not shown
+
+
+def test_one_vocabulary_of_statuses() -> None:
+    assert STATUSES == ("målt", "egenoppgitt", "estimat", "mangler") and set(STATUS_COLOURS) == set(STATUSES)
+    assert charts.STATUS_COLOURS is STATUS_COLOURS
+    assert format.number(None) == MISSING
+    # no second definition of the status colours in the package
+    package = ROOT / "scripts" / "sirkbok"
+    copies = [
+        p.relative_to(ROOT).as_posix()
+        for p in package.rglob("*.py")
+        if '"#909090"' in p.read_text("utf-8") and p.name != "vocabulary.py"
+    ]
+    assert not copies
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [
+        (461529, 2, "ca. 460\u202f000"),
+        (467856, 3, "ca. 468\u202f000"),
+        (4.263, 2, "ca. 4,3"),
+        (0.01234, 2, "ca. 0,012"),
+        (95, 2, "ca. 95"),
+        (-1234, 2, "ca. \u22121\u202f200"),
+        (None, 2, "mangler"),
+        (pd.NA, 2, "mangler"),
+    ],
+)
+def test_estimates_keep_two_or_three_significant_digits(
+    value: float | None, digits: int, expected: str
+) -> None:
+    assert format.estimate(value, digits) == expected
+
+
+def test_years_have_no_thousands_separator() -> None:
+    assert format.year(2014.0) == "2014"
+    assert format.year(pd.NA) == MISSING
+
+
+def test_reader_table() -> None:
+    frame = pd.DataFrame(
+        {
+            "navn": ["Ringerike", None],
+            "energi_gwh": pd.array([1.2345, None], dtype="Float64"),
+            "aar": pd.array([2014, None], dtype="Int64"),
+            "co2e_t": [1234.5, 99.0],
+        }
+    )
+    html = table_html(frame, decimals={"energi_gwh": 1}, estimates=["co2e_t"], label="Prøve")
+    assert 'class="dataframe sirk-data"' in html and "sirk-table-wrap" in html
+    assert "<NA>" not in html and "nan" not in html
+    assert "Energi (GWh/år)" in html and "energi_gwh" not in html  # readable title with unit
+    assert ">1,2<" in html and ">2014<" in html and ">1\u202f200<" in html  # rounded estimate
+    assert f'<span class="sirk-missing">{MISSING}</span>' in html
+    assert '<td class="sirk-num" data-label="Energi (GWh/år)">' in html  # right-aligned, card label
+    assert "<caption" in html and "Prøve" in html
+    # data text is escaped, never markup
+    assert "&lt;b&gt;" in table_html(pd.DataFrame({"navn": ["<b>"]}))
+
+
+def test_column_titles_are_readable() -> None:
+    assert column_title("unngatt_t_co2e_per_aar") == "Unngatt t co2e per aar"
+    assert column_title("co2e_t") == "Unngått (t CO₂e/år)"
+    assert column_title("Kommune") == "Kommune"
+
+
+def test_excel_csv_is_norwegian() -> None:
+    frame = pd.DataFrame(
+        {"navn": ["Gjøvik"], "energi_gwh": [1246.9180889423076], "folketall": [31581]}
+    )
+    data = charts.excel_csv(frame)
+    assert data.startswith("\ufeff".encode())
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[0] == "Navn;Energi (GWh/år);Folketall"
+    assert "1247,0" in text or "1247" in text
+    assert "1246.918" not in text
+
+
+FIGURE_CSVS = sorted((ROOT / "chapters").rglob("figurer/*.csv"))
+TEXT_ONLY = {"strategi-tidslinje", "strategi-ansvarsmatrise", "naeringsparker-nettverk"}  # lists
+
+
+@pytest.mark.parametrize("path", FIGURE_CSVS, ids=lambda p: p.name)
+def test_figure_download_opens_in_norwegian_excel(path: Path) -> None:
+    """Each figure's CSV parses with Excel's Norwegian settings and has a numeric column."""
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "mangler BOM (UTF-8-merket Excel ser etter)"
+    frame = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
+    assert frame.shape[1] >= 2, f"{path.name}: bare én kolonne, feil skilletegn?"
+    numeric = frame.select_dtypes("number")
+    assert numeric.empty == (path.stem in TEXT_ONLY), f"{path.name}: ingen tallkolonne"
+    snake = [c for c in frame.columns if re.fullmatch(r"[a-zæøå0-9]+(_[a-zæøå0-9]+)+", c)]
+    assert not snake, f"{path.name}: kolonnenavn fra koden: {snake}"
+    for column in numeric.columns:
+        values = numeric[column].dropna()
+        # three significant digits, or a whole number where the whole part has more
+        rounded = all(v == float(f"{v:.3g}") or v == round(v) for v in values)
+        assert rounded, f"{path.name}: {column} uavrundet"
