@@ -56,7 +56,9 @@ def test_every_code_cell_is_hidden_from_readers() -> None:
 
 
 def test_one_vocabulary_of_statuses() -> None:
-    assert STATUSES == ("målt", "egenoppgitt", "estimat", "mangler") and set(STATUS_COLOURS) == set(STATUSES)
+    assert STATUSES == ("målt", "egenoppgitt", "estimat", "mangler") and set(STATUS_COLOURS) == set(
+        STATUSES
+    )
     assert charts.STATUS_COLOURS is STATUS_COLOURS
     assert format.number(None) == MISSING
     # no second definition of the status colours in the package

@@ -164,7 +164,8 @@ def responsibilities(
         "saksframlegget.",
         alt_text="Ansvar per tema. "
         + " ".join(
-            f"{r.over}: foreslått hovedansvar hos {r.region}" + (f" ({r.kommuner})." if r.kommuner else ".")
+            f"{r.over}: foreslått hovedansvar hos {r.region}"
+            + (f" ({r.kommuner})." if r.kommuner else ".")
             for r in shown.itertuples()
         ),
         table=shown[["over", "region", "kommuner", "status", "kilde"]].rename(
