@@ -50,7 +50,8 @@ def test_every_code_cell_is_hidden_from_readers() -> None:
         f"{n.relative_to(ROOT)} celle {i}"
         for n in NOTEBOOKS
         for i, cell in enumerate(json.loads(n.read_text("utf-8"))["cells"])
-        if cell["cell_type"] == "code" and "remove-input" not in cell["metadata"].get("tags", [])
+        if cell["cell_type"] == "code"
+        and not {"remove-input", "remove-cell"} & set(cell["metadata"].get("tags", []))
     ]
     assert not shown
 
