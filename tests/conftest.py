@@ -7,10 +7,12 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from sirkbok.core import paths
 
@@ -154,3 +156,19 @@ def chromium() -> Iterator[Any]:
         instance = browser.launch(playwright)
         yield instance
         instance.close()
+
+
+def orphans(root: Path, wait: float = 5.0) -> list[int]:
+    """Processes (workers, kernels) still running for the book at `root` after `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for process in psutil.process_iter():
+            try:
+                if process.environ().get("SIRKBOK_ROOT") == str(root):
+                    found.append(process.pid)
+            except (psutil.Error, OSError):
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)

@@ -12,13 +12,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import orphans, state
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from openpyxl import Workbook
 from sirkbok import cli
 from sirkbok.datapackage import validate
-
-from tests.conftest import state
-from tests.test_regenerate import orphans
 
 BIN = Path(sys.executable).parent
 # 370 bytes that expand to 9^9 (387 million) strings when aliases are followed

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import state
 from sirkbok import cli
-
-from tests.conftest import state
 
 BIN = Path(sys.executable).parent
 

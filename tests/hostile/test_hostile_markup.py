@@ -17,14 +17,13 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import state
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from mdit_py_plugins.myst_role import myst_role_plugin
 from sirkbok import cli
 from sirkbok.format import markup, text, url
-
-from tests.conftest import state
 
 BIN = Path(sys.executable).parent
 HOSTILE = [

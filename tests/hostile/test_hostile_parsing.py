@@ -8,9 +8,8 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import state
 from sirkbok import cli
-
-from tests.conftest import state
 
 LINE3 = "3310,Hole,ringeriksregionen,Buskerud,6973,"
 

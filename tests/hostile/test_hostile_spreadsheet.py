@@ -8,10 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import state
 from openpyxl import load_workbook
 from sirkbok import cli
-
-from tests.conftest import state
 
 FORMULA_LIKE = ["=1+1", "+47 123", "-5 %", "@SUM(A1)", '=HYPERLINK("http://evil.example","x")']
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import state
 from sirkbok import cli
 from sirkbok.core.errors import UserError
 from sirkbok.core.files import inside
-
-from tests.conftest import state
 
 THEME = "biogass"
 

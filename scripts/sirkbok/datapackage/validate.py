@@ -169,6 +169,9 @@ def parse_csv(
             if any(cell.strip() for cell in record) or line == records[0][0]
         ]
     for line, record in records:
+        if any(len(cell) > MAX_CELL for cell in record):
+            # The csv module's own limit is global state another library may have raised.
+            problems.append(_long_cell(label, line))
         for position, cell in enumerate(record):
             if "\x00" in cell:
                 problems.append(
@@ -210,15 +213,19 @@ def shape_problems(
     return problems
 
 
+def _long_cell(label: str, line: int) -> Problem:
+    return Problem(
+        file=label,
+        line=line,
+        message="En celle er for lang.",
+        expected=f"høyst {MAX_CELL:,} tegn per celle".replace(",", " "),
+    )
+
+
 def _csv_problem(error: Exception, label: str, starts_at: int, line: int) -> Problem:
     text = str(error)
     if "field larger than field limit" in text:
-        return Problem(
-            file=label,
-            line=line,
-            message="En celle er for lang.",
-            expected=f"høyst {MAX_CELL:,} tegn per celle".replace(",", " "),
-        )
+        return _long_cell(label, line)
     if "unexpected end of data" in text or "EOF" in text:
         return Problem(
             file=label,

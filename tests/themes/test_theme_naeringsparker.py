@@ -12,7 +12,7 @@ from sirkbok import data, params
 from sirkbok.core.errors import UserError
 from sirkbok.themes import naeringsparker
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "chapters" / "tema" / "naeringsparker.ipynb"
 run = partial(theme_runs.run, NOTEBOOK)
 glued = theme_runs.glued

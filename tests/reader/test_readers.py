@@ -12,7 +12,7 @@ from sirkbok import charts, format
 from sirkbok.core.vocabulary import MISSING, STATUS_COLOURS, STATUSES, column_title
 from sirkbok.tables import table_html
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "chapters").rglob("*.ipynb"))
 MAX_CODE_LINES = 1500  # issue 14: the notebooks' code halves; calculations live in the package
 

@@ -10,12 +10,11 @@ import csv
 import re
 
 import pandas as pd
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sirkbok import data
 from sirkbok.datapackage import validate
-
-from tests.conftest import ROOT
 
 DATA = ROOT / "data"
 SCHEMA = data.schema("ressursstrommer", DATA)

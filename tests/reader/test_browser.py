@@ -571,7 +571,7 @@ def test_screenshots_command_writes_both_widths(built_book: Path, tmp_path: Path
         "--out",
         str(tmp_path),
     ]
-    scripts = str(Path(__file__).resolve().parents[1] / "scripts")
+    scripts = str(Path(__file__).resolve().parents[2] / "scripts")
     environment = {**os.environ, "PYTHONPATH": scripts}
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=environment)
     assert result.returncode == 0, result.stderr

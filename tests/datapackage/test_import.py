@@ -7,10 +7,9 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, sirkbok, snapshot
 from openpyxl import Workbook
 from sirkbok import cli, data
-
-from tests.conftest import ROOT, sirkbok, snapshot
 
 
 def kommuner_rows() -> list[list[str]]:

@@ -44,7 +44,7 @@ def test_notebook_refuses_an_out_of_range_parameter(
 
     name, value = REFUSED[notebook]
     monkeypatch.setenv("SIRKBOK_FIGURE_DIR", str(tmp_path / "figurer"))
-    path = Path(__file__).resolve().parents[1] / "chapters" / "tema" / f"{notebook}.ipynb"
+    path = Path(__file__).resolve().parents[2] / "chapters" / "tema" / f"{notebook}.ipynb"
     with pytest.raises(papermill.PapermillExecutionError) as error:
         theme_runs.run(path, tmp_path, "ugyldig", **{name: value})
     assert f"«{name}» er utenfor tillatt område" in str(error.value)

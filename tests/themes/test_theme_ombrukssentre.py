@@ -11,7 +11,7 @@ import theme_runs
 from sirkbok import data
 from sirkbok.themes import ombrukssentre
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "chapters" / "tema" / "ombrukssentre.ipynb"
 run = partial(theme_runs.run, NOTEBOOK)
 glued = theme_runs.glued

@@ -6,9 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, sirkbok, snapshot
 from sirkbok import cli, data
-
-from tests.conftest import ROOT, sirkbok, snapshot
 
 
 def replace(name: str, old: str, new: str) -> Callable[[Path], None]:

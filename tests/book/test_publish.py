@@ -209,7 +209,7 @@ def test_dcat_catalog_and_dataset_have_the_mandatory_properties(catalog: Graph) 
         publisher = one(catalog, subject, DCTERMS.publisher)
         assert isinstance(publisher, URIRef)
         assert (publisher, RDF.type, FOAF.Agent) in catalog
-        book = edition.read(Path(__file__).resolve().parents[1])
+        book = edition.read(Path(__file__).resolve().parents[2])
         assert str(one(catalog, publisher, FOAF.name)) == edition.join_names(book.authors)
         contact = one(catalog, subject, DCAT.contactPoint)
         assert (contact, RDF.type, VCARD.Organization) in catalog

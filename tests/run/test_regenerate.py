@@ -19,9 +19,8 @@ import time
 from pathlib import Path
 
 import nbformat
-import psutil
 import pytest
-from conftest import BIN, sirkbok
+from conftest import BIN, orphans, sirkbok
 from filelock import FileLock
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -324,22 +323,6 @@ def test_kill_9_mid_run_leaves_old_or_new_valid_outputs_and_next_run_completes(
     assert "kjører chapters/tema/alfa.ipynb" in result.stdout, "".join(seen)  # killed mid-run
     assert sirkbok("regenerate", "--check", root=root).returncode == 0
     assert orphans(root) == []
-
-
-def orphans(root: Path, wait: float = 5.0) -> list[int]:
-    """Processes (workers, kernels) still running for the book at `root` after `wait` seconds."""
-    deadline = time.monotonic() + wait
-    while True:
-        found = []
-        for process in psutil.process_iter():
-            try:
-                if process.environ().get("SIRKBOK_ROOT") == str(root):
-                    found.append(process.pid)
-            except (psutil.Error, OSError):
-                continue
-        if not found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.2)
 
 
 def test_stray_temporary_files_are_ignored_and_cleaned(book: Path) -> None:

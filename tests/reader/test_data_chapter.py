@@ -9,8 +9,7 @@ from pathlib import Path
 
 import papermill
 import pytest
-
-from tests.conftest import ROOT
+from conftest import ROOT
 
 CHAPTER = ROOT / "chapters" / "data-og-kilder.ipynb"
 
