@@ -1,8 +1,9 @@
 """House chart style and figure export.
 
 Every figure in the book goes through `publish`: one look (Norwegian number and date formats, one colour
-per region and per theme, readable on a phone), interactive in the browser without any CDN, an image
-fallback in the same output, and the spec, SVG, PNG and data written under a stable name next to the
+per region and per theme, readable on a phone), interactive in the browser without any CDN (the page
+carries the chart compiled to Vega, so readers need only the Vega runtime), an image fallback in the same
+output, and the spec, SVG, PNG and data written under a stable name next to the
 chapter so the same data gives byte-identical files.
 """
 
@@ -140,6 +141,7 @@ class Figure:
     spec: dict
     table: pd.DataFrame
     svg: str
+    vega: dict  # `spec` compiled to Vega: what the page draws, so readers need no Vega-Lite compiler
 
     @property
     def element_id(self) -> str:
@@ -151,7 +153,7 @@ class Figure:
         return table_html(self.table, decimals=dict.fromkeys(floats, 1), label=self.caption)
 
     def html(self) -> str:
-        spec_json = json.dumps(self.spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        spec_json = json.dumps(self.vega, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         spec_json = spec_json.replace("</", "<\\/")
         alt_attr = html.escape(self.alt_text, quote=True)
         return (
@@ -246,5 +248,11 @@ def publish(
     write_atomic(folder / f"{name}.png", png)
     write_atomic(folder / f"{name}.csv", excel_csv(table))
     return Figure(
-        name=name, caption=caption, alt_text=alt_text, spec=interactive, table=table, svg=svg
+        name=name,
+        caption=caption,
+        alt_text=alt_text,
+        spec=interactive,
+        table=table,
+        svg=svg,
+        vega=vlc.vegalite_to_vega(interactive),
     )

@@ -1,10 +1,10 @@
 """Sphinx extension for the book: light pages, charts at first paint, each chapter's figures copied along.
 
 - Charts: each page with a chart gets `sirkbok-charts.js` (a few kB), which leaves the exported SVG
-  image in place and fetches the self-hosted chart library (`sirkbok-vega.js`, from vl-convert, no CDN)
-  only when a chart comes near the screen or is touched. The bundle is wrapped in a function, since
-  its top-level `const _` would otherwise overwrite Sphinx's global `_`. Each chart image gets its
-  height from the exported SVG, so nothing below it moves when it arrives.
+  image in place and fetches the self-hosted chart runtime (`sirkbok-vega.js`: upstream Vega and
+  vega-tooltip builds, vendored in static/vendor, no CDN) only when a chart comes near the screen or
+  is touched. The pages carry compiled Vega specs, so no Vega-Lite compiler is downloaded. Each chart
+  image gets its height from the exported SVG, so nothing below it moves when it arrives.
 - Assets: every script and stylesheet appears once per page, and those a page does not use (Thebe when
   it is off, sphinx-design, the copy and toggle buttons) are left out of that page.
 - The theme's strings in Norwegian, from the book's own catalogue first (locale/), then the theme's.
@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import posixpath
@@ -32,11 +31,18 @@ LOADER_NAME = "sirkbok-charts.js"
 CSS_NAME = "sirkbok.css"
 STATIC = Path(__file__).parent / "static"
 
-# vl-convert's bundle exposes only `vegaEmbed` reliably (its `vega` and `vegaLite` names come out null).
-_BUNDLE_SNIPPET = """
-window.sirkbokVega = {embed: vegaEmbed, options: {renderer: "svg", actions: false, logLevel: 1,
-                      formatLocale: %(number)s, timeFormatLocale: %(time)s}};
+# The vendored upstream builds (static/vendor/README.md), in the order they need each other.
+VENDORED = ("vega.min.js", "vega-tooltip.min.js")
+# Shadowing the module systems makes each UMD build set its browser global (`vega`, `vegaTooltip`)
+# even on a page that has an AMD loader. The locales are set once for every chart on the page.
+_BUNDLE_HEAD = "(function (define, exports, module) {\n"
+_BUNDLE_TAIL = """
+vega.formatLocale(%(number)s);
+vega.timeFormatLocale(%(time)s);
+window.sirkbokVega = {vega: vega, Tooltip: vegaTooltip.Handler};
+})();
 """
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 
 # Assets a page needs only when its body holds the matching markup (body pattern, asset names).
 _ON_DEMAND = (
@@ -61,45 +67,30 @@ _COPY_MESSAGES = {
 
 
 def vega_bundle() -> str:
-    """The chart library as one script whose only global name is `sirkbokVega`."""
-    import vl_convert as vlc
-
+    """The chart runtime (Vega and its tooltip handler, no Vega-Lite compiler) as one script whose
+    own global name is `sirkbokVega`, with the book's number and date formats."""
     from sirkbok.charts import NUMBER_LOCALE, TIME_LOCALE
 
-    snippet = _BUNDLE_SNIPPET % {
-        "number": json.dumps(NUMBER_LOCALE, ensure_ascii=False),
-        "time": json.dumps(TIME_LOCALE, ensure_ascii=False),
-    }
-    return "(function () {\n" + vlc.javascript_bundle(snippet) + "\n})();\n"
+    parts = [_BUNDLE_HEAD]
+    for name in VENDORED:
+        text = (STATIC / "vendor" / name).read_text(encoding="utf-8")
+        parts.append(_SOURCE_MAP.sub("", text).rstrip() + ";\n")  # no map file is shipped
+    parts.append(
+        _BUNDLE_TAIL
+        % {
+            "number": json.dumps(NUMBER_LOCALE, ensure_ascii=False),
+            "time": json.dumps(TIME_LOCALE, ensure_ascii=False),
+        }
+    )
+    return "".join(parts)
 
 
-def _bundle_key() -> str:
-    """What the bundle is made from: vl-convert's version, this module and the chart locales."""
-    from importlib import metadata
-
-    from sirkbok.run import provenance
-
-    parts = [metadata.version("vl-convert-python")]
-    parts += [provenance.sha256_file(Path(__file__)) or ""]
-    parts += [provenance.sha256_file(Path(__file__).parents[1] / "charts.py") or ""]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _write_bundle(target: Path, cache: Path) -> None:
-    """Make the bundle (seconds of vl-convert) only when what it is made from, or the copy in the
-    site, changed; the key and the copy's hash are kept beside Sphinx's doctrees."""
-    from sirkbok.run import provenance
-
-    stamp = cache / f"{BUNDLE_NAME}.key"
-    key = _bundle_key()
-    if (
-        stamp.is_file()
-        and stamp.read_text(encoding="utf-8") == f"{key}\n{provenance.sha256_file(target)}"
-    ):
-        return
-    target.write_text(vega_bundle(), encoding="utf-8")
-    cache.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(f"{key}\n{provenance.sha256_file(target)}", encoding="utf-8")
+def _write_bundle(target: Path) -> None:
+    """Write the bundle only when it differs from the copy in the site (joining it takes
+    milliseconds; an unchanged file keeps its modification time for browsers' caches)."""
+    text = vega_bundle()
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
 
 
 def _asset_key(asset: Any) -> str:
@@ -202,7 +193,7 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
         return
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    _write_bundle(static / BUNDLE_NAME, Path(app.doctreedir))
+    _write_bundle(static / BUNDLE_NAME)
     shutil.copyfile(STATIC / LOADER_NAME, static / LOADER_NAME)
     _copybutton_in_norwegian(static, str(app.config.language or "en"))
     source = Path(app.srcdir)

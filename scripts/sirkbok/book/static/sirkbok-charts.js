@@ -1,10 +1,11 @@
 /* Charts at first paint, interactivity on demand.
  *
  * Every chart arrives as its exported SVG image (readable without JavaScript, printable). Only when a
- * chart comes near the screen, or is touched, hovered or focused, is the chart library (Vega, Vega-Lite
- * and vega-embed, self-hosted in sirkbok-vega.js, about 300 kB gzipped) fetched, once per page, and the
- * interactive chart drawn behind the image and swapped in when ready. If anything fails, the image
- * stays: the reader never sees an empty box.
+ * chart comes near the screen, or is touched, hovered or focused, is the chart runtime (Vega and
+ * vega-tooltip, self-hosted in sirkbok-vega.js, under 200 kB gzipped) fetched, once per page, and the
+ * interactive chart drawn behind the image and swapped in when ready. The page holds each chart as a
+ * compiled Vega spec, so no Vega-Lite compiler is needed. If anything fails, the image stays: the
+ * reader never sees an empty box.
  *
  * State, in data-rendered on each .sirk-chart: "image" (static image shown), "pending" (library or
  * drawing under way), "ok" (interactive), "fallback" (drawing failed; image kept).
@@ -47,10 +48,12 @@
     live.className = "sirk-live";
     target.appendChild(live);
     var spec = JSON.parse(specNode.textContent);
-    var options = Object.assign({}, lib.options, {
-      tooltip: {theme: document.documentElement.dataset.theme === "dark" ? "dark" : "light"}
+    var theme = document.documentElement.dataset.theme === "dark" ? "dark" : "light";
+    var view = new lib.vega.View(lib.vega.parse(spec), {
+      container: live, renderer: "svg", logLevel: lib.vega.Error
     });
-    return lib.embed(live, spec, options).then(function () {
+    view.tooltip(new lib.Tooltip({theme: theme}).call);
+    return view.runAsync().then(function () {
       // Swap in one step, keeping at least the image's height so the text below does not jump up.
       if (image) {
         target.style.minHeight = Math.round(image.getBoundingClientRect().height) + "px";
