@@ -2,8 +2,10 @@
 
 Two copies of the book are measured the same way: today's book, and a book ten times its size made
 in the copy only: 30 contributed chapters in each of the 3 regions, written by the chapter scaffold
-(`sirkbok.book.scaffold`, as `make chapter` does; every tenth one a notebook), and ten times the rows
-of the resource-flow table, the added rows marked as synthetic in their id and note. For each copy:
+(`sirkbok.book.scaffold`, as `make chapter` does; every tenth one a notebook), ten times the
+municipalities (synthetic ones, numbered from 9001, each getting its generated municipality page in
+its region's part of `_toc.yml`, as `sirkbok regenerate` makes them for real ones), and ten times the
+rows of the resource-flow table, the added rows marked as synthetic in their id, name and note. For each copy:
 `make book` with nothing changed, after one Markdown edit, after one changed table, a full
 regeneration of the notebooks, and a full site build. Goals: no-op and one edit within 1.5× of
 today's book; the full runs grow no faster than the book (linearly). The real tree is never touched.
@@ -33,6 +35,8 @@ CHAPTERS_PER_REGION = 30
 NOTEBOOK_EVERY = 10  # every tenth contributed chapter is a notebook, as contributors write them
 ROW_FACTOR = 10
 FLOWS = "ressursstrommer.csv"
+MUNICIPALITIES = "kommuner.csv"
+FIRST_SYNTHETIC_NUMBER = 9001  # no Norwegian municipality number starts with 9
 SYNTHETIC = (
     "SYNTETISK rad laget av make bench-scale for å måle byggetid; ikke et tall fra en kilde."
 )
@@ -47,6 +51,7 @@ class Size:
     pages: int
     notebooks: int
     flow_rows: int
+    municipalities: int
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,7 +116,36 @@ def grow(root: Path) -> None:
                     fmt="ipynb" if number_ % NOTEBOOK_EVERY == 0 else "md",
                     today=dt.date(2026, 1, 1),
                 )
+    multiply_municipalities(root)
     multiply_flows(root / "data" / FLOWS)
+    with book_root(root):
+        regions.update_pages(root)  # the landing pages list the region's municipalities
+
+
+def multiply_municipalities(root: Path) -> None:
+    """ROW_FACTOR times the municipalities: synthetic copies of the real ones (number, name and note
+    say so), each in the real one's region and with its page under that region in `_toc.yml`."""
+    from sirkbok.book import scaffold
+    from sirkbok.run import instances
+
+    path = root / "data" / MUNICIPALITIES
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    rows = list(reader)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    toc_path = root / "_toc.yml"
+    toc = toc_path.read_text(encoding="utf-8")
+    for index in range((ROW_FACTOR - 1) * len(rows)):
+        row = rows[index % len(rows)]
+        key = str(FIRST_SYNTHETIC_NUMBER + index)
+        name = f"Syntetisk kommune {index + 1}"
+        writer.writerow(row | {instances.KEY: key, "navn": name, "merknad": SYNTHETIC})
+        entry = (instances.FOLDER / key).as_posix()
+        toc = scaffold.register_in_toc(toc, row["region"], entry)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    toc_path.write_text(toc, encoding="utf-8")
 
 
 def multiply_flows(path: Path) -> None:
@@ -134,16 +168,29 @@ def multiply_flows(path: Path) -> None:
 
 def size(root: Path) -> Size:
     from sirkbok.book import regions
+    from sirkbok.run import instances
 
     with book_root(root):
         pages = len(regions.toc_files(root))
     with (root / "data" / FLOWS).open(encoding="utf-8") as handle:
         rows = sum(1 for _ in csv.DictReader(handle))
-    return Size(pages=pages, notebooks=len(provenance.notebooks(root)), flow_rows=rows)
+    with (root / "data" / MUNICIPALITIES).open(encoding="utf-8") as handle:
+        municipalities = sum(1 for _ in csv.DictReader(handle))
+    # The municipality pages are written by the first regenerate; count them already.
+    notebooks = set(provenance.notebooks(root)) | {page.path for page in instances.planned(root)}
+    return Size(
+        pages=pages,
+        notebooks=len(notebooks),
+        flow_rows=rows,
+        municipalities=municipalities,
+    )
 
 
 def describe(size: Size) -> str:
-    return f"{size.pages} sider, {size.notebooks} notatbøker, {size.flow_rows} strømrader"
+    return (
+        f"{size.pages} sider, {size.notebooks} notatbøker, {size.municipalities} kommunesider, "
+        f"{size.flow_rows} strømrader"
+    )
 
 
 def measure(bench: Bench) -> dict[str, float]:
