@@ -141,7 +141,9 @@ class Figure:
     spec: dict
     table: pd.DataFrame
     svg: str
-    vega: dict  # `spec` compiled to Vega: what the page draws, so readers need no Vega-Lite compiler
+    vega: (
+        dict  # `spec` compiled to Vega: what the page draws, so readers need no Vega-Lite compiler
+    )
 
     @property
     def element_id(self) -> str:

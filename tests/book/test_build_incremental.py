@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ def test_every_kind_of_edit_reaches_the_site_and_equals_a_full_build(book: Path)
     other = site / "chapters" / "bidra.html"  # neither edited nor the toctree's parent (forside)
     other_written = other.stat().st_mtime_ns
 
-    # Markdown text, a notebook's text, a stylesheet, a figure file and a data download at once.
+    # Markdown text, a notebook's text, a figure file and a data download at once.
     append(
         book / "chapters" / "ordliste.md", "\nEn ny setning fra testen av inkrementell bygging.\n"
     )
@@ -66,9 +67,6 @@ def test_every_kind_of_edit_reaches_the_site_and_equals_a_full_build(book: Path)
     first = notebook["cells"][0]
     first["source"] = "".join(first["source"]) + "\n\nEn setning lagt inn i notatboka av testen."
     notebook_path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1), encoding="utf-8")
-    append(
-        book / "_static" / "sirkbok.css", "\n/* testregel */ .sirk-testregel { color: #123456; }\n"
-    )
     figure = sorted((book / "chapters" / "tema" / "figurer").glob("*.csv"))[0]
     append(figure, "testrad,1\n")
     download = book / "data" / "milepaeler.csv"
@@ -87,7 +85,6 @@ def test_every_kind_of_edit_reaches_the_site_and_equals_a_full_build(book: Path)
     assert "En ny setning fra testen" in (site / "chapters" / "ordliste.html").read_text("utf-8")
     regionene = (site / "chapters" / "strategi" / "regionene.html").read_text("utf-8")
     assert "En setning lagt inn i notatboka av testen." in regionene
-    assert ".sirk-testregel" in (site / "_static" / "sirkbok.css").read_text("utf-8")
     copied = site / figure.relative_to(book)
     assert copied.read_bytes() == figure.read_bytes()
     assert (site / "data" / "milepaeler.csv").read_bytes() == download.read_bytes()
@@ -106,6 +103,41 @@ def test_every_kind_of_edit_reaches_the_site_and_equals_a_full_build(book: Path)
     assert "Ordliste og forkortelser" in other.read_text("utf-8")
 
     # The incremental result is the full build's result, page for page.
+    incremental = pages(site)
+    assert FULL in build(book, "--all")
+    assert pages(site) == incremental
+
+
+def test_a_changed_static_file_reaches_the_site_and_every_page_that_names_it(book: Path) -> None:
+    """A stylesheet of the book and a script the extension ships (its package file changed: the
+    record remembers another hash and the site holds an old copy) reach the site without any page
+    being re-read, and every page names them with the new checksum (`?v=`), as a full build does."""
+    site = book / "_build" / "html"
+    build(book)
+    append(
+        book / "_static" / "sirkbok.css", "\n/* testregel */ .sirk-testregel { color: #123456; }\n"
+    )
+    record_path = book / "_build" / "sirkbok-build.json"
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    key = next(k for k in record["files"] if k.endswith("/book/static/sirkbok-charts.js"))
+    record["files"][key] = "0" * 64
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    loader = site / "_static" / "sirkbok-charts.js"
+    loader.write_text("// gammel versjon av lasteren", encoding="utf-8")
+    biogass = site / "chapters" / "tema" / "biogass.html"
+    names_before = re.findall(
+        r"(?:sirkbok\.css|sirkbok-charts\.js)\?v=\w+", biogass.read_text("utf-8")
+    )
+
+    output = build(book)
+    assert INCREMENTAL in output, output[-2000:]
+    assert "0 added, 0 changed, 0 removed" in output  # no page was re-read
+    assert ".sirk-testregel" in (site / "_static" / "sirkbok.css").read_text("utf-8")
+    assert "gammel versjon" not in loader.read_text("utf-8") and loader.stat().st_size > 1000
+    names_after = re.findall(
+        r"(?:sirkbok\.css|sirkbok-charts\.js)\?v=\w+", biogass.read_text("utf-8")
+    )
+    assert len(names_after) == 2 and names_after != names_before
     incremental = pages(site)
     assert FULL in build(book, "--all")
     assert pages(site) == incremental

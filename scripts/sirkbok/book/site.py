@@ -16,7 +16,11 @@ fingerprint is written to `_build/` only after a build without warnings, so:
   times is still seen) and written. When a changed page's title or link targets changed, every page
   is rewritten from the saved doctrees, so menus and cross-references elsewhere stay right and their
   warnings (a link to a removed label) are checked again.
-  Static files, figures and data downloads are copied on every build by Sphinx and the extension.
+- a static file changed (the book's `_static/`, or a script the extension ships in
+  `sirkbok/book/static/`) → no page is re-read, but every page is rewritten, since each names its
+  scripts and stylesheets with a checksum (`?v=`) that must match the new file.
+  Static files, figures and data downloads are copied on every build by Sphinx and the extension,
+  before the pages are written.
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ NOT_INPUT = {
 }
 # Changing one of these can change every page: the next build is a full one.
 EVERY_PAGE = ("_config.yml", "_toc.yml", "_templates/", "locale/", "scripts/")
+# Static files: copied into the site; a change rewrites the pages (checksums) without re-reading them.
+STATIC = ("_static/", provenance.package_key(provenance.PACKAGE_DIR / "book" / "static") + "/")
 SOURCE_SUFFIXES = (".md", ".ipynb")
 # What the strict build is run with; part of the fingerprint, so a change of options rebuilds.
 OPTIONS = {"warningiserror": True, "nitpicky": True, "keep_going": True, "builder": "html"}
@@ -57,6 +63,7 @@ class Plan:
     action: str  # "skip", "incremental" or "full"
     reason: str
     changed_docs: tuple[str, ...] = ()
+    rewrite_all: bool = False  # a static file changed: every page names it with its checksum
 
 
 def build_dir(root: Path) -> Path:
@@ -155,13 +162,16 @@ def plan(root: Path, current: dict[str, Any], full: bool = False) -> Plan:
     if not changed:
         return Plan("skip", "ingen inndata er endret")
     for key in changed:
+        if key.startswith(STATIC):
+            continue
         if key.startswith(EVERY_PAGE):
             return Plan("full", f"{key} er endret")
         if _docname(key) and (key not in old or key not in new):
             return Plan("full", f"{key} er {'ny' if key not in old else 'fjernet'}")
     docs = tuple(name for key in changed if (name := _docname(key)))
     shown = ", ".join(changed[:3]) + (f" og {len(changed) - 3} til" if len(changed) > 3 else "")
-    return Plan("incremental", f"endret: {shown}", docs)
+    static = any(key.startswith(STATIC) for key in changed)
+    return Plan("incremental", f"endret: {shown}", docs, rewrite_all=static)
 
 
 def sphinx_build(root: Path, plan: Plan) -> int:
@@ -202,7 +212,7 @@ def sphinx_build(root: Path, plan: Plan) -> int:
             )
             _template_cache(app)
             if not full:
-                _incremental(app, changed)
+                _incremental(app, changed, plan.rewrite_all)
             app.build(force_all=full)
             return app.statuscode
     except Exception as error:  # Sphinx's own report (an extension or a file it cannot handle)
@@ -243,9 +253,10 @@ def _shape(env: Any, docs: set[str]) -> dict[str, Any]:
     return shape
 
 
-def _incremental(app: Any, changed: set[str]) -> None:
+def _incremental(app: Any, changed: set[str], rewrite_all: bool = False) -> None:
     """Re-read the pages whose content changed (by hash, whatever their modification times say);
-    rewrite every page only when what other pages show of them (titles, link targets) changed."""
+    rewrite every page only when what other pages show of them (titles, link targets) changed, or
+    when `rewrite_all` (a static file changed)."""
     reread: set[str] = set()
     before: dict[str, Any] = {}
 
@@ -256,7 +267,7 @@ def _incremental(app: Any, changed: set[str]) -> None:
         return extra
 
     def updated(app: Any, env: Any) -> list[str]:
-        if reread and _shape(env, reread) != before:
+        if rewrite_all or (reread and _shape(env, reread) != before):
             return sorted(env.found_docs)
         return []
 

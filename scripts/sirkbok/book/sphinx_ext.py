@@ -188,13 +188,23 @@ def _figures_from_one_page(app: Sphinx, doctree: nodes.document) -> None:
             raw.replace_self(nodes.raw(raw.rawsource, text, format=raw["format"]))
 
 
-def _write_assets(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+def _write_scripts(app: Sphinx) -> None:
+    """The chart loader and runtime, into the site before any page is written: each page names the
+    loader with a checksum of the copy in the site (`?v=`), which must be this build's."""
+    if app.builder.format != "html":
         return
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     _write_bundle(static / BUNDLE_NAME)
-    shutil.copyfile(STATIC / LOADER_NAME, static / LOADER_NAME)
+    loader = (STATIC / LOADER_NAME).read_bytes()
+    if not (static / LOADER_NAME).is_file() or (static / LOADER_NAME).read_bytes() != loader:
+        (static / LOADER_NAME).write_bytes(loader)
+
+
+def _write_assets(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
     _copybutton_in_norwegian(static, str(app.config.language or "en"))
     source = Path(app.srcdir)
     for folder in sorted((source / "chapters").rglob("figurer")):
@@ -352,6 +362,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _book_facts)
     app.connect("config-inited", _edition)
     app.connect("builder-inited", _theme_in_norwegian)
+    app.connect("builder-inited", _write_scripts)
     app.connect("html-page-context", _footer)
     app.connect("html-page-context", _add_assets, priority=900)
     app.connect("doctree-read", _figures_from_one_page)
