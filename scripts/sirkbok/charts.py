@@ -26,14 +26,14 @@ from sirkbok.core.vocabulary import column_title
 from sirkbok.format import MONTHS, THIN_SPACE, missing
 from sirkbok.tables import table_html
 
-NUMBER_LOCALE = {
+NUMBER_LOCALE: alt.theme.NumberLocaleKwds = {
     "decimal": ",",
     "thousands": THIN_SPACE,
     "grouping": [3],
     "currency": ["", "\u00a0kr"],
     "minus": "\u2212",
 }
-TIME_LOCALE = {
+TIME_LOCALE: alt.theme.TimeLocaleKwds = {
     "dateTime": "%A %e. %B %Y kl. %X",
     "date": "%d.%m.%Y",
     "time": "%H:%M:%S",
@@ -176,7 +176,7 @@ class Figure:
             f"{spec_json}</script>\n"
         )
 
-    def _repr_mimebundle_(self, include=None, exclude=None):  # type: ignore[no-untyped-def]
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
         return {
             "text/html": self.html(),
             "image/svg+xml": self.svg,
@@ -240,9 +240,11 @@ def publish(
         else dict(spec, width="container", autosize={"type": "fit-x", "contains": "padding"})
     )
     static = spec if composite else dict(spec, width=spec.get("width", EXPORT_WIDTH))
-    options = {"format_locale": NUMBER_LOCALE, "time_format_locale": TIME_LOCALE}
-    svg = vlc.vegalite_to_svg(static, **options)
-    png = vlc.vegalite_to_png(static, scale=1.5, **options)
+    number_locale, time_locale = dict(NUMBER_LOCALE), dict(TIME_LOCALE)
+    svg = vlc.vegalite_to_svg(static, format_locale=number_locale, time_format_locale=time_locale)
+    png = vlc.vegalite_to_png(
+        static, scale=1.5, format_locale=number_locale, time_format_locale=time_locale
+    )
     folder = figure_dir()
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / f"{name}.vl.json", _canonical(interactive) + "\n")

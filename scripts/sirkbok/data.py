@@ -7,19 +7,17 @@ so a notebook can never compute on a table that breaks a key, a unit or a source
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.datapackage.descriptor import (
-    DESCRIPTOR,
     descriptor,
+    last_updated,
     package_file,
     resource,
     schema,
@@ -33,6 +31,7 @@ __all__ = [
     "Factor",
     "descriptor",
     "factor",
+    "last_updated",
     "load",
     "package_file",
     "resource",
@@ -42,26 +41,6 @@ __all__ = [
     "validated_tables",
     "units",
 ]
-
-
-def last_updated(data_dir: Path | None = None) -> _dt.date:
-    """The date the book's knowledge is as of (`sist_oppdatert` in datapackage.json): one place.
-
-    Text about proposals says «vedtak ikke kjent per <date>», so it cannot go stale unnoticed.
-    """
-    value = descriptor(data_dir).get("sist_oppdatert")
-    try:
-        return _dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise UserError(
-            Problem(
-                file=f"data/{DESCRIPTOR}",
-                column="sist_oppdatert",
-                message="Datoen boka sist ble oppdatert, mangler eller er ugyldig.",
-                found=str(value),
-                expected="en dato på formen ÅÅÅÅ-MM-DD",
-            )
-        ) from None
 
 
 def _declared_tables_guard(table: str) -> None:

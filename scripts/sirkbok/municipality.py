@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sirkbok import data, decisions, params
+from sirkbok.datapackage.template import TEMPLATE_FOLDER
 from sirkbok.format import MONTHS, estimate, missing, number, percent, role_text
 from sirkbok.format import text as escape
 from sirkbok.themes import bioenergi, biogass, coverage, tekstiler
@@ -33,7 +34,6 @@ TABLES = [
     "statistikk",
 ]
 CASE = "sak0926"  # the case document that proposes the strategy and the roles
-TEMPLATE_FOLDER = "maler"  # where the build puts the Excel templates (sphinx_ext)
 TYPE_NAMES = {
     "avfallsselskap": "avfallsselskap",
     "biogassanlegg": "biogassanlegg",
@@ -359,12 +359,14 @@ def shares_markdown(p: Page) -> str:
             lines.append(
                 f"{head} {estimate(share.value)} {unit} i {escape(p.name)}, av {region_total}."
             )
-    values = [s for s in p.shares if s.value is not None and s.region_total]
+    fractions = [
+        s.value / s.region_total for s in p.shares if s.value is not None and s.region_total
+    ]
     intro = (
-        f"{escape(p.name)} har {percent(values[0].value / values[0].region_total)} av folketallet "
+        f"{escape(p.name)} har {percent(fractions[0])} av folketallet "
         f"i {escape(p.region_name)} (av kommunene med kjent folketall), og derfor samme andel av "
         "hvert anslag under."
-        if values
+        if fractions
         else f"Folketallet i {escape(p.name)} mangler, så kommunens del av anslagene mangler også."
     )
     sources = {s.theme: s.sources for s in p.shares}

@@ -202,13 +202,13 @@ def sphinx_build(root: Path, plan: Plan) -> int:
                 confdir=None,
                 outdir=build_dir(root) / "html",
                 doctreedir=build_dir(root) / ".doctrees",
-                buildername=OPTIONS["builder"],
+                buildername=str(OPTIONS["builder"]),
                 confoverrides=config,
                 status=sys.stdout,
                 warning=sys.stderr,
                 freshenv=full,
-                warningiserror=OPTIONS["warningiserror"],
-                keep_going=OPTIONS["keep_going"],
+                warningiserror=bool(OPTIONS["warningiserror"]),
+                keep_going=bool(OPTIONS["keep_going"]),
             )
             _template_cache(app)
             if not full:

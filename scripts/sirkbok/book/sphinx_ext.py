@@ -12,11 +12,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
 import re
 import shutil
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,8 @@ from sphinx.application import Sphinx
 from sphinx.util.i18n import CatalogRepository
 
 from sirkbok.book import citations, code_section
+from sirkbok.core.files import write_atomic
+from sirkbok.run import provenance
 
 BUNDLE_NAME = "sirkbok-vega.js"
 LOADER_NAME = "sirkbok-charts.js"
@@ -215,9 +219,9 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     shutil.copytree(source / "data", Path(app.outdir) / "data", dirs_exist_ok=True)
     if app.builder.name != "html":
         return
-    from sirkbok.municipality import TEMPLATE_FOLDER
+    from sirkbok.datapackage.template import TEMPLATE_FOLDER
 
-    write_templates(Path(app.outdir) / TEMPLATE_FOLDER)
+    _write_templates_if_changed(source, Path(app.outdir) / TEMPLATE_FOLDER, Path(app.doctreedir))
     book_pdf = _pdf(app)
     if book_pdf:
         shutil.copy2(book_pdf, Path(app.outdir) / book_pdf.name)
@@ -226,6 +230,41 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
 
         dcat.write(source, app.config.html_baseurl, Path(app.outdir) / "data")
         _write_sitemap(app)
+
+
+def _templates_key(source: Path) -> str:
+    """What the Excel templates are made from: the data package, the code that writes them, and
+    openpyxl's version."""
+    parts = [metadata.version("openpyxl")]
+    for path in sorted((source / "data").rglob("*")):
+        if path.is_file():
+            parts.append(f"{path.relative_to(source).as_posix()} {provenance.sha256_file(path)}")
+    for path in provenance.package_files(["import sirkbok.datapackage.template"]):
+        parts.append(f"{provenance.package_key(path)} {provenance.sha256_file(path)}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _write_templates_if_changed(source: Path, folder: Path, cache: Path) -> None:
+    """The templates take seconds to write: only when what they are made from changed, or a copy
+    in the site is missing or altered (the key and the copies' hashes are kept beside the doctrees)."""
+    stamp = cache / "sirkbok-templates.json"
+    key = _templates_key(source)
+    try:
+        kept = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    if (
+        isinstance(kept, dict)
+        and kept.get("key") == key
+        and isinstance(kept.get("files"), dict)
+        and kept["files"]
+        and all(provenance.sha256_file(folder / n) == h for n, h in kept["files"].items())
+    ):
+        return
+    written = write_templates(folder)
+    files = {path.name: provenance.sha256_file(path) for path in written}
+    cache.mkdir(parents=True, exist_ok=True)
+    write_atomic(stamp, json.dumps({"key": key, "files": files}, indent=1, sort_keys=True))
 
 
 def write_templates(folder: Path) -> list[Path]:
@@ -245,8 +284,6 @@ def write_templates(folder: Path) -> list[Path]:
 def _write_sitemap(app: Sphinx) -> None:
     """sitemap.xml (every page of the book at its published address) and a robots.txt naming it."""
     from xml.sax.saxutils import escape
-
-    from sirkbok.core.files import write_atomic
 
     base = app.config.html_baseurl.rstrip("/") + "/"
     urls = [base + app.builder.get_target_uri(doc) for doc in sorted(app.env.found_docs)]
@@ -296,7 +333,8 @@ def _footer(
 ) -> None:
     """What _templates/extra-footer.html shows: this edition, and the PDF link when there is one."""
     context["sirkbok_edition"] = getattr(app, "sirkbok_edition", "")
-    context["sirkbok_pdf"] = _pdf(app).name if _pdf(app) else ""
+    book_pdf = _pdf(app)
+    context["sirkbok_pdf"] = book_pdf.name if book_pdf else ""
 
 
 def _theme_in_norwegian(app: Sphinx) -> None:
@@ -324,11 +362,11 @@ def _book_facts(app: Sphinx, config: Any) -> None:
     The maintainers' name comes from `author` in _config.yml, the date from the data package: one home
     each. Both are escaped, since text from configuration or data never becomes markup.
     """
-    from sirkbok import data
+    from sirkbok.datapackage.descriptor import last_updated
     from sirkbok.format import date
 
     author = str(config.author or "")
-    updated = date(data.last_updated())
+    updated = date(last_updated())
     subs = dict(config.myst_substitutions or {})
     subs.update({"forfatter": author, "sist_oppdatert": updated})
     config.myst_substitutions = subs
@@ -349,7 +387,8 @@ def _plugin_lookups_once() -> None:
     import pybtex.plugin
     import sphinxcontrib.bibtex.plugin
 
-    for module in (pybtex.plugin, sphinxcontrib.bibtex.plugin):
+    modules: tuple[Any, ...] = (pybtex.plugin, sphinxcontrib.bibtex.plugin)
+    for module in modules:
         lookup = module.entry_points
         if not hasattr(lookup, "cache_info"):
             module.entry_points = functools.cache(lookup)

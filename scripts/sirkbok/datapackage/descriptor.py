@@ -6,6 +6,7 @@ is one parser and one set of messages for a missing or broken descriptor.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 from pathlib import Path
 from typing import Any
@@ -100,5 +101,25 @@ def resource_path(entry: dict, data_dir: Path | None = None) -> Path:
                 message=f"Tabellen «{entry.get('name')}» peker ut av data/.",
                 found=path,
                 expected="et filnavn inne i data/, for eksempel kommuner.csv",
+            )
+        ) from None
+
+
+def last_updated(data_dir: Path | None = None) -> _dt.date:
+    """The date the book's knowledge is as of (`sist_oppdatert` in datapackage.json): one place.
+
+    Text about proposals says «vedtak ikke kjent per <date>», so it cannot go stale unnoticed.
+    """
+    value = descriptor(data_dir).get("sist_oppdatert")
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise UserError(
+            Problem(
+                file=f"data/{DESCRIPTOR}",
+                column="sist_oppdatert",
+                message="Datoen boka sist ble oppdatert, mangler eller er ugyldig.",
+                found=str(value),
+                expected="en dato på formen ÅÅÅÅ-MM-DD",
             )
         ) from None

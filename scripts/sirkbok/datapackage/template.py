@@ -21,6 +21,8 @@ from sirkbok.datapackage import checks
 from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage.validate import validated_tables
 
+TEMPLATE_FOLDER = "maler"  # where the site build puts one template per table (book.sphinx_ext)
+
 TYPE_NAMES = {
     "string": "tekst",
     "integer": "heltall",
@@ -149,7 +151,7 @@ def write_template(table: str, out: Path, prefill: bool = True) -> int:
     unit_titles = {u["name"]: u.get("title", u["name"]) for u in descriptor.get("units", [])}
     frame = validated_tables()[table].copy() if prefill else None
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the workbook's one sheet so far (`book.active` may be None)
     sheet.title = table
     lists = book.create_sheet(LISTS_SHEET)
     help_sheet = book.create_sheet(HELP_SHEET, index=1)

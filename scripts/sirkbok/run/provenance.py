@@ -14,11 +14,12 @@ import ast
 import functools
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sirkbok
-from sirkbok.core import files
+from sirkbok.core import files, paths
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.datapackage import descriptor
 
@@ -34,8 +35,20 @@ VOLATILE_CELL_METADATA = {
     "trusted",
     "vscode",
 }
+CACHE = ".sirkbok-cache"  # the book's own cache folder (regeneration, build stamps)
+ANALYSIS_CACHE = "imports.json"  # in CACHE (`_AnalysisCache`)
 # Temporary files of an interrupted write: `.NAME.tmpPID` (ours and `sirkbok.charts`).
 TEMPORARY = files.TEMPORARY
+
+
+def cache_dir(root: Path) -> Path:
+    """`.sirkbok-cache/`, which ignores itself in git whatever the top-level .gitignore says."""
+    folder = root / CACHE
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.is_file():
+        ignore.write_text("*\n")
+    return folder
 
 
 def sha256_bytes(content: bytes) -> str:
@@ -191,9 +204,10 @@ def _imports(source: str, module: str | None) -> set[str]:
         return _all_modules("sirkbok")  # cannot tell: depend on the whole package
     package = None
     if module is not None:
+        own_file = _module_file(module)
         package = (
             module
-            if _module_file(module) and _module_file(module).name == "__init__.py"
+            if own_file is not None and own_file.name == "__init__.py"
             else module.rpartition(".")[0]
         )
     names = _bindings(tree, module, package)
@@ -307,6 +321,21 @@ def _argument(call: ast.Call, position: int, name: str) -> ast.expr | None:
 
 @functools.cache
 def _dynamic_parameters(module: str) -> dict[str, tuple[int, str, str]]:
+    """`_dynamic_functions` of `module`, from the analysis kept between runs when it is current."""
+    cache = _analysis_cache()
+    kept = cache.dynamic.get(module)
+    if kept is not None:
+        return {
+            name: (int(position), str(parameter), str(prefix))
+            for name, (position, parameter, prefix) in kept.items()
+        }
+    found = _dynamic_functions(module)
+    cache.dynamic[module] = {name: list(value) for name, value in found.items()}
+    cache.changed = True
+    return found
+
+
+def _dynamic_functions(module: str) -> dict[str, tuple[int, str, str]]:
     """Functions of `module` that import `prefix + <one of their parameters>`, directly or through
     another such function of the module: {function: (position, parameter, prefix)}.
 
@@ -416,14 +445,72 @@ def package_files(sources: list[str]) -> list[Path]:
             if path is not None:
                 files.add(path)
                 pending |= _module_imports(prefix) - seen
+    _analysis_cache().save()
     return sorted(files)
 
 
 @functools.cache
 def _module_imports(module: str) -> frozenset[str]:
-    """Imports of one package module (parsed once per process: every notebook shares them)."""
+    """Imports of one package module (parsed once per process: every notebook shares them; and
+    kept on disk between runs while no module of the package changed)."""
+    cache = _analysis_cache()
+    kept = cache.imports.get(module)
+    if kept is not None:
+        return frozenset(kept)
     path = _module_file(module)
-    return frozenset(_imports(path.read_text(encoding="utf-8"), module)) if path else frozenset()
+    found = frozenset(_imports(path.read_text(encoding="utf-8"), module)) if path else frozenset()
+    cache.imports[module] = sorted(found)
+    cache.changed = True
+    return found
+
+
+@dataclass
+class _AnalysisCache:
+    """The static import analysis of the package's modules (parsing them costs about a second per
+    run), kept in the book's cache folder. It holds only while every module of the package, this
+    analysis included, and the Python version are what they were: `state` says so."""
+
+    path: Path
+    state: str
+    imports: dict[str, list[str]] = field(default_factory=dict)
+    dynamic: dict[str, dict[str, list]] = field(default_factory=dict)
+    changed: bool = False
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        body = {"state": self.state, "imports": self.imports, "dynamic": self.dynamic}
+        try:
+            files.write_atomic(self.path, json.dumps(body, sort_keys=True))
+        except OSError:  # a read-only book: analyse again next time
+            return
+        self.changed = False
+
+
+def _package_state() -> str:
+    """Every module of the package, by path and content, and the Python version."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(f"{path.relative_to(PACKAGE_DIR).as_posix()} {sha256_file(path)}\n".encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _analysis_cache() -> _AnalysisCache:
+    try:
+        path = cache_dir(paths.root()) / ANALYSIS_CACHE
+    except OSError:  # a read-only book: the analysis is made afresh, and not saved
+        path = paths.root() / CACHE / ANALYSIS_CACHE
+    state = _package_state()
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = None
+    if not isinstance(kept, dict) or kept.get("state") != state:
+        return _AnalysisCache(path=path, state=state)
+    return _AnalysisCache(
+        path=path, state=state, imports=kept.get("imports", {}), dynamic=kept.get("dynamic", {})
+    )
 
 
 def package_key(path: Path) -> str:

@@ -25,7 +25,8 @@ from sirkbok.core.errors import Problem, UserError
 from sirkbok.format import number
 from sirkbok.run import instances, provenance
 
-CACHE = ".sirkbok-cache"
+CACHE = provenance.CACHE
+cache_dir = provenance.cache_dir  # the one home of the book's cache folder
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -186,16 +187,6 @@ class lock:
 
     def __exit__(self, *exc: object) -> None:
         self.lock.release()
-
-
-def cache_dir(root: Path) -> Path:
-    """`.sirkbok-cache/`, which ignores itself in git whatever the top-level .gitignore says."""
-    folder = root / CACHE
-    folder.mkdir(exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.is_file():
-        ignore.write_text("*\n")
-    return folder
 
 
 def clean_interrupted(root: Path) -> None:
