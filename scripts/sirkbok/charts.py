@@ -16,6 +16,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import altair as alt
 import pandas as pd
@@ -23,39 +24,8 @@ import pandas as pd
 from sirkbok.core.files import write_atomic
 from sirkbok.core.vocabulary import STATUS_COLOURS as STATUS_COLOURS  # the charts' status scale
 from sirkbok.core.vocabulary import column_title
-from sirkbok.format import MONTHS, THIN_SPACE, missing
+from sirkbok.format import NUMBER_LOCALE, TIME_LOCALE, missing
 from sirkbok.tables import table_html
-
-NUMBER_LOCALE: alt.theme.NumberLocaleKwds = {
-    "decimal": ",",
-    "thousands": THIN_SPACE,
-    "grouping": [3],
-    "currency": ["", "\u00a0kr"],
-    "minus": "\u2212",
-}
-TIME_LOCALE: alt.theme.TimeLocaleKwds = {
-    "dateTime": "%A %e. %B %Y kl. %X",
-    "date": "%d.%m.%Y",
-    "time": "%H:%M:%S",
-    "periods": ["", ""],
-    "days": ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
-    "shortDays": ["søn", "man", "tir", "ons", "tor", "fre", "lør"],
-    "months": MONTHS,
-    "shortMonths": [
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "mai",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "okt",
-        "nov",
-        "des",
-    ],
-}
 
 # Colours pass 3:1 against white (WCAG 1.4.11) and stay apart for common colour-vision deficiencies.
 REGION_COLOURS = {
@@ -111,7 +81,10 @@ def _house_theme() -> alt.theme.ThemeConfig:
             "header": {"labelFontSize": 13, "titleFontSize": 13},
             "range": {"category": list(REGION_COLOURS.values()) + list(THEME_COLOURS.values())},
             "numberFormat": ",.0f",
-            "locale": {"number": NUMBER_LOCALE, "time": TIME_LOCALE},
+            "locale": {
+                "number": cast(alt.theme.NumberLocaleKwds, NUMBER_LOCALE),
+                "time": cast(alt.theme.TimeLocaleKwds, TIME_LOCALE),
+            },
         }
     }
 

@@ -25,6 +25,38 @@ MONTHS = [
     "desember",
 ]
 
+# d3's locale objects for Vega and vl-convert: the same formats in the charts as in the text.
+NUMBER_LOCALE: dict[str, Any] = {
+    "decimal": ",",
+    "thousands": THIN_SPACE,
+    "grouping": [3],
+    "currency": ["", "\u00a0kr"],
+    "minus": "\u2212",
+}
+TIME_LOCALE: dict[str, Any] = {
+    "dateTime": "%A %e. %B %Y kl. %X",
+    "date": "%d.%m.%Y",
+    "time": "%H:%M:%S",
+    "periods": ["", ""],
+    "days": ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
+    "shortDays": ["søn", "man", "tir", "ons", "tor", "fre", "lør"],
+    "months": MONTHS,
+    "shortMonths": [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "mai",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "okt",
+        "nov",
+        "des",
+    ],
+}
+
 
 def missing(value: Any) -> bool:
     """True for None, NaN, pandas' NA and NaT: the empty values the data package can hold."""
@@ -80,7 +112,7 @@ def date(value: _date | None, precision: str = "dag", end: _date | None = None) 
     """
     if end is not None and not missing(end):
         return f"{date(value, precision)} – {date(end, precision)}"
-    if missing(value):
+    if value is None or missing(value):
         return MISSING
     if precision == "halvaar":
         return f"{'første' if value.month <= 6 else 'andre'} halvår {value.year}"

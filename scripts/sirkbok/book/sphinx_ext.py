@@ -28,6 +28,7 @@ from sphinx.util.i18n import CatalogRepository
 
 from sirkbok.book import citations, code_section
 from sirkbok.core.files import write_atomic
+from sirkbok.format import NUMBER_LOCALE, TIME_LOCALE
 from sirkbok.run import provenance
 
 BUNDLE_NAME = "sirkbok-vega.js"
@@ -73,8 +74,6 @@ _COPY_MESSAGES = {
 def vega_bundle() -> str:
     """The chart runtime (Vega and its tooltip handler, no Vega-Lite compiler) as one script whose
     own global name is `sirkbokVega`, with the book's number and date formats."""
-    from sirkbok.charts import NUMBER_LOCALE, TIME_LOCALE
-
     parts = [_BUNDLE_HEAD]
     for name in VENDORED:
         text = (STATIC / "vendor" / name).read_text(encoding="utf-8")
