@@ -143,6 +143,23 @@ def test_a_changed_static_file_reaches_the_site_and_every_page_that_names_it(boo
     assert pages(site) == incremental
 
 
+def test_a_changed_source_is_formatted_afresh_and_the_rest_reused(book: Path) -> None:
+    """The list of sources reuses the last build's formatted references only while they are
+    unchanged: a source's new title reaches the page, and the result equals a full build."""
+    site = book / "_build" / "html"
+    build(book)
+    sources = book / "data" / "kilder.csv"
+    text = sources.read_text(encoding="utf-8")
+    old_title = "Samarbeid om sirkulær verdiskapning. Saksframlegg, sak 09/26"
+    assert old_title in text
+    sources.write_text(text.replace(old_title, old_title + " (testtittel)", 1), encoding="utf-8")
+    assert INCREMENTAL in build(book)
+    assert "(testtittel)" in (site / "chapters" / "kilder.html").read_text(encoding="utf-8")
+    incremental = pages(site)
+    assert FULL in build(book, "--all")
+    assert pages(site) == incremental
+
+
 def test_a_warning_is_never_lost_by_skipping_or_building_incrementally(book: Path) -> None:
     page = book / "chapters" / "tilgjengelighet.md"
     original = page.read_text(encoding="utf-8")

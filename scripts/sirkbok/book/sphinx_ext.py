@@ -396,6 +396,7 @@ def _plugin_lookups_once() -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     _plugin_lookups_once()
     citations.register()  # Norwegian citation forms (bibtex_reference_style, bibtex_default_style)
+    citations.reuse_formatted_entries()  # the last build's formatted references, when unchanged
     code_section.setup(app)  # one «Slik er det regnet ut» section per notebook chapter
     app.connect("config-inited", _book_facts)
     app.connect("config-inited", _edition)
