@@ -18,7 +18,8 @@ fingerprint is written to `_build/` only after a build without warnings, so:
   warnings (a link to a removed label) are checked again.
 - a static file changed (the book's `_static/`, or a script the extension ships in
   `sirkbok/book/static/`) → no page is re-read, but every page is rewritten, since each names its
-  scripts and stylesheets with a checksum (`?v=`) that must match the new file.
+  scripts and stylesheets with a checksum (`?v=`) that must match the new file; likewise when the
+  bibliography changed, since every page that cites a source shows it.
   Static files, figures and data downloads are copied on every build by Sphinx and the extension,
   before the pages are written.
 """
@@ -51,6 +52,8 @@ NOT_INPUT = {
 EVERY_PAGE = ("_config.yml", "_toc.yml", "_templates/", "locale/", "scripts/")
 # Static files: copied into the site; a change rewrites the pages (checksums) without re-reading them.
 STATIC = ("_static/", provenance.package_key(provenance.PACKAGE_DIR / "book" / "static") + "/")
+# The bibliography: every page that cites a source shows it (tooltips), so a change rewrites them all.
+BIBLIOGRAPHY = ".bib"
 SOURCE_SUFFIXES = (".md", ".ipynb")
 # What the strict build is run with; part of the fingerprint, so a change of options rebuilds.
 OPTIONS = {"warningiserror": True, "nitpicky": True, "keep_going": True, "builder": "html"}
@@ -162,7 +165,7 @@ def plan(root: Path, current: dict[str, Any], full: bool = False) -> Plan:
     if not changed:
         return Plan("skip", "ingen inndata er endret")
     for key in changed:
-        if key.startswith(STATIC):
+        if _rewrites_all(key):
             continue
         if key.startswith(EVERY_PAGE):
             return Plan("full", f"{key} er endret")
@@ -170,8 +173,14 @@ def plan(root: Path, current: dict[str, Any], full: bool = False) -> Plan:
             return Plan("full", f"{key} er {'ny' if key not in old else 'fjernet'}")
     docs = tuple(name for key in changed if (name := _docname(key)))
     shown = ", ".join(changed[:3]) + (f" og {len(changed) - 3} til" if len(changed) > 3 else "")
-    static = any(key.startswith(STATIC) for key in changed)
-    return Plan("incremental", f"endret: {shown}", docs, rewrite_all=static)
+    rewrite_all = any(_rewrites_all(key) for key in changed)
+    return Plan("incremental", f"endret: {shown}", docs, rewrite_all=rewrite_all)
+
+
+def _rewrites_all(key: str) -> bool:
+    """A file no page is read from, but every page's output may show: a static file or the
+    bibliography."""
+    return key.startswith(STATIC) or key.endswith(BIBLIOGRAPHY)
 
 
 def sphinx_build(root: Path, plan: Plan) -> int:
