@@ -20,11 +20,12 @@ from typing import cast
 
 import altair as alt
 import pandas as pd
+from altair.theme import NumberLocaleKwds, TimeLocaleKwds
 
 from sirkbok.core.files import write_atomic
 from sirkbok.core.vocabulary import STATUS_COLOURS as STATUS_COLOURS  # the charts' status scale
 from sirkbok.core.vocabulary import column_title
-from sirkbok.format import NUMBER_LOCALE, TIME_LOCALE, missing
+from sirkbok.format import NUMBER_LOCALE, TIME_LOCALE, missing, spreadsheet_text
 from sirkbok.tables import table_html
 
 # Colours pass 3:1 against white (WCAG 1.4.11) and stay apart for common colour-vision deficiencies.
@@ -82,8 +83,8 @@ def _house_theme() -> alt.theme.ThemeConfig:
             "range": {"category": list(REGION_COLOURS.values()) + list(THEME_COLOURS.values())},
             "numberFormat": ",.0f",
             "locale": {
-                "number": cast(alt.theme.NumberLocaleKwds, NUMBER_LOCALE),
-                "time": cast(alt.theme.TimeLocaleKwds, TIME_LOCALE),
+                "number": cast(NumberLocaleKwds, NUMBER_LOCALE),
+                "time": cast(TimeLocaleKwds, TIME_LOCALE),
             },
         }
     }
@@ -172,11 +173,14 @@ def excel_csv(table: pd.DataFrame) -> bytes:
     """The figure's data as a CSV that Norwegian Excel opens right.
 
     Semicolon separator, decimal comma, a UTF-8 byte order mark (Excel's cue for UTF-8), readers'
-    column titles and rounded values. The data package in data/ stays the canonical, unrounded source.
+    column titles and rounded values; text that looks like a formula is quoted, never evaluated. The
+    data package in data/ stays the canonical, unrounded source.
     """
     shown = table.copy()
     for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
+        if pd.api.types.is_string_dtype(shown[column]):
+            shown[column] = shown[column].map(spreadsheet_text)
+        elif pd.api.types.is_float_dtype(shown[column]):
             rounded = shown[column].map(_rounded).astype("Float64")
             whole = rounded.dropna().eq(rounded.dropna().round()).all()
             shown[column] = rounded.round().astype("Int64") if whole else rounded

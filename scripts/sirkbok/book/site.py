@@ -33,7 +33,7 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from sirkbok.core.files import write_atomic
 from sirkbok.run import provenance
@@ -55,8 +55,17 @@ STATIC = ("_static/", provenance.package_key(provenance.PACKAGE_DIR / "book" / "
 # The bibliography: every page that cites a source shows it (tooltips), so a change rewrites them all.
 BIBLIOGRAPHY = ".bib"
 SOURCE_SUFFIXES = (".md", ".ipynb")
+
+
 # What the strict build is run with; part of the fingerprint, so a change of options rebuilds.
-OPTIONS = {"warningiserror": True, "nitpicky": True, "keep_going": True, "builder": "html"}
+class Options(TypedDict):
+    warningiserror: bool
+    nitpicky: bool
+    keep_going: bool
+    builder: str
+
+
+OPTIONS: Options = {"warningiserror": True, "nitpicky": True, "keep_going": True, "builder": "html"}
 
 
 @dataclass(frozen=True)

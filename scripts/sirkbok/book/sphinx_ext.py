@@ -332,8 +332,8 @@ def _footer(
 ) -> None:
     """What _templates/extra-footer.html shows: this edition, and the PDF link when there is one."""
     context["sirkbok_edition"] = getattr(app, "sirkbok_edition", "")
-    book_pdf = _pdf(app)
-    context["sirkbok_pdf"] = book_pdf.name if book_pdf else ""
+    pdf = _pdf(app)
+    context["sirkbok_pdf"] = pdf.name if pdf else ""
 
 
 def _theme_in_norwegian(app: Sphinx) -> None:
