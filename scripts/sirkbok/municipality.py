@@ -45,7 +45,9 @@ def facts_markdown(p: Page) -> str:
     ]
     lines.append(f"- **Kommunenummer:** {escape(p.number)}")
     others = [escape(n) for n in p.region_members if n != p.name]
-    return "\n".join(lines) + f"\n\n{escape(p.name)} er med i {region} sammen med {listing(others)}."
+    return (
+        "\n".join(lines) + f"\n\n{escape(p.name)} er med i {region} sammen med {listing(others)}."
+    )
 
 
 def roles_markdown(p: Page) -> str:
@@ -186,7 +188,9 @@ def _what(p: Page, row: pd.Series) -> tuple[str, str]:
         flow = p.flows.loc[row["id"]]
         unit = str(flow["enhet"]).replace("m3", "m³")
         what = str(flow["ressurs"])
-        route = escape(flow["fra"]) + (f" → {escape(flow['til'])}" if optional_text(flow["til"]) else "")
+        route = escape(flow["fra"]) + (
+            f" → {escape(flow['til'])}" if optional_text(flow["til"]) else ""
+        )
         return escape(what[:1].upper() + what[1:]), f" ({escape(unit)}), {route}"
     return escape(row["id"]), ""
 

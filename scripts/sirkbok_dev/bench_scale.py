@@ -133,10 +133,10 @@ def multiply_flows(path: Path) -> None:
 
 
 def size(root: Path) -> Size:
-    from sirkbok.book import regions
+    from sirkbok.book import chapters
 
     with book_root(root):
-        pages = len(regions.toc_files(root))
+        pages = len(chapters.pages(root))
     with (root / "data" / FLOWS).open(encoding="utf-8") as handle:
         rows = sum(1 for _ in csv.DictReader(handle))
     return Size(pages=pages, notebooks=len(provenance.notebooks(root)), flow_rows=rows)

@@ -14,7 +14,7 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sirkbok import data
-from sirkbok.datapackage import validate
+from sirkbok.datapackage import checks, textcsv, validate
 
 DATA = ROOT / "data"
 SCHEMA = data.schema("ressursstrommer", DATA)
@@ -27,7 +27,7 @@ MUNICIPALITIES = {
 SOURCES = [r["id"] for r in csv.DictReader((DATA / "kilder.csv").open(encoding="utf-8"))]
 # Every other table read once: each example then costs only the checks.
 PACKAGE = {
-    name: validate.read_text_table(data.table_path(name, DATA), f"data/{name}.csv")[0]
+    name: textcsv.read_text_table(data.table_path(name, DATA), f"data/{name}.csv")[0]
     for name in data.table_names(DATA)
 }
 NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
@@ -89,7 +89,7 @@ def as_table(generated: list[dict[str, str]]) -> pd.DataFrame:
 def test_validator_agrees_with_the_rules(generated: list[dict[str, str]]) -> None:
     frame = as_table(generated)
     result = validate.validate_package(
-        DATA, PACKAGE | {"ressursstrommer": validate.Source(frame, "data/ressursstrommer.csv")}
+        DATA, PACKAGE | {"ressursstrommer": checks.Source(frame, "data/ressursstrommer.csv")}
     )
     invalid_lines = {i + 2 for i, row in enumerate(generated) if not row_is_valid(row)}
     reported = {p.line for p in result.problems if p.file == "data/ressursstrommer.csv"}

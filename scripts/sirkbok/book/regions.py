@@ -133,7 +133,9 @@ def render_block(root: Path, region: str) -> str:
         lines.append("Regionen er ikke foreslått å ha særskilt ansvar for noe tema i fase 1.")
     for _, theme in led.iterrows():
         # every theme has its chapter chapters/tema/<id> (`sirkbok check` reports one missing)
-        name = f"{{doc}}`{fmt.role_text(theme['navn'])} </chapters/tema/{fmt.role_text(theme['id'])}>`"
+        name = (
+            f"{{doc}}`{fmt.role_text(theme['navn'])} </chapters/tema/{fmt.role_text(theme['id'])}>`"
+        )
         responsible = [
             names.get(n.strip(), n.strip())
             for n in re.split(r"[;,]", _text(theme.get("ansvarlige_kommuner")))
@@ -196,7 +198,6 @@ def render_front_block() -> str:
     """The front page's themes with their proposed leads, the regions and «Din kommune»."""
     from sirkbok import data, decisions
 
-
     regions = data.load("regioner")
     region_names = dict(zip(regions["id"].map(_text), regions["kortnavn"].map(_text), strict=True))
     municipalities = data.load("kommuner")
@@ -232,7 +233,10 @@ def render_front_block() -> str:
     for region, name in region_names.items():
         members = municipalities[municipalities["region"] == region].sort_values("navn")
         links = " · ".join(municipality_link(row) for _, row in members.iterrows())
-        lines += ["", f"**{fmt.doc_link(name, f'/{REGION_DIR.as_posix()}/{region}/index')}:** {links}"]
+        lines += [
+            "",
+            f"**{fmt.doc_link(name, f'/{REGION_DIR.as_posix()}/{region}/index')}:** {links}",
+        ]
     lines += ["", FRONT_END]
     return "\n".join(lines)
 

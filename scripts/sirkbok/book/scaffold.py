@@ -232,6 +232,7 @@ def _entry_under_region(toc_text: str, index: str, entry: str) -> bool:
 
 def _same_apart_from(old: str, new: str, entry: str) -> bool:
     """The new toc equals the old one once the new entry is taken out again."""
+
     def strip(node: object) -> object:
         if isinstance(node, dict):
             out = {k: strip(v) for k, v in node.items()}
