@@ -80,7 +80,7 @@ def date(value: _date | None, precision: str = "dag", end: _date | None = None) 
     """
     if end is not None and not missing(end):
         return f"{date(value, precision)} – {date(end, precision)}"
-    if missing(value):
+    if value is None or missing(value):
         return MISSING
     if precision == "halvaar":
         return f"{'første' if value.month <= 6 else 'andre'} halvår {value.year}"

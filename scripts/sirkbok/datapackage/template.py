@@ -149,7 +149,7 @@ def write_template(table: str, out: Path, prefill: bool = True) -> int:
     unit_titles = {u["name"]: u.get("title", u["name"]) for u in descriptor.get("units", [])}
     frame = validated_tables()[table].copy() if prefill else None
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook has exactly one sheet
     sheet.title = table
     lists = book.create_sheet(LISTS_SHEET)
     help_sheet = book.create_sheet(HELP_SHEET, index=1)
