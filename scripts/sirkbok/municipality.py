@@ -103,9 +103,9 @@ def shares_markdown(p: Page) -> str:
             lines.append(
                 f"{head} {estimate(share.value)} {unit} i {escape(p.name)}, av {region_total}."
             )
-    values = [s for s in p.shares if s.value is not None and s.region_total]
+    values = [s.value / s.region_total for s in p.shares if s.value is not None and s.region_total]
     intro = (
-        f"{escape(p.name)} har {percent(values[0].value / values[0].region_total)} av folketallet "
+        f"{escape(p.name)} har {percent(values[0])} av folketallet "
         f"i {escape(p.region_name)} (av kommunene med kjent folketall), og derfor samme andel av "
         "hvert anslag under."
         if values

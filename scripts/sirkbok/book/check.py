@@ -150,8 +150,7 @@ def region_problems(root: Path) -> list[Problem]:
 def data_problems(root: Path) -> list[Problem]:
     from sirkbok.datapackage import validate
 
-    result = validate.validate_package(root / "data")
-    return list(getattr(result, "problems", result))
+    return validate.validate_package(root / "data").problems
 
 
 def figure_problems(root: Path) -> list[Problem]:

@@ -162,7 +162,9 @@ def register_in_toc(toc_text: str, region: str, entry: str) -> str:
                 ),
             )
         )
-    item_indent = len(pattern.match(lines[start].rstrip("\n")).group(1))
+    item = pattern.match(lines[start].rstrip("\n"))
+    assert item is not None  # the line was found by this pattern
+    item_indent = len(item.group(1))
     key_indent = item_indent + 2
 
     def indent_of(line: str) -> int:

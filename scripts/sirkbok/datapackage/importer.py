@@ -18,13 +18,16 @@ import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import write_atomic
 from sirkbok.datapackage.checks import Source
 from sirkbok.datapackage.sheets import Sheet, read_csv_sheet, read_xlsx_sheet
 from sirkbok.datapackage.textcsv import header_problems, read_text_table, shape_problems
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SPACES = "\u00a0\u202f\u2009 "
 GROUPED = re.compile(r"-?\d{1,3}(?:[ ]\d{3})+(?:[.,]\d+)?")
@@ -117,7 +120,7 @@ def _text_cell(value: Any) -> str:
     return str(value).strip()
 
 
-def normalise(sheet: Sheet, schema: dict):
+def normalise(sheet: Sheet, schema: dict[str, Any]) -> pd.DataFrame:
     """The sheet as canonical text cells in schema order (index = spreadsheet line), or refuse."""
     import pandas as pd
 
@@ -185,7 +188,7 @@ def normalise(sheet: Sheet, schema: dict):
     return pd.DataFrame(cells, columns=names, index=lines, dtype=object).astype(str)
 
 
-def canonical_csv(frame, schema: dict) -> str:
+def canonical_csv(frame: pd.DataFrame, schema: dict[str, Any]) -> str:
     """UTF-8 CSV text with commas, a header, LF line ends and one spelling per number."""
     names = [spec["name"] for spec in schema["fields"]]
     out = io.StringIO()
@@ -201,11 +204,11 @@ def canonical_csv(frame, schema: dict) -> str:
 
 
 def diff(
-    old, new, key: list[str], numbers: list[str]
+    old: pd.DataFrame, new: pd.DataFrame, key: list[str], numbers: list[str]
 ) -> tuple[list[str], list[str], list[tuple[str, list[str]]]]:
     """Rows added, removed and changed (with `column: old → new`) by primary key."""
 
-    def keyed(frame):
+    def keyed(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame.copy()
         for name in numbers:
             frame[name] = frame[name].map(lambda text: canonical_number(text) if text else text)
@@ -230,7 +233,7 @@ def diff(
     return added, removed, changed
 
 
-def key_problems(frame, key: list[str], label: str) -> list[Problem]:
+def key_problems(frame: pd.DataFrame, key: list[str], label: str) -> list[Problem]:
     """Rows of the imported file whose primary key is empty or repeats an earlier row's."""
     joined = frame[key].agg(" | ".join, axis=1)
     empty = (frame[key] == "").any(axis=1)

@@ -255,6 +255,8 @@ def validate_package(data_dir: Path, overrides: dict[str, Source] | None = None)
     sources: dict[str, Source] = {}
     overrides = overrides or {}
     for name, entry in resources.items():
+        source: Source | None
+        problems: list[Problem]
         if name in overrides:
             source, problems = overrides[name], []
         else:
