@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sirkbok.core.errors import Problem, UserError
-from sirkbok.datapackage.textcsv import MAX_ROWS, check_size, parse_csv
+from sirkbok.datapackage.textcsv import MAX_ROWS, check_size, parse_csv, too_large
 
 
 @dataclass
@@ -101,11 +101,8 @@ def read_xlsx_sheet(path: Path, label: str, table: str) -> Sheet:
             records.append(list(row))
             if len(records) > MAX_ROWS + 1:
                 raise UserError(
-                    Problem(
-                        file=label,
-                        line=len(records),
-                        message="Arket har for mange rader.",
-                        expected=f"høyst {MAX_ROWS:,} rader; del tabellen opp".replace(",", " "),
+                    too_large(
+                        label, "Arket har for mange rader.", MAX_ROWS, "rader", line=len(records)
                     )
                 )
         book.close()
@@ -154,11 +151,9 @@ def _unpacked_size(path: Path, label: str) -> list[Problem]:
         ]
     if size <= MAX_XLSX_UNPACKED:
         return []
+    found = f"{size:,} byte utpakket".replace(",", " ")
     return [
-        Problem(
-            file=label,
-            message="Arbeidsboka er for stor når den pakkes ut.",
-            found=f"{size:,} byte utpakket".replace(",", " "),
-            expected=f"høyst {MAX_XLSX_UNPACKED:,} byte; del tabellen opp".replace(",", " "),
+        too_large(
+            label, "Arbeidsboka er for stor når den pakkes ut.", MAX_XLSX_UNPACKED, "byte", found
         )
     ]

@@ -22,19 +22,31 @@ MAX_ROWS = 1_000_000
 MAX_CELL = 131_072  # the csv module's own limit per cell, stated so the message can name it
 
 
+def too_large(
+    label: str,
+    message: str,
+    limit: int,
+    unit: str,
+    found: str | None = None,
+    line: int | None = None,
+) -> Problem:
+    """A table over one of the limits: refused with the limit, spelled `50 000 000 byte`."""
+    return Problem(
+        file=label,
+        line=line,
+        message=message,
+        found=found,
+        expected=f"høyst {limit:,} {unit}; del tabellen opp".replace(",", " "),
+    )
+
+
 def check_size(path: Path, label: str) -> list[Problem]:
     """A file over MAX_BYTES is refused unread (a Norwegian message, not an exhausted machine)."""
     size = path.stat().st_size
     if size <= MAX_BYTES:
         return []
-    return [
-        Problem(
-            file=label,
-            message="Filen er for stor til å leses.",
-            found=f"{size:,} byte".replace(",", " "),
-            expected=f"høyst {MAX_BYTES:,} byte; del tabellen opp".replace(",", " "),
-        )
-    ]
+    found = f"{size:,} byte".replace(",", " ")
+    return [too_large(label, "Filen er for stor til å leses.", MAX_BYTES, "byte", found)]
 
 
 def decode_utf8(raw: bytes, label: str) -> tuple[str | None, list[Problem]]:
@@ -101,12 +113,7 @@ def parse_csv(
         records.append((len(records) + 1, record))
         if len(records) > MAX_ROWS + 1:
             problems.append(
-                Problem(
-                    file=label,
-                    line=len(records),
-                    message="Filen har for mange rader.",
-                    expected=f"høyst {MAX_ROWS:,} rader; del tabellen opp".replace(",", " "),
-                )
+                too_large(label, "Filen har for mange rader.", MAX_ROWS, "rader", line=len(records))
             )
             break
     if not records:
