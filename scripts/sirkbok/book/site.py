@@ -30,6 +30,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypedDict
 
+from sirkbok.book import chapters
 from sirkbok.core.files import write_atomic
 from sirkbok.run import provenance
 
@@ -45,7 +46,6 @@ NOT_INPUT = {
 }
 # Changing one of these can change every page: the next build is a full one.
 EVERY_PAGE = ("_config.yml", "_toc.yml", "_templates/", "locale/", "scripts/")
-SOURCE_SUFFIXES = (".md", ".ipynb")
 
 
 # What the strict build is run with; part of the fingerprint, so a change of options rebuilds.
@@ -144,7 +144,7 @@ def forget_record(root: Path) -> None:
 
 
 def _docname(key: str) -> str | None:
-    return key.rsplit(".", 1)[0] if key.endswith(SOURCE_SUFFIXES) else None
+    return chapters.docname(key) if key.endswith(chapters.SUFFIXES) else None
 
 
 def plan(root: Path, current: dict[str, Any], full: bool = False) -> Plan:
