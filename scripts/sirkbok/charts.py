@@ -24,7 +24,7 @@ from altair.theme import NumberLocaleKwds, TimeLocaleKwds
 from sirkbok.core.files import write_atomic
 from sirkbok.core.vocabulary import STATUS_COLOURS as STATUS_COLOURS  # the charts' status scale
 from sirkbok.core.vocabulary import column_title
-from sirkbok.format import MONTHS, THIN_SPACE, missing
+from sirkbok.format import MONTHS, THIN_SPACE, missing, spreadsheet_text
 from sirkbok.tables import table_html
 
 NUMBER_LOCALE: NumberLocaleKwds = {
@@ -197,11 +197,14 @@ def excel_csv(table: pd.DataFrame) -> bytes:
     """The figure's data as a CSV that Norwegian Excel opens right.
 
     Semicolon separator, decimal comma, a UTF-8 byte order mark (Excel's cue for UTF-8), readers'
-    column titles and rounded values. The data package in data/ stays the canonical, unrounded source.
+    column titles and rounded values; text that looks like a formula is quoted, never evaluated. The
+    data package in data/ stays the canonical, unrounded source.
     """
     shown = table.copy()
     for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
+        if pd.api.types.is_string_dtype(shown[column]):
+            shown[column] = shown[column].map(spreadsheet_text)
+        elif pd.api.types.is_float_dtype(shown[column]):
             rounded = shown[column].map(_rounded).astype("Float64")
             whole = rounded.dropna().eq(rounded.dropna().round()).all()
             shown[column] = rounded.round().astype("Int64") if whole else rounded

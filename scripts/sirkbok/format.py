@@ -193,3 +193,17 @@ COUNT_WORDS = [
 def count(value: int) -> str:
     """Small counts in words, as Norwegian prose writes them: `5` -> `fem`, `13` -> `13`."""
     return COUNT_WORDS[value] if 0 <= value < len(COUNT_WORDS) else number(value)
+
+
+# --- text for spreadsheets: never a formula -----------------------------------------------------
+
+# OWASP's list for CSV/formula injection: a cell starting with one of these may be run as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: object) -> object:
+    """A text cell for a CSV that Excel opens: formula-like text gets Excel's quote prefix (`'=1+1`),
+    so it shows as typed and is never evaluated. Numbers and missing values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value

@@ -20,6 +20,7 @@ from sirkbok.core.files import inside
 from sirkbok.datapackage import checks
 from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage.validate import validated_tables
+from sirkbok.format import FORMULA_START
 
 TYPE_NAMES = {
     "string": "tekst",
@@ -224,10 +225,6 @@ def write_template(table: str, out: Path, prefill: bool = True) -> int:
         if temp is not None:
             Path(temp).unlink(missing_ok=True)
     return 0 if frame is None else len(frame)
-
-
-# OWASP's list for CSV/formula injection: a cell starting with one of these may be run as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def text_not_formula(worksheet: Any) -> None:
