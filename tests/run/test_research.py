@@ -219,7 +219,7 @@ def test_the_defaults_reproduce_the_books_figures_exactly(
     book: Path, scenario_run: tuple[Path, str], tmp_path: Path
 ) -> None:
     import nbformat
-    from sirkbok.run import research
+    from sirkbok.run import results
 
     published_book = shutil.copytree(book, tmp_path / "bok")  # the very inputs the run used
     sirkbok("regenerate", "--only", THEME, "--jobs", "1", root=published_book, check=True)
@@ -230,8 +230,8 @@ def test_the_defaults_reproduce_the_books_figures_exactly(
     assert published and sorted(published) == sorted(ours)
     assert [name for name in published if published[name] != ours[name]] == []
     executed = nbformat.read(published_book / "chapters" / "tema" / f"{THEME}.ipynb", as_version=4)
-    results = json.loads((standard / "resultater.json").read_text(encoding="utf-8"))
-    assert research.glued(executed, THEME) == results["resultater"]
+    written = json.loads((standard / "resultater.json").read_text(encoding="utf-8"))
+    assert results.glued(executed, THEME) == written["resultater"]
 
 
 @pytest.mark.slow
