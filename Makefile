@@ -11,7 +11,7 @@ PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
 DEV := PYTHONPATH=scripts $(BIN)/python -m
 
 .PHONY: book figures test check serve clean bench bench-data bench-web bench-scale lint chapter regions \
-	screenshots lock pdf release
+	screenshots lock pdf release structure
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -80,8 +80,13 @@ lock:
 	$(UV_COMPILE) --output-file requirements.lock
 	$(UV_COMPILE) --extra dev --constraint requirements.lock --output-file requirements-dev.lock
 
+# ruff (lint and format), mypy (types) and import-linter (the layers in pyproject.toml), as pre-commit runs them.
 lint: $(DEV_STAMP)
 	$(BIN)/pre-commit run --all-files
+
+# The package's structure picture in README.md, drawn from its imports.
+structure: $(DEV_STAMP)
+	$(DEV) sirkbok_dev.structure --write
 
 serve:
 	@test -d _build/html || { echo "Bygg boka først med: make book"; exit 1; }

@@ -15,24 +15,26 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
+from altair.theme import NumberLocaleKwds, TimeLocaleKwds
 
 from sirkbok.core.files import write_atomic
 from sirkbok.core.vocabulary import STATUS_COLOURS as STATUS_COLOURS  # the charts' status scale
 from sirkbok.core.vocabulary import column_title
-from sirkbok.format import MONTHS, THIN_SPACE, missing
+from sirkbok.format import MONTHS, THIN_SPACE, missing, spreadsheet_text
 from sirkbok.tables import table_html
 
-NUMBER_LOCALE = {
+NUMBER_LOCALE: NumberLocaleKwds = {
     "decimal": ",",
     "thousands": THIN_SPACE,
     "grouping": [3],
     "currency": ["", "\u00a0kr"],
     "minus": "\u2212",
 }
-TIME_LOCALE = {
+TIME_LOCALE: TimeLocaleKwds = {
     "dateTime": "%A %e. %B %Y kl. %X",
     "date": "%d.%m.%Y",
     "time": "%H:%M:%S",
@@ -172,7 +174,7 @@ class Figure:
             f"{spec_json}</script>\n"
         )
 
-    def _repr_mimebundle_(self, include=None, exclude=None):  # type: ignore[no-untyped-def]
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
         return {
             "text/html": self.html(),
             "image/svg+xml": self.svg,
@@ -195,11 +197,14 @@ def excel_csv(table: pd.DataFrame) -> bytes:
     """The figure's data as a CSV that Norwegian Excel opens right.
 
     Semicolon separator, decimal comma, a UTF-8 byte order mark (Excel's cue for UTF-8), readers'
-    column titles and rounded values. The data package in data/ stays the canonical, unrounded source.
+    column titles and rounded values; text that looks like a formula is quoted, never evaluated. The
+    data package in data/ stays the canonical, unrounded source.
     """
     shown = table.copy()
     for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
+        if pd.api.types.is_string_dtype(shown[column]):
+            shown[column] = shown[column].map(spreadsheet_text)
+        elif pd.api.types.is_float_dtype(shown[column]):
             rounded = shown[column].map(_rounded).astype("Float64")
             whole = rounded.dropna().eq(rounded.dropna().round()).all()
             shown[column] = rounded.round().astype("Int64") if whole else rounded
@@ -236,9 +241,13 @@ def publish(
         else dict(spec, width="container", autosize={"type": "fit-x", "contains": "padding"})
     )
     static = spec if composite else dict(spec, width=spec.get("width", EXPORT_WIDTH))
-    options = {"format_locale": NUMBER_LOCALE, "time_format_locale": TIME_LOCALE}
-    svg = vlc.vegalite_to_svg(static, **options)
-    png = vlc.vegalite_to_png(static, scale=1.5, **options)
+    # vl-convert takes plain dicts; the locales are typed as altair's locale dicts above.
+    number_locale = cast("dict[str, Any]", NUMBER_LOCALE)
+    time_locale = cast("dict[str, Any]", TIME_LOCALE)
+    svg = vlc.vegalite_to_svg(static, format_locale=number_locale, time_format_locale=time_locale)
+    png = vlc.vegalite_to_png(
+        static, scale=1.5, format_locale=number_locale, time_format_locale=time_locale
+    )
     folder = figure_dir()
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / f"{name}.vl.json", _canonical(interactive) + "\n")

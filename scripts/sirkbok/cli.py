@@ -6,7 +6,8 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from sirkbok.core.errors import UserError, from_exception
 
@@ -63,14 +64,20 @@ VERBS: dict[str, tuple[str, str]] = {
 class NorwegianFormatter(argparse.HelpFormatter):
     """Help texts with a Norwegian usage line."""
 
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
         super().add_usage(usage, actions, groups, prefix="bruk: " if prefix is None else prefix)
 
 
 class NorwegianParser(argparse.ArgumentParser):
     """argparse with Norwegian headings and usage errors."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", NorwegianFormatter)
         super().__init__(*args, **kwargs)
         self._positionals.title = "argumenter"
@@ -128,11 +135,11 @@ def report_errors(run: Callable[[argparse.Namespace], int | None], args: argpars
         sys.stderr.close()
         return 0
     except Exception as error:  # noqa: BLE001 - the one place errors become messages
-        problem = from_exception(error)
+        explained = from_exception(error)
         if os.environ.get("SIRKBOK_DEBUG"):
             raise
-        if problem is not None:
-            print(f"feil: {problem}", file=sys.stderr)
+        if explained is not None:
+            print(f"feil: {explained}", file=sys.stderr)
             return 1
         print(
             f"feil: Uventet feil i sirkbok ({type(error).__name__}: {error}). Dette er en feil i "

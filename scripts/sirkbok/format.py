@@ -80,7 +80,7 @@ def date(value: _date | None, precision: str = "dag", end: _date | None = None) 
     """
     if end is not None and not missing(end):
         return f"{date(value, precision)} – {date(end, precision)}"
-    if missing(value):
+    if value is None or missing(value):
         return MISSING
     if precision == "halvaar":
         return f"{'første' if value.month <= 6 else 'andre'} halvår {value.year}"
@@ -189,3 +189,17 @@ COUNT_WORDS = [
 def count(value: int) -> str:
     """Small counts in words, as Norwegian prose writes them: `5` -> `fem`, `13` -> `13`."""
     return COUNT_WORDS[value] if 0 <= value < len(COUNT_WORDS) else number(value)
+
+
+# --- text for spreadsheets: never a formula -----------------------------------------------------
+
+# OWASP's list for CSV/formula injection: a cell starting with one of these may be run as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: object) -> object:
+    """A text cell for a CSV that Excel opens: formula-like text gets Excel's quote prefix (`'=1+1`),
+    so it shows as typed and is never evaluated. Numbers and missing values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.vocabulary import MISSING
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,12 @@ class Parameter:
         if self.factor is not None:
             from sirkbok import data
 
-            return float(data.factor(self.factor).value)
+            value = data.factor(self.factor).value
+            if value is None:
+                raise ValueError(
+                    f"Faktoren {self.factor} for {self.name} har ingen verdi (mangler)."
+                )
+            return float(value)
         if self.assumption is None:
             raise ValueError(f"Parameteren {self.name} mangler både faktor og antatt verdi.")
         return float(self.assumption)
@@ -146,7 +152,9 @@ def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> str:
     from sirkbok import data
     from sirkbok.format import number
 
-    def show(value: float) -> str:
+    def show(value: float | None) -> str:
+        if value is None:
+            return MISSING
         return number(value, 0) if float(value).is_integer() else number(value, 3).rstrip("0")
 
     lines = [

@@ -81,7 +81,9 @@ def contribution(tmp_path_factory: pytest.TempPathFactory) -> Contribution:
     header = [cell.value for cell in sheet[1]]
     for row in sheet.iter_rows(min_row=2):
         if row[header.index("navn")].value == "Gran":
-            row[header.index("folketall (innbyggere)")].value += 1  # a test value, not a fact
+            population = row[header.index("folketall (innbyggere)")]
+            assert isinstance(population.value, int)
+            population.value += 1  # a test value, not a fact
     book.save(workbook)
     preview = sirkbok("import", str(workbook), "--table", "kommuner", root=root)
     imported = sirkbok("import", str(workbook), "--table", "kommuner", "--yes", root=root)

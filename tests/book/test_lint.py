@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+from conftest import copy_repo
+from sirkbok_dev import structure
 
 RUFF = Path(sys.executable).with_name("ruff")
 
@@ -21,3 +25,48 @@ def test_ruff_format_is_clean(repo_root: Path) -> None:
         [str(RUFF), "format", "--check", "."], cwd=repo_root, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_no_type_errors(repo_root: Path) -> None:
+    """The package, the development tools and the tests, with the settings in pyproject.toml."""
+    result = subprocess.run(
+        [str(RUFF.with_name("mypy"))], cwd=repo_root, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_imports_keep_to_the_layers_without_circles(repo_root: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(repo_root / "scripts"))
+    result = subprocess.run(
+        [str(RUFF.with_name("lint-imports")), "--no-cache"],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_an_upward_import_breaks_the_layers(tmp_path: Path) -> None:
+    """The contract is not vacuous: core importing the book layer is refused."""
+    book = copy_repo(tmp_path / "bok")
+    errors = book / "scripts/sirkbok/core/errors.py"
+    errors.write_text(errors.read_text() + "\nfrom sirkbok.book import build  # noqa\n")
+    env = dict(os.environ, PYTHONPATH=str(book / "scripts"))
+    result = subprocess.run(
+        [str(RUFF.with_name("lint-imports")), "--no-cache"],
+        cwd=book,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 1
+    assert "sirkbok.core.errors -> sirkbok.book.build" in result.stdout
+
+
+def test_structure_picture_in_readme_is_up_to_date(repo_root: Path) -> None:
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    assert structure.refreshed(readme, structure.picture(repo_root)) == readme, (
+        "Bildet av pakken i README.md er utdatert: kjør make structure"
+    )

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from conftest import copy_repo, sirkbok
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
+from rdflib.term import Node
 from sirkbok.book import dcat, edition, pdf
 
 BASE = "https://eksempel.no/bok/"
@@ -37,7 +38,9 @@ def chapter_titles(root: Path) -> list[str]:
         else:
             cells = json.loads(ipynb.read_text(encoding="utf-8"))["cells"]
             text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-        titles.append(re.search(r"(?m)^# (.+)$", text).group(1).strip())
+        heading = re.search(r"(?m)^# (.+)$", text)
+        assert heading, chapter.docname
+        titles.append(heading.group(1).strip())
     return titles
 
 
@@ -64,7 +67,7 @@ def book_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_pdf_has_a_sane_number_of_pages_with_page_numbers(book_pdf) -> None:
+def test_pdf_has_a_sane_number_of_pages_with_page_numbers(book_pdf: tuple[Path, list[str]]) -> None:
     path, pages = book_pdf
     assert path.parent.name == "pdf" and path.name == pdf.PDF_NAME
     assert 40 <= len(pages) <= 250, len(pages)
@@ -74,7 +77,9 @@ def test_pdf_has_a_sane_number_of_pages_with_page_numbers(book_pdf) -> None:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_pdf_title_page_names_title_version_date_and_publishers(book_pdf, repo_root) -> None:
+def test_pdf_title_page_names_title_version_date_and_publishers(
+    book_pdf: tuple[Path, list[str]], repo_root: Path
+) -> None:
     _, pages = book_pdf
     book = edition.read(repo_root)
     first = letters(pages[0])
@@ -86,7 +91,7 @@ def test_pdf_title_page_names_title_version_date_and_publishers(book_pdf, repo_r
 @pytest.mark.slow
 @pytest.mark.browser
 def test_pdf_has_every_chapter_in_order_and_a_contents_list_with_right_page_numbers(
-    book_pdf, repo_root
+    book_pdf: tuple[Path, list[str]], repo_root: Path
 ) -> None:
     _, pages = book_pdf
     titles = chapter_titles(repo_root)
@@ -105,7 +110,7 @@ def test_pdf_has_every_chapter_in_order_and_a_contents_list_with_right_page_numb
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_pdf_charts_are_vector_graphics(book_pdf) -> None:
+def test_pdf_charts_are_vector_graphics(book_pdf: tuple[Path, list[str]]) -> None:
     from pypdf import PdfReader
 
     path, pages = book_pdf
@@ -115,13 +120,17 @@ def test_pdf_charts_are_vector_graphics(book_pdf) -> None:
         assert label in text, label
     reader = PdfReader(path)
     chart_page = next(i for i, t in enumerate(pages) if "Energi (GWh per år)" in t)
-    content = reader.pages[chart_page].get_contents().get_data()
+    contents = reader.pages[chart_page].get_contents()
+    assert contents is not None
+    content = contents.get_data()
     assert content.count(b" re") + content.count(b" l\n") > 20  # rectangles and lines (the bars)
 
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_pdf_text_is_norwegian_with_sources_and_no_placeholders(book_pdf) -> None:
+def test_pdf_text_is_norwegian_with_sources_and_no_placeholders(
+    book_pdf: tuple[Path, list[str]],
+) -> None:
     _, pages = book_pdf
     text = "\n".join(pages)
     assert text.count("kommune") > 50 and "Gjøvikregionen" in text
@@ -135,7 +144,9 @@ def test_pdf_text_is_norwegian_with_sources_and_no_placeholders(book_pdf) -> Non
 
 
 @pytest.mark.slow
-def test_site_has_sitemap_robots_canonical_links_and_previews(built_book, repo_root) -> None:
+def test_site_has_sitemap_robots_canonical_links_and_previews(
+    built_book: Path, repo_root: Path
+) -> None:
     base = base_url(repo_root)
     assert base.startswith("https://") and base.endswith("/")
     sitemap = (built_book / "sitemap.xml").read_text(encoding="utf-8")
@@ -155,7 +166,7 @@ def test_site_has_sitemap_robots_canonical_links_and_previews(built_book, repo_r
 
 @pytest.mark.slow
 def test_footer_shows_the_edition_and_links_the_pdf_only_when_it_exists(
-    built_book, repo_root
+    built_book: Path, repo_root: Path
 ) -> None:
     book = edition.read(repo_root)
     for name in ("chapters/forside.html", "chapters/tema/biogass.html"):
@@ -171,7 +182,7 @@ def test_footer_shows_the_edition_and_links_the_pdf_only_when_it_exists(
 
 
 @pytest.mark.slow
-def test_site_publishes_the_dcat_metadata(built_book, repo_root) -> None:
+def test_site_publishes_the_dcat_metadata(built_book: Path, repo_root: Path) -> None:
     jsonld = Graph().parse(built_book / "data" / "dcat.jsonld", format="json-ld")
     turtle = Graph().parse(built_book / "data" / "dcat.ttl", format="turtle")
     assert len(jsonld) == len(turtle) > 100
@@ -188,15 +199,17 @@ def catalog(repo_root: Path) -> Graph:
     return dcat.graph(repo_root, BASE)
 
 
-def one(g: Graph, subject, predicate):
+def one(g: Graph, subject: Node, predicate: Node) -> Node:
     values = list(g.objects(subject, predicate))
     assert len(values) == 1, (subject, predicate, values)
     return values[0]
 
 
-def norwegian_text(g: Graph, subject, predicate) -> None:
+def norwegian_text(g: Graph, subject: Node, predicate: Node) -> None:
     values = list(g.objects(subject, predicate))
-    assert values and all(v.language == "nb" and str(v).strip() for v in values), predicate
+    assert values and all(
+        isinstance(v, Literal) and v.language == "nb" and str(v).strip() for v in values
+    ), predicate
 
 
 def test_dcat_catalog_and_dataset_have_the_mandatory_properties(catalog: Graph) -> None:
@@ -254,8 +267,10 @@ def test_dcat_covers_the_twelve_municipalities_and_a_period(
     assert {str(one(catalog, p, DCTERMS.identifier)) for p in places} == codes
     assert all(isinstance(p, URIRef) for p in places)
     period = one(catalog, dataset, DCTERMS.temporal)
-    start = one(catalog, period, DCAT.startDate).toPython()
-    end = one(catalog, period, DCAT.endDate).toPython()
+    start_date = one(catalog, period, DCAT.startDate)
+    end_date = one(catalog, period, DCAT.endDate)
+    assert isinstance(start_date, Literal) and isinstance(end_date, Literal)
+    start, end = start_date.toPython(), end_date.toPython()
     assert isinstance(start, datetime.date) and start <= end
 
 

@@ -19,7 +19,7 @@ def load(name: str) -> dict[str, Any]:
     return yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
 
 
-def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+def triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
     """The `on:` block (PyYAML reads the bare key `on` as the boolean True)."""
     return workflow.get("on") or workflow.get(True) or {}
 

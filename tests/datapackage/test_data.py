@@ -107,7 +107,7 @@ def test_files_are_canonical_csv() -> None:
     for table in data.table_names():
         path = data.table_path(table)
         source, problems = validate.read_text_table(path, table)
-        assert not problems
+        assert source is not None and not problems
         assert importer.canonical_csv(source.frame, data.schema(table)) == path.read_text("utf-8")
 
 

@@ -25,11 +25,16 @@ MUNICIPALITIES = {
     for r in csv.DictReader((DATA / "kommuner.csv").open(encoding="utf-8"))
 }
 SOURCES = [r["id"] for r in csv.DictReader((DATA / "kilder.csv").open(encoding="utf-8"))]
+
+
 # Every other table read once: each example then costs only the checks.
-PACKAGE = {
-    name: validate.read_text_table(data.table_path(name, DATA), f"data/{name}.csv")[0]
-    for name in data.table_names(DATA)
-}
+def _read(name: str) -> validate.Source:
+    source, problems = validate.read_text_table(data.table_path(name, DATA), f"data/{name}.csv")
+    assert source is not None and not problems, problems
+    return source
+
+
+PACKAGE = {name: _read(name) for name in data.table_names(DATA)}
 NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 quantities = st.one_of(

@@ -19,7 +19,7 @@ def replace(name: str, old: str, new: str) -> Callable[[Path], None]:
     return change
 
 
-def write(name: str, content: bytes) -> Callable[[Path], None]:
+def write(name: str, content: bytes) -> Callable[[Path], object]:
     return lambda data: (data / name).write_bytes(content)
 
 

@@ -54,7 +54,7 @@ def test_xlsx_is_imported_and_diffed(
 ) -> None:
     rows = kommuner_rows()
     book_ = Workbook()
-    sheet = book_.active
+    sheet = book_.worksheets[0]
     sheet.append(rows[0])
     for row in rows[1:]:
         cells: list[object] = list(row)

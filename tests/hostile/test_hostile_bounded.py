@@ -108,7 +108,7 @@ def test_an_xlsx_that_inflates_beyond_the_limit_is_refused_before_opening(
 ) -> None:
     workbook = tmp_path / "kommuner.xlsx"
     sheet = Workbook()
-    sheet.active.append(["kommunenummer"])
+    sheet.worksheets[0].append(["kommunenummer"])
     sheet.save(workbook)
     with zipfile.ZipFile(workbook, "a", compression=zipfile.ZIP_DEFLATED) as archive:
         with archive.open("xl/media/fyll.bin", "w", force_zip64=True) as member:

@@ -46,7 +46,7 @@ def big_cell(book: Path, tmp: Path) -> None:
 
 
 # case -> (setup, arguments ({tmp} is a scratch folder outside the book), expected message)
-CASES: dict[str, tuple[Callable[[Path, Path], None], list[str], str]] = {
+CASES: dict[str, tuple[Callable[[Path, Path], object], list[str], str]] = {
     "kapitteltittel på 300 tegn": (
         nothing,
         ["new-chapter", "--region", "hadelandsregionen", "--theme", "tekstiler"]

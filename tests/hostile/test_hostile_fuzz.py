@@ -7,7 +7,9 @@ import argparse
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -43,7 +45,7 @@ def import_quietly(path: Path) -> None:
 
 
 @pytest.fixture
-def untouched(data_book: Path):
+def untouched(data_book: Path) -> Iterator[Path]:
     before = {p.name: p.read_bytes() for p in (data_book / "data").iterdir()}
     yield data_book
     assert {p.name: p.read_bytes() for p in (data_book / "data").iterdir()} == before
@@ -73,7 +75,7 @@ def test_random_csv_shapes(
     body: list[list[str]],
     delimiter: str,
     encoding: str,
-    quoting: int,
+    quoting: Literal[0, 1, 2, 3],
     untouched: Path,
     tmp_path: Path,
 ) -> None:
@@ -108,7 +110,7 @@ def test_random_xlsx_shapes(
     import re
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     for row in [top, *body]:
         clean = [
             re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", v) if isinstance(v, str) else v for v in row

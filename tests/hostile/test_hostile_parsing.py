@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def as_csv(table: list[list[str]]) -> str:
     return out.getvalue()
 
 
-def set_cell(column: str, value: str, line: int = 3):
+def set_cell(column: str, value: str, line: int = 3) -> Callable[[list[list[str]]], str]:
     """A change to kommuner.csv: one cell (spreadsheet line `line`) gets `value`."""
 
     def change(table: list[list[str]]) -> str:
@@ -34,7 +35,7 @@ def set_cell(column: str, value: str, line: int = 3):
     return change
 
 
-def raw(edit):
+def raw(edit: Callable[[str], str]) -> Callable[[list[list[str]]], str]:
     """A change to the CSV text itself (for what csv.writer would never write)."""
     return lambda table: edit(as_csv(table))
 

@@ -166,7 +166,9 @@ def sweep(built_book: Path, site: str, chromium: Any) -> dict[str, dict[str, Any
     page = context.new_page()
     errors: list[str] = []
     requests: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("request", lambda request: requests.append(request.url))
     results: dict[str, dict[str, Any]] = {}
@@ -780,7 +782,8 @@ def test_chart_library_loads_once_when_a_chart_comes_into_view(site: str, chromi
     page = context.new_page()
     bundles: list[str] = []
     page.on(
-        "request", lambda request: "sirkbok-vega.js" in request.url and bundles.append(request.url)
+        "request",
+        lambda request: bundles.append(request.url) if "sirkbok-vega.js" in request.url else None,
     )
     open_page(page, site + THEME_PAGE)
     page.wait_for_timeout(500)

@@ -21,7 +21,7 @@ pytestmark = [
     ),
 ]
 
-VIEWPORTS = {
+VIEWPORTS: dict[int, dict[str, Any]] = {
     375: {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True},
     1280: {"viewport": {"width": 1280, "height": 900}},
 }

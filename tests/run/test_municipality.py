@@ -106,7 +106,7 @@ def test_missing_values_come_from_coverage_with_their_source() -> None:
 def test_data_text_cannot_become_markup() -> None:
     hostile = "Ond <script>alert(1)</script> `kode` {cite}`x` [lenke](javascript:x) **fet** | # $x$"
     escaped = format.text(hostile)
-    tokens = MarkdownIt("commonmark").enable("table").parseInline(escaped)[0].children
+    tokens = MarkdownIt("commonmark").enable("table").parseInline(escaped)[0].children or []
     assert [t.type for t in tokens] == ["text"], tokens
     assert tokens[0].content == " ".join(hostile.split())
     link = municipality.doc_link("Navn <med> `tegn`", "/chapters/kommuner/3407")

@@ -28,7 +28,7 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from sirkbok.core.files import write_atomic
 from sirkbok.run import provenance
@@ -46,8 +46,17 @@ NOT_INPUT = {
 # Changing one of these can change every page: the next build is a full one.
 EVERY_PAGE = ("_config.yml", "_toc.yml", "_templates/", "locale/", "scripts/")
 SOURCE_SUFFIXES = (".md", ".ipynb")
+
+
 # What the strict build is run with; part of the fingerprint, so a change of options rebuilds.
-OPTIONS = {"warningiserror": True, "nitpicky": True, "keep_going": True, "builder": "html"}
+class Options(TypedDict):
+    warningiserror: bool
+    nitpicky: bool
+    keep_going: bool
+    builder: str
+
+
+OPTIONS: Options = {"warningiserror": True, "nitpicky": True, "keep_going": True, "builder": "html"}
 
 
 @dataclass(frozen=True)

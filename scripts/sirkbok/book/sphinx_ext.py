@@ -295,7 +295,8 @@ def _footer(
 ) -> None:
     """What _templates/extra-footer.html shows: this edition, and the PDF link when there is one."""
     context["sirkbok_edition"] = getattr(app, "sirkbok_edition", "")
-    context["sirkbok_pdf"] = _pdf(app).name if _pdf(app) else ""
+    pdf = _pdf(app)
+    context["sirkbok_pdf"] = pdf.name if pdf else ""
 
 
 def _theme_in_norwegian(app: Sphinx) -> None:
@@ -348,7 +349,8 @@ def _plugin_lookups_once() -> None:
     import pybtex.plugin
     import sphinxcontrib.bibtex.plugin
 
-    for module in (pybtex.plugin, sphinxcontrib.bibtex.plugin):
+    modules: tuple[Any, ...] = (pybtex.plugin, sphinxcontrib.bibtex.plugin)
+    for module in modules:
         lookup = module.entry_points
         if not hasattr(lookup, "cache_info"):
             module.entry_points = functools.cache(lookup)

@@ -62,7 +62,7 @@ def clean_temporary(folder: Path, spare_live: bool = True) -> list[Path]:
 
     A file whose writer is still running is spared unless `spare_live` is off (a caller holding
     the folder's lock knows no one else writes there)."""
-    removed = []
+    removed: list[Path] = []
     if not folder.is_dir():
         return removed
     for path in folder.rglob(".*.tmp*"):

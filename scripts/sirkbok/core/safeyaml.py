@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from yaml.composer import ComposerError
+from yaml.composer import Composer, ComposerError
+from yaml.nodes import Node
+from yaml.parser import Parser
 
 from sirkbok.core.errors import Problem, UserError
 
@@ -21,8 +23,10 @@ class AliasRefused(ComposerError):
     """An alias in a file we read: a YAMLError with the alias's position, in Norwegian."""
 
 
-class _NoAliases:
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+class _NoAliases(Parser, Composer):
+    """Mixed in before a loader's own Parser and Composer, so its compose_node runs first."""
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise AliasRefused(
@@ -31,7 +35,7 @@ class _NoAliases:
                 f"YAML-aliaser («*{event.anchor}») er ikke tillatt; skriv verdien ut i stedet",
                 event.start_mark,
             )
-        return super().compose_node(parent, index)  # type: ignore[misc]
+        return super().compose_node(parent, index)
 
 
 class SafeLoader(_NoAliases, yaml.SafeLoader):

@@ -20,6 +20,7 @@ from sirkbok.core.files import inside
 from sirkbok.datapackage import checks
 from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage.validate import validated_tables
+from sirkbok.format import FORMULA_START
 
 TYPE_NAMES = {
     "string": "tekst",
@@ -149,7 +150,7 @@ def write_template(table: str, out: Path, prefill: bool = True) -> int:
     unit_titles = {u["name"]: u.get("title", u["name"]) for u in descriptor.get("units", [])}
     frame = validated_tables()[table].copy() if prefill else None
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook has exactly one sheet
     sheet.title = table
     lists = book.create_sheet(LISTS_SHEET)
     help_sheet = book.create_sheet(HELP_SHEET, index=1)
@@ -224,10 +225,6 @@ def write_template(table: str, out: Path, prefill: bool = True) -> int:
         if temp is not None:
             Path(temp).unlink(missing_ok=True)
     return 0 if frame is None else len(frame)
-
-
-# OWASP's list for CSV/formula injection: a cell starting with one of these may be run as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def text_not_formula(worksheet: Any) -> None:

@@ -52,7 +52,7 @@ def _list_chart(rows: pd.DataFrame, colour: alt.Color, line: bool = True) -> alt
         align="left", baseline="top", dy=2, fontSize=14, limit=limit, lineBreak="\n"
     ).encode(x=alt.value(TEXT_START), text="under:N", color=alt.value(charts.TEXT_COLOUR))
     layers = [rule, marker, over, under] if line else [marker, over, under]
-    return alt.layer(*layers).properties(height=alt.Step(ROW))
+    return alt.LayerChart(layer=layers).properties(height=alt.Step(ROW))
 
 
 def timeline(milestones: pd.DataFrame) -> charts.Figure:

@@ -377,7 +377,7 @@ MANURE_TYPES = {"storfe": "Storfe", "svin": "Svin", "fjorfe": "Fjørfe"}
 
 
 def manure_scenario(
-    tonnes: float, methane_m3_per_tonne: dict[str, float], kwh_per_tonne: dict[str, float]
+    tonnes: float, methane_m3_per_tonne: Mapping[str, float], kwh_per_tonne: Mapping[str, float]
 ) -> pd.DataFrame:
     """Methane and energy if `tonnes` of one manure type were digested (FNR factors per tonne)."""
     rows = []

@@ -5,6 +5,7 @@ municipality, same region) set by a parameter rather than a distance."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -184,7 +185,7 @@ def network(
         ("park", ranked(parks)),
     ]
     tallest = max(len(ids) for _, ids in columns)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for x, (kind, ids) in enumerate(columns):
         offset = (tallest - len(ids)) / 2
         rows.extend(
