@@ -120,7 +120,7 @@ def _engine(
     from papermill.engines import NBClientEngine
 
     class Client(PapermillNotebookClient):
-        def execute_cell(self, cell, cell_index, *args, **kwargs):
+        def execute_cell(self, cell: Any, cell_index: int, *args: Any, **kwargs: Any) -> Any:
             try:
                 executed = super().execute_cell(cell, cell_index, *args, **kwargs)
             except CellTimeoutError:
@@ -158,11 +158,11 @@ def _engine(
 
     class Engine(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
             total = len(nb_man.nb.cells)
             start = nb_man.cell_start
 
-            def cell_start(cell, cell_index=None, **rest):
+            def cell_start(cell: Any, cell_index: int | None = None, **rest: Any) -> Any:
                 report(relative, (cell_index or 0) + 1, total)
                 return start(cell, cell_index, **rest)
 
