@@ -133,6 +133,7 @@ class Executed:
 
 
 def _execute(job: Job) -> Executed:
+    """Run `job` to the end with the book's variables set, clean it and add its provenance."""
     import nbformat
     import papermill
 
@@ -143,7 +144,7 @@ def _execute(job: Job) -> Executed:
     values: dict[str, Any] = {}
     job.staging.mkdir(parents=True, exist_ok=True)
     job.log.parent.mkdir(parents=True, exist_ok=True)
-    name = engine.register(job.relative, names, values, job.log, _cell)
+    registered = engine.register(job.relative, names, values, job.log, _cell)
     with paths.environment(
         {
             "SIRKBOK_ROOT": str(job.root),
@@ -157,7 +158,7 @@ def _execute(job: Job) -> Executed:
             str(path),
             None,
             parameters=job.parameters,
-            engine_name=name,
+            engine_name=registered,
             kernel_name=engine.KERNEL,
             progress_bar=False,
             cwd=str(path.parent),

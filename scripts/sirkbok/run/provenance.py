@@ -4,8 +4,9 @@ Inputs are declared, not guessed: the notebook's own source (cells, tags, kernel
 metadata, not outputs), the CSV files of the tables it lists in `metadata.sirkbok.tables` plus the
 data package descriptor, and the `sirkbok` modules its code imports (followed transitively,
 statically). Everything is compared by SHA-256 of the content, never by modification time, so a
-fresh clone agrees with the tree it came from. This module stays light (no pandas, papermill or
-nbformat) because `--check` and a no-op run must answer in well under a second.
+fresh clone agrees with the tree it came from. `record` is the one provenance record an executed
+notebook carries, in the book or in a researcher's folder. This module stays light (no pandas,
+papermill or nbformat) because `--check` and a no-op run must answer in well under a second.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`sirkbok regenerate`: run exactly the notebooks whose inputs changed, in parallel, safely.
 
-Staleness is decided by content hashes (see `sirkbok.run.provenance`); each stale notebook runs with
+Staleness is decided by content hashes (`sirkbok.run.status`); each stale notebook runs with
 papermill in a worker process (`sirkbok.run.execute`), which commits the notebook and its figures
 atomically. One run at a time per book (a file lock); a killed run leaves only hidden temporary
 files, which the next run removes. `--check` executes nothing and fails when any figure is older
