@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Bygg hele nettstedet på nytt, også når ingenting er endret.",
     )
-    from sirkbok.run.execute import timeout_option
+    from sirkbok.run.engine import timeout_option
 
     timeout_option(parser)
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from pathlib import Path
 
 from sirkbok.book import chapters, frontmatter, regions
 from sirkbok.book.links import content_problems
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError, relative
+from sirkbok.run import status
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +39,13 @@ def run(args: argparse.Namespace) -> int:
 
 def check_book(root: Path, figures: bool = True) -> list[Problem]:
     """Every problem in the book at `root`, in a stable order."""
+    # The book at `root` is the book for every helper, also those reading the data package
+    # through `data.load`, which finds the book by SIRKBOK_ROOT.
+    with paths.environment({"SIRKBOK_ROOT": str(root)}):
+        return _check_book(root, figures)
+
+
+def _check_book(root: Path, figures: bool) -> list[Problem]:
     problems: list[Problem] = []
     toc_entries, toc_problems = read_toc(root)
     problems += toc_problems
@@ -154,21 +161,16 @@ def data_problems(root: Path) -> list[Problem]:
 
 
 def figure_problems(root: Path) -> list[Problem]:
-    from sirkbok.run import regenerate
-
+    """One problem per notebook whose figures are older than its inputs, with why."""
     try:
-        status = regenerate.regenerate(check=True, root=root)
+        stale = status.stale(root)
     except UserError as error:  # a notebook that declares its inputs wrongly
         return error.problems
-    sys.stdout.flush()
-    if status:
-        return [
-            Problem(
-                file="",
-                message=(
-                    "Figurene er utdatert: data eller kode er endret siden notatbøkene sist "
-                    "ble kjørt. Kjør `make figures` (eller `make book`)."
-                ),
-            )
-        ]
-    return []
+    return [
+        Problem(
+            file=relative(path, root),
+            message=f"Figurene er utdatert: {'; '.join(reasons)}. "
+            "Kjør `make figures` (eller `make book`).",
+        )
+        for path, reasons in stale.items()
+    ]
