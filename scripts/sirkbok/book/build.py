@@ -16,6 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-j",
         type=int,
         default=None,
+        metavar="ANTALL",
         help="Antall notatbøker som kjøres samtidig (standard: antall kjerner).",
     )
     parser.add_argument(

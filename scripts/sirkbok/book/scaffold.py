@@ -33,8 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         help="Regionen kapitlet hører til, for eksempel hadelandsregionen.",
     )
-    parser.add_argument("--theme", required=True, help="Temaet, for eksempel tekstiler.")
-    parser.add_argument("--title", required=True, help="Kapitlets tittel, i anførselstegn.")
+    parser.add_argument(
+        "--theme", required=True, metavar="TEMA", help="Temaet, for eksempel tekstiler."
+    )
+    parser.add_argument(
+        "--title", required=True, metavar="TITTEL", help="Kapitlets tittel, i anførselstegn."
+    )
     parser.add_argument(
         "--author",
         action="append",

@@ -45,7 +45,9 @@ BOOLEANS = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("fil", help="Regnearket: CSV (semikolon eller komma) eller .xlsx.")
+    parser.add_argument(
+        "file", metavar="FIL", help="Regnearket: CSV (semikolon eller komma) eller .xlsx."
+    )
     parser.add_argument(
         "--table",
         required=True,
@@ -280,8 +282,8 @@ def run(args: argparse.Namespace) -> int:
     from sirkbok.datapackage import descriptor, validate
 
     clean_temporary(paths.data_dir())  # what a killed import left behind
-    source_path = Path(args.fil)
-    label = str(args.fil)
+    source_path = Path(args.file)
+    label = str(args.file)
     if not source_path.is_file():
         raise UserError(Problem(file=label, message="Filen finnes ikke."))
     data_dir = paths.data_dir()

@@ -48,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "-f",
-        "--fil",
+        "--file",
         type=Path,
         metavar="FIL",
         help="YAML-fil med parametre: «navn: verdi» per linje. -p går foran.",
@@ -181,7 +181,7 @@ def output_dir(out: Path) -> Path:
 def run_theme(args: argparse.Namespace) -> int:
     theme = args.theme
     notebook = notebook_of(theme)
-    values, problems = scenarios.parameter_sets(theme, args.fil, args.param, args.scenarios)
+    values, problems = scenarios.parameter_sets(theme, args.file, args.param, args.scenarios)
     folders: dict[str, Path] = {}
     try:
         target = output_dir(args.out)
