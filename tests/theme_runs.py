@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from sirkbok.run import research
+from sirkbok.run import results
 
 
 def run(notebook: Path, tmp_path: Path, name: str, **parameters: Any) -> nbformat.NotebookNode:
@@ -26,6 +26,6 @@ def run(notebook: Path, tmp_path: Path, name: str, **parameters: Any) -> nbforma
 
 def glued(notebook: nbformat.NotebookNode, name: str) -> Any:
     """One glued value, parsed the way `sirkbok run` reads headline results."""
-    values = research.glued(notebook, name.split("_")[0])
+    values = results.glued(notebook, name.split("_")[0])
     assert name in values, f"fant ikke {name} i notatboka"
     return values[name]

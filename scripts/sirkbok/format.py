@@ -144,21 +144,13 @@ MARKUP = re.compile(
 )
 
 
-def _missing(value: object) -> bool:
-    """None, NaN, NaT and pandas' <NA> (none is equal to itself; <NA> refuses to be a bool)."""
-    try:
-        return value is None or bool(value != value)
-    except TypeError:
-        return True
-
-
 def text(value: object) -> str:
     """`value` as literal text inside Markdown/MyST: nothing in it becomes markup or HTML.
 
     `<img src=x onerror=…>`, {cite}`x` and `**x**` read exactly like that on the page. Missing
     values are empty; line breaks become spaces (a table cell or list item stays one line).
     """
-    if _missing(value):
+    if missing(value):
         return ""
     flat = " ".join(str(value).splitlines())
     escaped = _INLINE.sub(r"\\\1", flat)
@@ -173,12 +165,24 @@ def role_text(value: object) -> str:
     return text(value).replace("\\", "").replace("`", "'").replace("<", "‹").replace(">", "›")
 
 
+def doc_link(title: object, target: str) -> str:
+    """A {doc} link whose title is data text: the characters that end the role are replaced."""
+    return f"{{doc}}`{role_text(title)} <{target}>`"
+
+
+def listing(items: list[str] | tuple[str, ...]) -> str:
+    """«A, B og C»: names as Norwegian prose lists them (empty for none)."""
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
 def url(value: object) -> str | None:
     """An address for `href`/`[…](…)`: http or https only, with anything that could end the link
     or the attribute percent-encoded. Any other scheme (javascript:, data:) gives None."""
     from urllib.parse import quote, urlsplit
 
-    if _missing(value):
+    if missing(value):
         return None
     address = str(value).strip()
     try:
@@ -192,7 +196,7 @@ def url(value: object) -> str | None:
 
 def markup(value: object) -> str | None:
     """The first piece of markup in a text value (for a message), or None when it is plain text."""
-    if _missing(value):
+    if missing(value):
         return None
     found = MARKUP.search(str(value))
     if found is None:

@@ -167,11 +167,11 @@ def multiply_flows(path: Path) -> None:
 
 
 def size(root: Path) -> Size:
-    from sirkbok.book import regions
+    from sirkbok.book import chapters
     from sirkbok.run import instances
 
     with book_root(root):
-        pages = len(regions.toc_files(root))
+        pages = len(chapters.pages(root))
     with (root / "data" / FLOWS).open(encoding="utf-8") as handle:
         rows = sum(1 for _ in csv.DictReader(handle))
     with (root / "data" / MUNICIPALITIES).open(encoding="utf-8") as handle:

@@ -74,7 +74,7 @@ def contribution(tmp_path_factory: pytest.TempPathFactory) -> Contribution:
         chapter.write_text(text[:summary] + "\n" + TEXT + text[summary:], encoding="utf-8")
 
     workbook = root.parent / "kommuner.xlsx"  # the spreadsheet is not part of the book
-    template = sirkbok("template", "kommuner", "--out", str(workbook), root=root)
+    template = sirkbok("template", "--table", "kommuner", "--out", str(workbook), root=root)
     csv_before = (root / "data/kommuner.csv").read_text(encoding="utf-8")
     book = load_workbook(workbook)
     sheet = book["kommuner"]

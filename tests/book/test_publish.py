@@ -17,7 +17,8 @@ from conftest import copy_repo, sirkbok
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 from rdflib.term import Node
-from sirkbok.book import dcat, edition, pdf
+from sirkbok import format as fmt
+from sirkbok.book import chapters, dcat, edition, pdf
 
 BASE = "https://eksempel.no/bok/"
 VCARD = dcat.VCARD
@@ -31,7 +32,7 @@ def base_url(root: Path) -> str:
 def chapter_titles(root: Path) -> list[str]:
     """Each chapter's first heading, read from its source (independently of the PDF builder)."""
     titles = []
-    for chapter in pdf.chapters(root):
+    for chapter in chapters.contents(root):
         md, ipynb = root / f"{chapter.docname}.md", root / f"{chapter.docname}.ipynb"
         if md.is_file():
             text = md.read_text(encoding="utf-8")
@@ -223,7 +224,7 @@ def test_dcat_catalog_and_dataset_have_the_mandatory_properties(catalog: Graph) 
         assert isinstance(publisher, URIRef)
         assert (publisher, RDF.type, FOAF.Agent) in catalog
         book = edition.read(Path(__file__).resolve().parents[2])
-        assert str(one(catalog, publisher, FOAF.name)) == edition.join_names(book.authors)
+        assert str(one(catalog, publisher, FOAF.name)) == fmt.listing(book.authors)
         contact = one(catalog, subject, DCAT.contactPoint)
         assert (contact, RDF.type, VCARD.Organization) in catalog
         assert list(catalog.objects(contact, VCARD.fn))

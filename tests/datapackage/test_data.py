@@ -12,7 +12,7 @@ from pybtex.database import parse_file
 from sirkbok import data
 from sirkbok.book import bibtex
 from sirkbok.core.errors import UserError
-from sirkbok.datapackage import importer, register, validate
+from sirkbok.datapackage import importer, register, textcsv
 
 DATA = ROOT / "data"
 FACTOR_IDS = """matavfall_metan matavfall_dieselekv matavfall_energi_banks matavfall_biogass_vs
@@ -106,7 +106,7 @@ def test_schema_and_table_names() -> None:
 def test_files_are_canonical_csv() -> None:
     for table in data.table_names():
         path = data.table_path(table)
-        source, problems = validate.read_text_table(path, table)
+        source, problems = textcsv.read_text_table(path, table)
         assert source is not None and not problems
         assert importer.canonical_csv(source.frame, data.schema(table)) == path.read_text("utf-8")
 

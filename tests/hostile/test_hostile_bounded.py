@@ -16,7 +16,7 @@ from conftest import orphans, state
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from openpyxl import Workbook
 from sirkbok import cli
-from sirkbok.datapackage import validate
+from sirkbok.datapackage import textcsv
 
 BIN = Path(sys.executable).parent
 # 370 bytes that expand to 9^9 (387 million) strings when aliases are followed
@@ -80,12 +80,12 @@ def test_an_oversized_csv_is_refused_unread(
 ) -> None:
     big = tmp_path / "kommuner.csv"
     with open(big, "wb") as handle:
-        handle.truncate(validate.MAX_BYTES + 1)  # sparse: no time, no disk
+        handle.truncate(textcsv.MAX_BYTES + 1)  # sparse: no time, no disk
     before = state(book)
     assert cli.main(["import", str(big), "--table", "kommuner", "--yes"]) == 1
     assert f"feil: {big}: Filen er for stor til å leses." in capsys.readouterr().err
     with open(book / "data/kommuner.csv", "r+b") as handle:
-        handle.truncate(validate.MAX_BYTES + 1)
+        handle.truncate(textcsv.MAX_BYTES + 1)
     assert cli.main(["validate"]) == 1
     assert "feil: data/kommuner.csv: Filen er for stor til å leses." in capsys.readouterr().err
     assert state(book)[1]["data/kommuner.csv"] != before[1]["data/kommuner.csv"]  # our edit only
@@ -96,7 +96,7 @@ def test_too_many_rows_are_refused(
 ) -> None:
     header = (book / "data/kommuner.csv").read_text("utf-8").splitlines()[0]
     many = tmp_path / "kommuner.csv"
-    many.write_text(header + "\n" + "1\n" * (validate.MAX_ROWS + 5), "utf-8")
+    many.write_text(header + "\n" + "1\n" * (textcsv.MAX_ROWS + 5), "utf-8")
     before = state(book)
     assert cli.main(["import", str(many), "--table", "kommuner", "--yes"]) == 1
     assert "Filen har for mange rader." in capsys.readouterr().err

@@ -62,17 +62,17 @@ CASES: dict[str, tuple[Callable[[Path, Path], object], list[str], str]] = {
     "params ../biogass": (nothing, ["params", "../biogass"], "feil: Ukjent tema «../biogass»."),
     "template --out i en mappe som ikke kan lages": (
         nothing,
-        ["template", "kommuner", "--out", "/proc/finnes-ikke/kommuner.xlsx"],
+        ["template", "--table", "kommuner", "--out", "/proc/finnes-ikke/kommuner.xlsx"],
         "feil: /proc/finnes-ikke/kommuner.xlsx: Filen eller mappa finnes ikke.",
     ),
     "template --out der ingen kan skrive": (
         nothing,
-        ["template", "kommuner", "--out", "/proc/kommuner.xlsx"],
+        ["template", "--table", "kommuner", "--out", "/proc/kommuner.xlsx"],
         "feil: /proc/kommuner.xlsx: Filen eller mappa",
     ),
     "template --out med feil filtype": (
         nothing,
-        ["template", "kommuner", "--out", "{tmp}/kommuner.csv"],
+        ["template", "--table", "kommuner", "--out", "{tmp}/kommuner.csv"],
         "Malen må lagres som .xlsx.",
     ),
     "import av en fil som mangler": (
@@ -210,7 +210,7 @@ def test_a_full_disk_while_writing_a_template_leaves_nothing(
     monkeypatch.setattr(Workbook, "save", failing(errno.ENOSPC))
     (tmp_path / "ut").mkdir()
     out = tmp_path / "ut/mal.xlsx"
-    assert cli.main(["template", "kommuner", "--out", str(out)]) == 1
+    assert cli.main(["template", "--table", "kommuner", "--out", str(out)]) == 1
     assert f"feil: {out}: Filen eller mappa kan ikke skrives fordi disken er full." in (
         capsys.readouterr().err
     )

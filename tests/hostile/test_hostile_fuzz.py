@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from sirkbok.core.errors import UserError
-from sirkbok.datapackage import importer, validate
+from sirkbok.datapackage import importer, textcsv
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = (ROOT / "data/kommuner.csv").read_text("utf-8").splitlines()[0].split(",")
@@ -58,7 +58,7 @@ def test_random_bytes(raw: bytes, suffix: str, untouched: Path, tmp_path: Path) 
     path.write_bytes(raw)
     import_quietly(path)
     if suffix == ".csv":
-        source, problems = validate.read_text_table(path, "data/kommuner.csv", HEADER)
+        source, problems = textcsv.read_text_table(path, "data/kommuner.csv", HEADER)
         assert (source is None) == bool(problems)
 
 
@@ -88,7 +88,7 @@ def test_random_csv_shapes(
     path = tmp_path / "kommuner.csv"
     path.write_bytes(out.getvalue().encode(encoding, errors="replace"))
     import_quietly(path)
-    source, problems = validate.read_text_table(path, "data/kommuner.csv", HEADER)
+    source, problems = textcsv.read_text_table(path, "data/kommuner.csv", HEADER)
     assert (source is None) == bool(problems)
 
 

@@ -30,7 +30,7 @@ def test_formula_like_text_round_trips_through_template_and_import(
     before = state(book)
 
     workbook = tmp_path / "kommuner.xlsx"
-    assert cli.main(["template", "kommuner", "--out", str(workbook)]) == 0
+    assert cli.main(["template", "--table", "kommuner", "--out", str(workbook)]) == 0
     with zipfile.ZipFile(workbook) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
         assert not any(b"<f>" in archive.read(name) for name in sheets)  # not one formula

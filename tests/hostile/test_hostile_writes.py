@@ -77,6 +77,6 @@ def test_template_writes_only_the_named_file(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "kommuner.xlsx").symlink_to(book / "data/kommuner.csv")
     before = state(book)
-    assert cli.main(["template", "kommuner", "--out", "kommuner.xlsx"]) == 1
+    assert cli.main(["template", "--table", "kommuner", "--out", "kommuner.xlsx"]) == 1
     assert "Filen finnes allerede" in capsys.readouterr().err
     assert state(book) == before

@@ -109,7 +109,7 @@ def test_data_text_cannot_become_markup() -> None:
     tokens = MarkdownIt("commonmark").enable("table").parseInline(escaped)[0].children or []
     assert [t.type for t in tokens] == ["text"], tokens
     assert tokens[0].content == " ".join(hostile.split())
-    link = municipality.doc_link("Navn <med> `tegn`", "/chapters/kommuner/3407")
+    link = format.doc_link("Navn <med> `tegn`", "/chapters/kommuner/3407")
     assert link.count("`") == 2 and link.count("<") == 1
 
 

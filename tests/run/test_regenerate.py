@@ -448,7 +448,8 @@ def test_a_theme_notebook_depends_on_its_own_theme_modules_only() -> None:
 def test_editing_one_theme_module_stales_only_its_dependants(tmp_path: Path) -> None:
     """The real book: a change to themes/tekstiler.py makes the tekstiler chapter stale, no other."""
     from conftest import copy_repo
-    from sirkbok.run import provenance
+    from sirkbok.core import paths
+    from sirkbok.run import imports
 
     book = copy_repo(tmp_path / "bok")
     # The copy's own package, as `make bench` runs it: the edit must not touch the real tree.
@@ -467,7 +468,7 @@ def test_editing_one_theme_module_stales_only_its_dependants(tmp_path: Path) -> 
     assert stale() == set()
     # The import analysis is kept between runs (it is used: a doctored copy of it changes the
     # answer) and dropped as soon as a module changes (the doctored copy is then ignored).
-    cache = book / provenance.CACHE / provenance.ANALYSIS_CACHE
+    cache = book / paths.CACHE / imports.ANALYSIS_CACHE
     kept = json.loads(cache.read_text(encoding="utf-8"))
     assert "sirkbok.themes.tekstiler" in kept["imports"]
     for module in kept["imports"]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_repo, sirkbok
+from sirkbok.run import provenance
 
 THEME = "biogass"
 CAPTURE = "utsorteringsfaktor"  # the share of food waste sorted out, relative to the national mean
@@ -210,6 +211,10 @@ def test_halving_the_capture_rate_halves_the_food_waste_potential(
     assert len(injected) == 1 and f"{CAPTURE} = 0.5" in "".join(injected[0]["source"])
     assert "papermill" not in notebook["metadata"]
     assert set(record["figures"]) == {f"figurer/{p.name}" for p in (out / "figurer").iterdir()}
+    # one provenance record, whether the notebook ran in the book or into a researcher's folder
+    published = json.loads((book / "chapters/tema" / f"{THEME}.ipynb").read_text(encoding="utf-8"))
+    assert set(record) == set(published["metadata"]["sirkbok"]["provenance"])
+    assert record["outputs"] == provenance.outputs_hash(notebook)
 
     assert status(book) == before  # nothing in the book changed, not even an ignored file
 
@@ -219,7 +224,7 @@ def test_the_defaults_reproduce_the_books_figures_exactly(
     book: Path, scenario_run: tuple[Path, str], tmp_path: Path
 ) -> None:
     import nbformat
-    from sirkbok.run import research
+    from sirkbok.run import results
 
     published_book = shutil.copytree(book, tmp_path / "bok")  # the very inputs the run used
     sirkbok("regenerate", "--only", THEME, "--jobs", "1", root=published_book, check=True)
@@ -230,8 +235,8 @@ def test_the_defaults_reproduce_the_books_figures_exactly(
     assert published and sorted(published) == sorted(ours)
     assert [name for name in published if published[name] != ours[name]] == []
     executed = nbformat.read(published_book / "chapters" / "tema" / f"{THEME}.ipynb", as_version=4)
-    results = json.loads((standard / "resultater.json").read_text(encoding="utf-8"))
-    assert research.glued(executed, THEME) == results["resultater"]
+    written = json.loads((standard / "resultater.json").read_text(encoding="utf-8"))
+    assert results.glued(executed, THEME) == written["resultater"]
 
 
 @pytest.mark.slow

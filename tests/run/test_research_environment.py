@@ -38,6 +38,10 @@ TEST_TOOLS = {
     "check-jsonschema",
     "ruff",
     "pre-commit",
+    "mypy",
+    "import-linter",
+    "types-pyyaml",
+    "types-openpyxl",
 }
 
 

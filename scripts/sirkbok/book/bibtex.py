@@ -13,6 +13,7 @@ from pathlib import Path
 from sirkbok.core import paths
 
 LATEX_SPECIAL = re.compile(r"([&%$#_])")
+ENTRY_KEY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.M)  # `@book{key,` -> key
 FIELD_WIDTH = 12
 
 
@@ -67,6 +68,12 @@ def bibtex() -> str:
             fields.append(_field("note", note))
         entries.append(f"@{row['type']}{{{row['id']},\n" + ",\n".join(fields) + "\n}\n")
     return "\n".join(entries)
+
+
+def keys(root: Path) -> set[str]:
+    """The citation keys `references.bib` defines in the book at `root` (none without the file)."""
+    bib = root / "references.bib"
+    return set(ENTRY_KEY.findall(bib.read_text(encoding="utf-8"))) if bib.is_file() else set()
 
 
 def write_bibtex(path: Path | str | None = None) -> Path:

@@ -16,6 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-j",
         type=int,
         default=None,
+        metavar="ANTALL",
         help="Antall notatbøker som kjøres samtidig (standard: antall kjerner).",
     )
     parser.add_argument(
@@ -28,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Bygg hele nettstedet på nytt, også når ingenting er endret.",
     )
-    from sirkbok.run.execute import timeout_option
+    from sirkbok.run.engine import timeout_option
 
     timeout_option(parser)
 

@@ -22,6 +22,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from sirkbok.book import edition
 from sirkbok.core.errors import UserError
+from sirkbok.format import listing
 
 EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
 EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
@@ -102,9 +103,9 @@ def graph(root: Path, base_url: str) -> Graph:
         g.bind(prefix, namespace)
 
     g.add((publisher, RDF.type, FOAF.Agent))
-    g.add((publisher, FOAF.name, _text(edition.join_names(book.authors))))
+    g.add((publisher, FOAF.name, _text(listing(book.authors))))
     g.add((contact, RDF.type, VCARD.Organization))
-    g.add((contact, VCARD.fn, _text(edition.join_names(book.authors))))
+    g.add((contact, VCARD.fn, _text(listing(book.authors))))
     g.add((contact, VCARD.hasURL, URIRef(f"{book.repository}/issues")))
 
     g.add((catalog, RDF.type, DCAT.Catalog))

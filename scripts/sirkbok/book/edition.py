@@ -55,8 +55,3 @@ def read(root: Path) -> Edition:
         authors=tuple(a for a in authors if a),
         repository=str(data.get("repository-code", "")),
     )
-
-
-def join_names(names: tuple[str, ...]) -> str:
-    """«A, B og C»: the publishers as a reader names them."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]

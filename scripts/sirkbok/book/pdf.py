@@ -4,8 +4,9 @@ Sphinx's `singlehtml` builder puts every chapter in toc order on one page; Playw
 in /usr/bin/chromium (never a downloaded browser; Jupyter Book's own `pdfhtml` downloads one) and
 prints it with the book's print style (`templates/pdf.css`). Charts print as their SVG images, so
 they stay vector; Vega is not loaded. The title page, the table of contents and the page numbers are
-added at print time from CITATION.cff (the edition) and _toc.yml (the parts). The contents list gets
-its page numbers from a first printing, read back with pypdf.
+added at print time from CITATION.cff (the edition) and the chapters of _toc.yml (`book.chapters`,
+with their parts). The contents list gets its page numbers from a first printing, read back with
+pypdf.
 """
 
 from __future__ import annotations
@@ -15,16 +16,13 @@ import re
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sirkbok import format as fmt
-from sirkbok.book import edition
+from sirkbok.book import chapters, edition
 from sirkbok.core import paths
 from sirkbok.core.errors import UserError
 from sirkbok.core.files import write_atomic
@@ -43,14 +41,6 @@ FOOTER = (
 FRONT_MATTER_JS = "templates/pdf-front.js"
 
 
-@dataclass(frozen=True)
-class Chapter:
-    """One chapter of the book in print order, with the part (toc caption) it belongs to."""
-
-    docname: str
-    part: str
-
-
 def output_dir(root: Path) -> Path:
     return root / "_build" / "pdf"
 
@@ -58,17 +48,6 @@ def output_dir(root: Path) -> Path:
 def pdf_path(root: Path) -> Path:
     """Where `sirkbok pdf` writes the book, and where the site build looks for it."""
     return output_dir(root) / PDF_NAME
-
-
-def chapters(root: Path) -> list[Chapter]:
-    """The chapters of _toc.yml in order: the front page first, then each part's chapters (their
-    sections, such as the municipality pages, print after them but are not listed in the contents)."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    found = [Chapter(docname=str(toc["root"]), part="")]
-    for part in toc.get("parts", []):
-        for entry in part.get("chapters", []):
-            found.append(Chapter(docname=str(entry["file"]), part=str(part.get("caption", ""))))
-    return found
 
 
 def build_singlehtml(root: Path, work: Path) -> Path:
@@ -82,8 +61,7 @@ def build_singlehtml(root: Path, work: Path) -> Path:
             "PDF-en ble ikke laget fordi boka ikke bygget som én side; rett feilene under og prøv "
             f"igjen.\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
         )
-    config = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    page = work / "_build" / "singlehtml" / f"{config['root']}.html"
+    page = work / "_build" / "singlehtml" / f"{chapters.contents(root)[0].docname}.html"
     if not page.is_file():
         raise UserError(f"Fant ikke den samlede siden {page} etter byggingen.")
     return page
@@ -95,13 +73,13 @@ def front_matter(root: Path, pages: dict[str, int] | None = None) -> dict[str, A
     return {
         "title": book.title,
         "edition": f"Versjon {book.version}, {fmt.date(book.released)}",
-        "authors": "Utgitt av " + edition.join_names(book.authors),
+        "authors": "Utgitt av " + fmt.listing(book.authors),
         "licence": "Tekst og data: CC BY 4.0. Kode: MIT.",
         "address": book.repository,
         "contentsHeading": "Innhold",
         "chapters": [
             {"id": f"document-{chapter.docname}", "part": chapter.part}
-            for chapter in chapters(root)
+            for chapter in chapters.contents(root)
         ],
         "pages": pages or {},
     }

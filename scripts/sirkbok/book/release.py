@@ -129,6 +129,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--date",
         type=_day,
         default=None,
+        metavar="DATO",
         help="Utgivelsesdatoen (ÅÅÅÅ-MM-DD; standard: i dag).",
     )
 

@@ -17,12 +17,13 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-from sirkbok.book import regions
+from sirkbok.book import chapters, regions
+from sirkbok.book.chapters import TOC
+from sirkbok.book.frontmatter import read_chapter, text_problems
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError, relative
 from sirkbok.core.files import write_atomic
 
-TOC = "_toc.yml"
 SLUG_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
 
 
@@ -32,8 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         help="Regionen kapitlet hører til, for eksempel hadelandsregionen.",
     )
-    parser.add_argument("--theme", required=True, help="Temaet, for eksempel tekstiler.")
-    parser.add_argument("--title", required=True, help="Kapitlets tittel, i anførselstegn.")
+    parser.add_argument(
+        "--theme", required=True, metavar="TEMA", help="Temaet, for eksempel tekstiler."
+    )
+    parser.add_argument(
+        "--title", required=True, metavar="TITTEL", help="Kapitlets tittel, i anførselstegn."
+    )
     parser.add_argument(
         "--author",
         action="append",
@@ -79,43 +84,6 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-MAX_TITLE = 120  # characters: a readable heading, and a file name well under the 255-byte limit
-
-
-def text_problems(title: str, authors: list[str], file: str = "", lines: dict | None = None):
-    """A title or author that is too long or holds markup (HTML, MyST, Markdown): they are shown
-    on the region page and in the menu as text, so they must be text (`sirkbok check` uses this
-    for front matter too)."""
-    from sirkbok.format import markup
-
-    lines = lines or {}
-    problems = []
-    if len(title) > MAX_TITLE:
-        problems.append(
-            Problem(
-                file=file,
-                line=lines.get("title"),
-                message=f"Tittelen er for lang ({len(title)} tegn).",
-                expected=f"høyst {MAX_TITLE} tegn",
-            )
-        )
-    for what, key, value in [("Tittelen", "title", title)] + [
-        ("Forfatteren", "authors", a) for a in authors
-    ]:
-        found = markup(value)
-        if found is not None:
-            problems.append(
-                Problem(
-                    file=file,
-                    line=lines.get(key),
-                    message=f"{what} inneholder markering (HTML, MyST eller Markdown).",
-                    found=found,
-                    expected="ren tekst uten <, `, {, }, *, \\ og _uthevet_",
-                )
-            )
-    return problems
-
-
 def _normal_title(title: str) -> str:
     return " ".join(title.split()).casefold()
 
@@ -123,26 +91,12 @@ def _normal_title(title: str) -> str:
 def book_titles(root: Path) -> dict[str, Path]:
     """Every chapter title in the book (front matter `title` and first heading) -> its file."""
     titles: dict[str, Path] = {}
-    for path in sorted(paths_of_chapters(root)):
-        chapter = regions.read_chapter(path, root)
+    for path in chapters.chapter_files(root):
+        chapter = read_chapter(path, root)
         for title in (chapter.title, chapter.heading):
             if title:
                 titles.setdefault(_normal_title(title), path)
     return titles
-
-
-def paths_of_chapters(root: Path) -> list[Path]:
-    """Every Markdown and notebook file under chapters/, figure folders and checkpoints excluded."""
-    found = []
-    for path in (root / "chapters").rglob("*"):
-        parts = path.relative_to(root).parts
-        if (
-            path.suffix in regions.CHAPTER_SUFFIXES
-            and path.is_file()
-            and not any(p in ("figurer", ".ipynb_checkpoints") or p.startswith(".") for p in parts)
-        ):
-            found.append(path)
-    return found
 
 
 def render(
@@ -212,7 +166,9 @@ def register_in_toc(toc_text: str, region: str, entry: str) -> str:
                 ),
             )
         )
-    item_indent = len(pattern.match(lines[start].rstrip("\n")).group(1))
+    item = pattern.match(lines[start].rstrip("\n"))
+    assert item is not None  # the line was found by this pattern
+    item_indent = len(item.group(1))
     key_indent = item_indent + 2
 
     def indent_of(line: str) -> int:
@@ -272,31 +228,16 @@ def register_in_toc(toc_text: str, region: str, entry: str) -> str:
     return result
 
 
-def _walk(entries: list[dict]) -> list[dict]:
-    found = []
-    for item in entries or []:
-        found.append(item)
-        for key in ("parts", "chapters", "sections"):
-            found += _walk(item.get(key, []))
-    return found
-
-
 def _entry_under_region(toc_text: str, index: str, entry: str) -> bool:
-    from sirkbok.core import safeyaml  # only here: the CLI must start fast
-
     try:
-        toc = safeyaml.load(toc_text, TOC)
+        toc = chapters.parse(toc_text)
     except UserError:
         return False
-    for item in _walk(toc.get("parts", []) + toc.get("chapters", [])):
-        if item.get("file") == index:
-            return entry in [s.get("file") for s in item.get("sections", [])]
-    return False
+    return any(item.docname == entry and item.parent == index for item in chapters.entries(toc))
 
 
 def _same_apart_from(old: str, new: str, entry: str) -> bool:
     """The new toc equals the old one once the new entry is taken out again."""
-    from sirkbok.core import safeyaml  # only here: the CLI must start fast
 
     def strip(node: object) -> object:
         if isinstance(node, dict):
@@ -308,7 +249,7 @@ def _same_apart_from(old: str, new: str, entry: str) -> bool:
             return [strip(v) for v in node if not (isinstance(v, dict) and v.get("file") == entry)]
         return node
 
-    return strip(safeyaml.load(old, TOC)) == strip(safeyaml.load(new, TOC))
+    return strip(chapters.parse(old)) == strip(chapters.parse(new))
 
 
 def new_chapter(
@@ -369,7 +310,7 @@ def new_chapter(
 
     folder = root / regions.REGION_DIR / region
     path = folder / f"{slug}.{fmt}"
-    taken = [p for p in (folder / f"{slug}{s}" for s in regions.CHAPTER_SUFFIXES) if p.exists()]
+    taken = [p for p in (folder / f"{slug}{s}" for s in chapters.SUFFIXES) if p.exists()]
     if taken:
         raise UserError(
             Problem(
@@ -380,7 +321,7 @@ def new_chapter(
             )
         )
     entry = f"chapters/regioner/{region}/{slug}"
-    if entry in regions.toc_files(root):
+    if entry in chapters.pages(root):
         raise UserError(
             Problem(
                 file=TOC,

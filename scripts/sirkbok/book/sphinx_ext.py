@@ -267,7 +267,7 @@ def _write_templates_if_changed(source: Path, folder: Path, cache: Path) -> None
 
 
 def write_templates(folder: Path) -> list[Path]:
-    """The pre-filled Excel templates (`sirkbok template TABLE`) the municipality pages link to,
+    """The pre-filled Excel templates (`sirkbok template --table TABLE`) the municipality pages link to,
     one per table of the data package, made fresh from the data at every build."""
     from sirkbok.datapackage.descriptor import table_names
     from sirkbok.datapackage.template import write_template

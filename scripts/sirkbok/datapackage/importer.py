@@ -1,7 +1,7 @@
 """`sirkbok import FILE --table NAME`: bring a Norwegian spreadsheet into the data package safely.
 
 Accepts a CSV saved by Norwegian Excel (semicolons, decimal comma, Windows-1252 or UTF-8 with BOM),
-a plain UTF-8 CSV with commas, and .xlsx. The schema's field type decides how each cell is read, so
+a plain UTF-8 CSV with commas, and .xlsx (read by `sheets`). The schema's field type decides how each cell is read, so
 a number is never guessed: `1,5` is 1.5 in a semicolon file, and `1.234` there is refused because it
 could mean 1234 or 1,234. The result is validated together with the rest of the package, shown as
 rows added, changed and removed by primary key, and written as canonical UTF-8 CSV (temp file +
@@ -16,20 +16,18 @@ import io
 import math
 import re
 import sys
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import write_atomic
-from sirkbok.datapackage.validate import (
-    MAX_ROWS,
-    check_size,
-    header_problems,
-    parse_csv,
-    shape_problems,
-)
+from sirkbok.datapackage.checks import Source
+from sirkbok.datapackage.sheets import Sheet, read_csv_sheet, read_xlsx_sheet
+from sirkbok.datapackage.textcsv import header_problems, read_text_table, shape_problems
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SPACES = "\u00a0\u202f\u2009 "
 GROUPED = re.compile(r"-?\d{1,3}(?:[ ]\d{3})+(?:[.,]\d+)?")
@@ -46,19 +44,10 @@ BOOLEANS = {
 }
 
 
-@dataclass
-class Sheet:
-    """Cells as read: header, rows (each with its spreadsheet line) and how numbers are written."""
-
-    label: str
-    header: list[str]
-    rows: list[tuple[int, list[Any]]]
-    decimal_comma: bool
-    delimiter: str | None = None  # a CSV's; its rows must have as many cells as the header
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("fil", help="Regnearket: CSV (semikolon eller komma) eller .xlsx.")
+    parser.add_argument(
+        "file", metavar="FIL", help="Regnearket: CSV (semikolon eller komma) eller .xlsx."
+    )
     parser.add_argument(
         "--table",
         required=True,
@@ -68,143 +57,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--yes", action="store_true", help="Skriv tabellen uten å spørre når den er gyldig."
     )
-
-
-def _decode(raw: bytes, label: str) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with its BOM («Unicode-tekst» from Excel), or cp1252."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise UserError(
-                Problem(
-                    file=label,
-                    message="Filen sier den er UTF-16, men kan ikke leses som det.",
-                    found=f"ugyldige byte ved posisjon {error.start}",
-                    expected="lagre filen fra Excel som «CSV UTF-8»",
-                )
-            ) from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")  # Windows-1252, as Norwegian Excel saves «CSV (semikolondelt)»
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise UserError(
-            Problem(
-                file=label,
-                line=line,
-                message="Tegnkodingen er verken UTF-8 eller Windows-1252.",
-                expected="lagre filen fra Excel som «CSV UTF-8» eller «CSV (semikolondelt)»",
-            )
-        ) from None
-
-
-def read_csv_sheet(path: Path, label: str) -> Sheet:
-    """A CSV from Excel or an editor: the header sets the delimiter (semicolon = decimal comma)."""
-    problems = check_size(path, label)
-    if problems:
-        raise UserError(problems)
-    text = _decode(path.read_bytes(), label)
-    if not text.strip():
-        raise UserError(
-            Problem(
-                file=label,
-                message="Filen er tom.",
-                expected="en overskriftslinje med kolonnenavn og rader under",
-            )
-        )
-    first = text.lstrip().splitlines()[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    if "\t" in first and first.count("\t") > max(first.count(";"), first.count(",")):
-        delimiter = "\t"
-    header, rows, problems = parse_csv(text, label, delimiter, spreadsheet=True, check_shape=False)
-    if problems:
-        raise UserError(problems)
-    header = [cell.strip() for cell in header]
-    return Sheet(label, header, rows, decimal_comma=delimiter != ",", delimiter=delimiter)
-
-
-def read_xlsx_sheet(path: Path, label: str, table: str) -> Sheet:
-    """The sheet named after the table, else the first sheet; typed cells keep their types."""
-    from openpyxl import load_workbook
-
-    problems = check_size(path, label) or _unpacked_size(path, label)
-    if problems:
-        raise UserError(problems)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-        sheet = book[table] if table in book.sheetnames else book.worksheets[0]
-        records = []
-        for row in sheet.iter_rows(values_only=True):
-            records.append(list(row))
-            if len(records) > MAX_ROWS + 1:
-                raise UserError(
-                    Problem(
-                        file=label,
-                        line=len(records),
-                        message="Arket har for mange rader.",
-                        expected=f"høyst {MAX_ROWS:,} rader; del tabellen opp".replace(",", " "),
-                    )
-                )
-        book.close()
-    except UserError:
-        raise
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise UserError(
-            Problem(
-                file=label,
-                message=f"Filen kan ikke leses som .xlsx ({type(error).__name__}: {error}).",
-                expected="en Excel-arbeidsbok (.xlsx) lagret av Excel eller LibreOffice",
-            )
-        ) from None
-    if not records or all(cell is None for cell in records[0]):
-        raise UserError(
-            Problem(
-                file=label,
-                message="Arket er tomt.",
-                expected="kolonnenavn på første rad og data under",
-            )
-        )
-    header = ["" if cell is None else str(cell).strip() for cell in records[0]]
-    while header and header[-1] == "":
-        header.pop()
-    rows = [(number + 2, record) for number, record in enumerate(records[1:])]
-    return Sheet(label, header, rows, decimal_comma=True)
-
-
-# An .xlsx is a zip: its parts are checked unpacked, before openpyxl inflates them into memory.
-MAX_XLSX_UNPACKED = 200_000_000
-
-
-def _unpacked_size(path: Path, label: str) -> list[Problem]:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            size = sum(item.file_size for item in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        return [
-            Problem(
-                file=label,
-                message=f"Filen er ikke en gyldig .xlsx-fil ({error}).",
-                expected="en Excel-arbeidsbok (.xlsx)",
-            )
-        ]
-    if size <= MAX_XLSX_UNPACKED:
-        return []
-    return [
-        Problem(
-            file=label,
-            message="Arbeidsboka er for stor når den pakkes ut.",
-            found=f"{size:,} byte utpakket".replace(",", " "),
-            expected=f"høyst {MAX_XLSX_UNPACKED:,} byte; del tabellen opp".replace(",", " "),
-        )
-    ]
 
 
 def format_number(value: float) -> str:
@@ -270,7 +122,7 @@ def _text_cell(value: Any) -> str:
     return str(value).strip()
 
 
-def normalise(sheet: Sheet, schema: dict):
+def normalise(sheet: Sheet, schema: dict[str, Any]) -> pd.DataFrame:
     """The sheet as canonical text cells in schema order (index = spreadsheet line), or refuse."""
     import pandas as pd
 
@@ -338,7 +190,7 @@ def normalise(sheet: Sheet, schema: dict):
     return pd.DataFrame(cells, columns=names, index=lines, dtype=object).astype(str)
 
 
-def canonical_csv(frame, schema: dict) -> str:
+def canonical_csv(frame: pd.DataFrame, schema: dict[str, Any]) -> str:
     """UTF-8 CSV text with commas, a header, LF line ends and one spelling per number."""
     names = [spec["name"] for spec in schema["fields"]]
     out = io.StringIO()
@@ -354,11 +206,11 @@ def canonical_csv(frame, schema: dict) -> str:
 
 
 def diff(
-    old, new, key: list[str], numbers: list[str]
+    old: pd.DataFrame, new: pd.DataFrame, key: list[str], numbers: list[str]
 ) -> tuple[list[str], list[str], list[tuple[str, list[str]]]]:
     """Rows added, removed and changed (with `column: old → new`) by primary key."""
 
-    def keyed(frame):
+    def keyed(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame.copy()
         for name in numbers:
             frame[name] = frame[name].map(lambda text: canonical_number(text) if text else text)
@@ -383,7 +235,7 @@ def diff(
     return added, removed, changed
 
 
-def key_problems(frame, key: list[str], label: str) -> list[Problem]:
+def key_problems(frame: pd.DataFrame, key: list[str], label: str) -> list[Problem]:
     """Rows of the imported file whose primary key is empty or repeats an earlier row's."""
     joined = frame[key].agg(" | ".join, axis=1)
     empty = (frame[key] == "").any(axis=1)
@@ -430,8 +282,8 @@ def run(args: argparse.Namespace) -> int:
     from sirkbok.datapackage import descriptor, validate
 
     clean_temporary(paths.data_dir())  # what a killed import left behind
-    source_path = Path(args.fil)
-    label = str(args.fil)
+    source_path = Path(args.file)
+    label = str(args.file)
     if not source_path.is_file():
         raise UserError(Problem(file=label, message="Filen finnes ikke."))
     data_dir = paths.data_dir()
@@ -469,7 +321,7 @@ def run(args: argparse.Namespace) -> int:
             Problem(file=label, message=f"Ingenting er skrevet til {target_label}: rett nøklene.")
         )
         raise UserError(own)
-    old_source, _ = validate.read_text_table(target, target_label)
+    old_source, _ = read_text_table(target, target_label)
     numbers = [spec["name"] for spec in schema["fields"] if spec.get("type") == "number"]
     if old_source is not None and list(old_source.frame.columns) == list(frame.columns):
         added, removed, changed = diff(old_source.frame, frame, key, numbers)
@@ -486,7 +338,7 @@ def run(args: argparse.Namespace) -> int:
     for k in removed:
         print(f"  - {k}")
 
-    result = validate.validate_package(data_dir, {args.table: validate.Source(frame, label)})
+    result = validate.validate_package(data_dir, {args.table: Source(frame, label)})
     if result.problems:
         result.problems.append(
             Problem(

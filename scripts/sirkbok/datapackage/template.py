@@ -1,4 +1,4 @@
-"""`sirkbok template TABLE`: an Excel workbook made from a table's schema, for Excel users.
+"""`sirkbok template --table TABLE`: an Excel workbook made from a table's schema, for Excel users.
 
 The first sheet (named after the table, which is what `sirkbok import` reads) holds the current
 rows, so a correction is "change a cell, save, import". Headers carry the unit; enum fields, units
@@ -46,7 +46,12 @@ HELP_SHEET = "Forklaring"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("tabell", metavar="TABELL", help="Tabellen i data/, for eksempel kommuner.")
+    parser.add_argument(
+        "--table",
+        required=True,
+        metavar="TABELL",
+        help="Tabellen i data/, for eksempel kommuner (samme valg som i sirkbok import).",
+    )
     parser.add_argument(
         "--out",
         metavar="FIL",
@@ -59,7 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    out = Path(args.out) if args.out else Path.cwd() / f"{args.tabell}.xlsx"
+    out = Path(args.out) if args.out else Path.cwd() / f"{args.table}.xlsx"
     if out.suffix.lower() != ".xlsx":
         raise UserError(
             Problem(
@@ -79,17 +84,17 @@ def run(args: argparse.Namespace) -> int:
                 ),
             )
         )
-    rows = write_template(args.tabell, out, prefill=not args.empty)
+    rows = write_template(args.table, out, prefill=not args.empty)
     shown = relative(out, Path.cwd())
-    print(f"Laget {shown} for tabellen {args.tabell} ({rows} rader fylt inn).")
+    print(f"Laget {shown} for tabellen {args.table} ({rows} rader fylt inn).")
     print("\nNeste steg:")
     print(
-        f"  1. Åpne {shown} i Excel, rett eller legg til rader i arket «{args.tabell}». "
+        f"  1. Åpne {shown} i Excel, rett eller legg til rader i arket «{args.table}». "
         f"Arket «{HELP_SHEET}» forklarer hver kolonne."
     )
     print("  2. Lagre som Excel-arbeidsbok (.xlsx).")
     print(
-        f"  3. Se hva som endres: `.venv/bin/sirkbok import {shown} --table {args.tabell}`, "
+        f"  3. Se hva som endres: `.venv/bin/sirkbok import {shown} --table {args.table}`, "
         "og skriv det med --yes."
     )
     print(

@@ -1,41 +1,37 @@
-"""Runs one notebook with papermill in a worker process and commits its outputs atomically.
+"""The one notebook runner: papermill in a clean environment, outputs cleaned, one provenance record.
 
-The notebook in chapters/ is both what a person edits and what the book shows, so it is executed in
-place: papermill writes nothing itself (output_path=None); the executed notebook is cleaned of
-everything that varies between runs (timings, absolute paths), given its provenance, written to
-a temporary file beside the original and os.replace'd. Figures go to a staging folder first and
-are moved next to the notebook only after every cell succeeded, so a failure or a kill -9 at any
-moment leaves the last good notebook and figures in place.
+Two modes share everything up to the commit. In place (`run_notebook`, for the book and `sirkbok
+regenerate`, in a worker process): papermill writes nothing itself (output_path=None), figures go
+to a staging folder, and only after every cell succeeded are the figures moved next to the
+notebook and the notebook written to a temporary file and os.replace'd, so a failure or a kill -9
+at any moment leaves the last good notebook and figures in place. Into a folder (`into`, for
+`sirkbok run`): the book's notebook is only read, runs with the researcher's parameters, and lands
+with its figures in a hidden staging folder that replaces the previous run only when all went well.
+Either way the notebook is cleaned of everything that varies between runs (timings, paths, cell
+ids) and carries `provenance.record`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import shutil
-import sys
+import tempfile
 import threading
 import time
 import traceback
-from dataclasses import dataclass
-from importlib import metadata
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from sirkbok.core import paths
 from sirkbok.core.files import write_atomic
-from sirkbok.run import provenance
+from sirkbok.run import engine, provenance
 
-KERNEL = "python3"
-VERSIONED = [
-    "pandas",
-    "altair",
-    "vl-convert-python",
-    "papermill",
-    "nbformat",
-    "nbclient",
-    "ipykernel",
-    "sirkbok",
-]
+FIGURES = "figurer"  # the figures' folder beside a notebook (in the book or a run's folder)
 _events: Any = None  # the queue to the parent process, set by `init_worker`
 
 
@@ -54,15 +50,28 @@ class Result:
     warning: str = ""
 
 
+class Failed(Exception):
+    """A run into a folder failed; `result` names the cell as numbered in the book's notebook."""
+
+    def __init__(self, result: Result) -> None:
+        self.result = result
+        super().__init__(result.error)
+
+
+class NotebookChanged(Exception):
+    """The notebook was edited while it ran: its edit must not be overwritten."""
+
+
+# --- worker processes (sirkbok regenerate) --------------------------------------------------------
+
+
 def init_worker(events: Any, kernels: str) -> None:
     """Worker set-up: an event queue, our own kernel spec, and death with the parent (kill -9)."""
     global _events
     _events = events
     # Our kernel spec comes first on the path: `python3` is this interpreter even if a user-level
     # kernel spec of that name points elsewhere or the virtual environment is not activated.
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        filter(None, [kernels, os.environ.get("JUPYTER_PATH")])
-    )
+    os.environ["JUPYTER_PATH"] = _jupyter_path(kernels)
     parent = os.getppid()
 
     def watch() -> None:
@@ -74,25 +83,17 @@ def init_worker(events: Any, kernels: str) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def write_kernel_spec(folder: Path) -> Path:
-    """A `python3` kernel spec for this interpreter in `folder/kernels` (for JUPYTER_PATH)."""
-    spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-        "metadata": {"debugger": False, "supported_encryption": ["curve"]},
-    }
-    target = folder / "kernels" / KERNEL / "kernel.json"
-    content = json.dumps(spec, indent=1) + "\n"
-    if not target.is_file() or target.read_text() != content:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, content)
-    return folder
+def _jupyter_path(kernels: str | Path) -> str:
+    return os.pathsep.join(filter(None, [str(kernels), os.environ.get("JUPYTER_PATH")]))
 
 
 def _emit(kind: str, *event: Any) -> None:
     if _events is not None:
         _events.put((kind, os.getpid(), *event))
+
+
+def _cell(notebook: str, cell: int, cells: int) -> None:
+    _emit("cell", notebook, cell, cells)
 
 
 def worker(tasks: Any, events: Any, kernels: str) -> None:
@@ -102,153 +103,92 @@ def worker(tasks: Any, events: Any, kernels: str) -> None:
         _emit("result", run_notebook(**task))
 
 
-def versions() -> dict[str, str]:
-    found = {"python": ".".join(map(str, sys.version_info[:3]))}
-    for name in VERSIONED:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return found
+# --- running and cleaning (both modes) ------------------------------------------------------------
 
 
-DEFAULT_TIMEOUT = 300  # seconds per cell when _config.yml does not say (execute: timeout:)
+@dataclass
+class Job:
+    """One notebook to run: what it is made from, where its figures are staged, how long a cell
+    may take and the parameters to inject (none in the book)."""
+
+    root: Path
+    relative: str
+    inputs: dict[str, str | None]
+    tables: list[str]
+    staging: Path  # SIRKBOK_FIGURE_DIR: the figures are written here first
+    prefix: str  # the figures' folder as keyed in the provenance (from the book's root or the run)
+    log: Path  # the kernel's own stderr
+    timeout: int | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
 
 
-def default_timeout(root: Path) -> int:
-    """The book's cell timeout: `execute: timeout:` in _config.yml (Jupyter Book's own key)."""
-    from sirkbok.core import safeyaml
-    from sirkbok.core.errors import Problem, UserError
+@dataclass
+class Executed:
+    """A notebook that ran to the end: cleaned, with its provenance; its figures still staged."""
 
-    config = safeyaml.load((root / "_config.yml").read_text(encoding="utf-8"), "_config.yml")
-    value = ((config or {}).get("execute") or {}).get("timeout", DEFAULT_TIMEOUT)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise UserError(
-            Problem(
-                file="_config.yml",
-                message="«execute: timeout:» må være et helt antall sekunder.",
-                found=str(value),
-                expected="et heltall større enn 0, for eksempel 300",
-            )
+    notebook: Any  # nbformat.NotebookNode
+    source: Any  # the notebook as it was read before the run
+    original: bytes
+    figures: dict[str, tuple[Path, str]]  # key in the provenance -> (staged file, hash)
+
+
+def _execute(job: Job) -> Executed:
+    """Run `job` to the end with the book's variables set, clean it and add its provenance."""
+    import nbformat
+    import papermill
+
+    path = job.root / job.relative
+    original = path.read_bytes()
+    source = nbformat.reads(original.decode("utf-8"), as_version=4)
+    names = provenance.parameter_names(json.loads(nbformat.writes(source)))
+    values: dict[str, Any] = {}
+    job.staging.mkdir(parents=True, exist_ok=True)
+    job.log.parent.mkdir(parents=True, exist_ok=True)
+    registered = engine.register(job.relative, names, values, job.log, _cell)
+    with paths.environment(
+        {
+            "SIRKBOK_ROOT": str(job.root),
+            "SIRKBOK_NOTEBOOK": job.relative,
+            "SIRKBOK_TABLES": ",".join(job.tables),
+            "SIRKBOK_FIGURE_DIR": str(job.staging),
+            "PYTHONHASHSEED": "0",
+        }
+    ):
+        executed = papermill.execute_notebook(
+            str(path),
+            None,
+            parameters=job.parameters,
+            engine_name=registered,
+            kernel_name=engine.KERNEL,
+            progress_bar=False,
+            cwd=str(path.parent),
+            execution_timeout=job.timeout,
         )
-    return value
-
-
-def timeout_option(parser: Any) -> None:
-    """`--timeout SECONDS` for every verb that executes notebooks (regenerate, build, run)."""
-
-    def seconds(text: str) -> int:
-        import argparse
-
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"«{text}» er ikke et helt antall sekunder") from None
-        if value < 1:
-            raise argparse.ArgumentTypeError("tidsgrensen må være minst 1 sekund")
-        return value
-
-    parser.add_argument(
-        "--timeout",
-        type=seconds,
-        default=None,
-        metavar="SEKUNDER",
-        help="Stopp en celle som kjører lenger enn dette (standard: «execute: timeout:» i "
-        f"_config.yml, ellers {DEFAULT_TIMEOUT}). Forrige gyldige utgave beholdes.",
+    clean(executed, source)
+    figures = _figures(job.staging, job.prefix)
+    executed.metadata.setdefault("sirkbok", {})["provenance"] = provenance.record(
+        job.inputs,
+        json.loads(nbformat.writes(executed)),
+        {name: values[name] for name in names if name in values},
+        {key: digest for key, (_, digest) in figures.items()},
     )
-
-
-class CellTimedOut(Exception):
-    """A cell ran past the timeout; the kernel has been shut down."""
-
-    def __init__(self, cell_index: int, source: str, timeout: int | None) -> None:
-        self.cell_index, self.source, self.timeout = cell_index, source, timeout
-        super().__init__(f"cell {cell_index + 1} timed out after {timeout} s")
-
-
-def _engine(relative: str, names: list[str], values: dict[str, Any], log: Path) -> type:
-    """A papermill engine that reports each cell, reads the parameters' values back from the kernel
-    and sends the kernel's own stderr (start-up warnings, crashes) to `log`, not the terminal.
-    A cell past the timeout becomes `CellTimedOut` naming the cell (nbclient then shuts down the
-    kernel as it leaves its kernel context)."""
-    from nbclient.exceptions import CellTimeoutError
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine
-
-    class Client(PapermillNotebookClient):
-        def execute_cell(self, cell, cell_index, *args, **kwargs):  # type: ignore[no-untyped-def]
-            try:
-                executed = super().execute_cell(cell, cell_index, *args, **kwargs)
-            except CellTimeoutError:
-                raise CellTimedOut(cell_index, cell.source, self.timeout) from None
-            tags = set(cell.metadata.get("tags", []))
-            if names and tags & {"parameters", "injected-parameters"}:
-                values.update(self._read_parameters())  # as the (injected) parameters left them
-            return executed
-
-        def _read_parameters(self) -> dict[str, Any]:
-            from nbformat.v4 import new_code_cell
-
-            code = (
-                "import json as _sirkbok_json\n"
-                "def _sirkbok_value(v):\n"
-                "    try:\n"
-                "        _sirkbok_json.dumps(v, allow_nan=False)\n"
-                "        return v\n"
-                "    except (TypeError, ValueError):\n"
-                "        return repr(v)\n"
-                f"print(_sirkbok_json.dumps({{k: _sirkbok_value(globals()[k]) for k in {names!r} "
-                "if k in globals()}))\n"
-                "del _sirkbok_json, _sirkbok_value"
-            )
-            probe = new_code_cell(code)
-            self.nb.cells.append(probe)
-            try:
-                super().execute_cell(probe, len(self.nb.cells) - 1, store_history=False)
-            except Exception:  # noqa: BLE001 - values are recorded when they can be read
-                return {}
-            finally:
-                self.nb.cells.pop()
-            text = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
-            return json.loads(text) if text.strip() else {}
-
-    class Engine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):  # type: ignore[no-untyped-def]
-            total = len(nb_man.nb.cells)
-            start = nb_man.cell_start
-
-            def cell_start(cell, cell_index=None, **rest):  # type: ignore[no-untyped-def]
-                _emit("cell", relative, (cell_index or 0) + 1, total)
-                return start(cell, cell_index, **rest)
-
-            nb_man.cell_start = cell_start
-            with open(log, "wb") as stderr:
-                return Client(nb_man, **_client_kwargs(kernel_name, kwargs)).execute(stderr=stderr)
-
-    return Engine
-
-
-def _client_kwargs(kernel_name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """The arguments papermill's own NBClientEngine hands its client (papermill 2.7)."""
-    from papermill.engines import logger
-
-    options = {
-        k: v for k, v in kwargs.items() if k not in {"input_path", "timeout", "startup_timeout"}
-    }
-    timeout = options.pop("execution_timeout", None)
-    startup = options.pop("start_timeout", 60)
-    return {
-        **options,
-        "timeout": timeout,
-        "startup_timeout": startup,
-        "kernel_name": kernel_name,
-        "log": logger,
-    }
+    nbformat.validate(executed)
+    return Executed(notebook=executed, source=source, original=original, figures=figures)
 
 
 def clean(executed: Any, source: Any) -> None:
-    """Remove what differs between two runs of the same inputs: timings, paths, random cell ids."""
+    """Remove what differs between two runs of the same inputs: timings, paths, random cell ids.
+
+    A cell papermill injected (parameters given to a notebook without such a cell) is kept, as it
+    shows the values used, and cleaned the same way with a stable id.
+    """
+    added = len(executed.cells) > len(source.cells)
+    injected = [
+        i
+        for i, cell in enumerate(executed.cells)
+        if added and "injected-parameters" in cell.metadata.get("tags", [])
+    ]
+    kept = [executed.cells.pop(i) for i in reversed(injected)]
     executed.metadata.pop("papermill", None)
     executed.nbformat_minor = source.nbformat_minor
     for cell, original in zip(executed.cells, source.cells, strict=True):
@@ -262,10 +202,24 @@ def clean(executed: Any, source: Any) -> None:
             cell.metadata["tags"] = original.metadata["tags"]
         else:
             cell.metadata.pop("tags", None)
+    for index, cell in zip(reversed(injected), kept, strict=True):
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        cell["id"] = "injected-parameters"
+        executed.cells.insert(index, cell)
 
 
-class NotebookChanged(Exception):
-    """The notebook was edited while it ran: its edit must not be overwritten."""
+def _figures(staging: Path, prefix: str) -> dict[str, tuple[Path, str]]:
+    """Staged figure files -> (staged path, hash), keyed by `prefix/` and their path in `staging`."""
+    found = {}
+    for file in sorted(staging.rglob("*")):
+        if file.is_file() and not provenance.TEMPORARY.match(file.name):
+            key = f"{prefix}/{file.relative_to(staging).as_posix()}"
+            found[key] = (file, provenance.sha256_file(file) or "")
+    return found
+
+
+# --- in place, in the book ------------------------------------------------------------------------
 
 
 def run_notebook(
@@ -280,12 +234,12 @@ def run_notebook(
     started = time.monotonic()
     _emit("start", relative)
     try:
-        return _run(Path(root), relative, tables, inputs, Path(staging), started, timeout)
+        return _in_place(Path(root), relative, tables, inputs, Path(staging), started, timeout)
     except Exception as error:  # noqa: BLE001 - reported per notebook, the others go on
-        return _failure(relative, error, started)
+        return failure(relative, error, started)
 
 
-def _run(
+def _in_place(
     root: Path,
     relative: str,
     tables: list[str],
@@ -295,54 +249,26 @@ def _run(
     timeout: int | None = None,
 ) -> Result:
     import nbformat
-    import papermill
 
     path = root / relative
-    original = path.read_bytes()
-    source = nbformat.reads(original.decode("utf-8"), as_version=4)
-    names = provenance.parameter_names(json.loads(nbformat.writes(source)))
-    values: dict[str, Any] = {}
-    staging.mkdir(parents=True, exist_ok=True)
-    os.environ.update(
-        {
-            "SIRKBOK_ROOT": str(root),
-            "SIRKBOK_NOTEBOOK": relative,
-            "SIRKBOK_TABLES": ",".join(tables),
-            "SIRKBOK_FIGURE_DIR": str(staging),
-            "PYTHONHASHSEED": "0",
-        }
+    done = _execute(
+        Job(
+            root=root,
+            relative=relative,
+            inputs=inputs,
+            tables=tables,
+            staging=staging,
+            prefix=(path.parent / FIGURES).relative_to(root).as_posix(),
+            log=staging.parent.parent / "logs" / (relative.replace("/", "__") + ".log"),
+            timeout=timeout,
+        )
     )
-    from papermill.engines import papermill_engines
-
-    log = staging.parent.parent / "logs" / (relative.replace("/", "__") + ".log")
-    log.parent.mkdir(parents=True, exist_ok=True)
-    papermill_engines.register("sirkbok", _engine(relative, names, values, log))
-    executed = papermill.execute_notebook(
-        str(path),
-        None,
-        engine_name="sirkbok",
-        kernel_name=KERNEL,
-        progress_bar=False,
-        cwd=str(path.parent),
-        execution_timeout=timeout,
-    )
-    clean(executed, source)
-    figures = _figures(root, path, staging)
-    outputs = provenance.outputs_hash(json.loads(nbformat.writes(executed)))
-    executed.metadata.setdefault("sirkbok", {})["provenance"] = {
-        "inputs": inputs,
-        "outputs": outputs,
-        "parameters": {name: values[name] for name in names if name in values},
-        "versions": versions(),
-        "figures": {key: digest for key, (_, digest) in figures.items()},
-    }
-    nbformat.validate(executed)
-    if path.read_bytes() != original:
+    if path.read_bytes() != done.original:
         raise NotebookChanged(
             "notatboka ble endret mens den kjørte; endringen er beholdt, kjør på nytt"
         )
-    text = nbformat.writes(executed) + "\n"
-    _commit(root, path, text, figures, source)
+    text = nbformat.writes(done.notebook) + "\n"
+    _commit(root, path, text, done.figures, done.source)
     shutil.rmtree(staging, ignore_errors=True)
     # Outputs are committed; a path of this machine in them would differ on the next one.
     local = str(root) in text
@@ -350,22 +276,11 @@ def _run(
         notebook=relative,
         ok=True,
         seconds=time.monotonic() - started,
-        figures=len(figures),
+        figures=len(done.figures),
         warning=f"utdataene inneholder stien {root}, som er en annen på andre maskiner"
         if local
         else "",
     )
-
-
-def _figures(root: Path, path: Path, staging: Path) -> dict[str, tuple[Path, str]]:
-    """Staged figure files -> (staged path, hash), keyed by their final path in the book."""
-    target = path.parent / "figurer"
-    found = {}
-    for file in sorted(staging.rglob("*")):
-        if file.is_file() and not provenance.TEMPORARY.match(file.name):
-            final = target / file.relative_to(staging)
-            found[final.relative_to(root).as_posix()] = (file, provenance.sha256_file(file) or "")
-    return found
 
 
 def _commit(
@@ -383,26 +298,113 @@ def _commit(
             (root / key).unlink(missing_ok=True)
 
 
-def _failure(relative: str, error: BaseException, started: float) -> Result:
+# --- into a folder (sirkbok run) ------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def into(
+    root: Path,
+    notebook: Path,
+    folder: Path,
+    parameters: dict[str, Any],
+    timeout: int | None = None,
+) -> Iterator[tuple[Executed, Path]]:
+    """Run the book's `notebook` with `parameters` into `folder`; nothing in the book is written.
+
+    Yields the executed notebook and the hidden staging folder inside `folder` that already holds
+    it (under its own name) and its figures (in `figurer/`). What the caller adds there moves into
+    `folder` with them when its block ends without an exception; the previous figures folder is
+    replaced as a whole. A failing notebook raises `Failed`; an earlier run stays as it was.
+    """
+    import nbformat
+
+    relative = notebook.relative_to(root).as_posix()
+    source = provenance.read(notebook)
+    current = provenance.inputs(root, notebook, source)
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".kjoring-", dir=folder))
+    started = time.monotonic()
+    try:
+        with tempfile.TemporaryDirectory(prefix="sirkbok-run-") as scratch:
+            job = Job(
+                root=root,
+                relative=relative,
+                inputs=current.hashes,
+                tables=current.tables,
+                staging=staging / FIGURES,
+                prefix=FIGURES,
+                log=Path(scratch) / "kjerne.log",
+                timeout=timeout,
+                parameters=parameters,
+            )
+            kernels = engine.write_kernel_spec(Path(scratch) / "jupyter")
+            try:
+                with paths.environment({"JUPYTER_PATH": _jupyter_path(kernels)}):
+                    done = _execute(job)
+            except Exception as error:  # noqa: BLE001 - shown as the cell and message
+                result = failure(relative, error, started)
+                raise Failed(_book_numbering(result, source, parameters)) from None
+        text = nbformat.writes(done.notebook) + "\n"
+        (staging / notebook.name).write_text(text, encoding="utf-8")
+        yield done, staging
+        _move_in(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _book_numbering(result: Result, notebook: dict, parameters: dict[str, Any]) -> Result:
+    """The failing cell as numbered in the book's notebook, without the cell papermill injected
+    (right after the `parameters` cell, or first when there is none)."""
+    tags = [cell.get("metadata", {}).get("tags", []) for cell in notebook.get("cells", [])]
+    if not parameters or not result.cell or any("injected-parameters" in t for t in tags):
+        return result
+    injected = next((i + 2 for i, t in enumerate(tags) if "parameters" in t), 1)
+    return replace(result, cell=result.cell - 1) if result.cell > injected else result
+
+
+def _move_in(staging: Path, folder: Path) -> None:
+    """Move a finished run into place: the old figures folder is replaced as a whole."""
+    for path in sorted(staging.iterdir()):
+        target = folder / path.name
+        if path.is_dir():
+            old = folder / f".{path.name}-gammel"
+            shutil.rmtree(old, ignore_errors=True)
+            if target.exists():
+                os.replace(target, old)
+            os.replace(path, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(path, target)
+
+
+# --- failures -------------------------------------------------------------------------------------
+
+
+def failure(relative: str, error: BaseException, started: float) -> Result:
     """The notebook, cell, exception name and message; the traceback only for --verbose."""
     from papermill.exceptions import PapermillExecutionError
 
     seconds = time.monotonic() - started
-    if isinstance(error, CellTimedOut | PapermillExecutionError):
+    if isinstance(error, engine.CellTimedOut | PapermillExecutionError):
         lines = [line for line in error.source.splitlines() if line.strip()]
-        timed_out = isinstance(error, CellTimedOut)
-        return Result(
+        located = Result(
             notebook=relative,
             ok=False,
             seconds=seconds,
             cell=error.cell_index + 1,
             cell_source="\n".join(lines[:3]),
-            error=f"Cellen kjørte lenger enn tidsgrensen på {error.timeout} s og ble stoppet; "
-            "kjernen er avsluttet. Øk grensen med --timeout (eller «execute: timeout:» i "
-            "_config.yml) hvis cellen trenger mer tid"
-            if timed_out
-            else f"{error.ename}: {error.evalue}",
-            details="" if timed_out else _strip_ansi("\n".join(error.traceback)),
+        )
+        if isinstance(error, engine.CellTimedOut):
+            return replace(
+                located,
+                error=f"Cellen kjørte lenger enn tidsgrensen på {error.timeout} s og ble stoppet; "
+                "kjernen er avsluttet. Øk grensen med --timeout (eller «execute: timeout:» i "
+                "_config.yml) hvis cellen trenger mer tid",
+            )
+        return replace(
+            located,
+            error=f"{error.ename}: {error.evalue}",
+            details=_strip_ansi("\n".join(error.traceback)),
         )
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     if isinstance(error, NotebookChanged):
@@ -417,6 +419,4 @@ def _failure(relative: str, error: BaseException, started: float) -> Result:
 
 
 def _strip_ansi(text: str) -> str:
-    import re
-
     return re.sub(r"\x1b\[[0-9;]*m", "", text)

@@ -1,6 +1,6 @@
 """`sirkbok regenerate`: run exactly the notebooks whose inputs changed, in parallel, safely.
 
-Staleness is decided by content hashes (see `sirkbok.run.provenance`); each stale notebook runs with
+Staleness is decided by content hashes (`sirkbok.run.status`); each stale notebook runs with
 papermill in a worker process (`sirkbok.run.execute`), which commits the notebook and its figures
 atomically. One run at a time per book (a file lock); a killed run leaves only hidden temporary
 files, which the next run removes. `--check` executes nothing and fails when any figure is older
@@ -23,10 +23,10 @@ from typing import Any, TextIO
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.format import number
-from sirkbok.run import instances, provenance
+from sirkbok.run import engine, execute, instances, provenance, status
 
-CACHE = provenance.CACHE
-cache_dir = provenance.cache_dir  # the one home of the book's cache folder
+CACHE = paths.CACHE
+cache_dir = paths.cache_dir  # the one home of the book's cache folder is core.paths
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,9 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Vis hver celle og hele feilsporet når en notatbok feiler.",
     )
-    from sirkbok.run.execute import timeout_option
-
-    timeout_option(parser)
+    engine.timeout_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -98,16 +96,14 @@ def regenerate(
         for page in instances.sync(root):  # pages made from a template come first: then they run
             print(f"Oppdaterte {page.relative_to(root).as_posix()} fra malen")
         selected = select(root, only)
-        statuses = provenance.survey(root, selected)
+        statuses = status.survey(root, selected)
         todo = [s for s in statuses if force or s.reasons]
         if not todo:
             print("Alle figurer er oppdatert; ingen notatbok ble kjørt.")
             return 0
         workers = min(jobs or os.cpu_count() or 1, len(todo))
         if timeout is None:
-            from sirkbok.run.execute import default_timeout
-
-            timeout = default_timeout(root)
+            timeout = engine.default_timeout(root)
         return execute_all(root, todo, workers, verbose, timeout)
 
 
@@ -145,11 +141,9 @@ def select(root: Path, only: list[str] | None) -> list[Path] | None:
 
 
 def report_check(root: Path, selected: list[Path] | None) -> int:
-    stale = {s.inputs.path: s.reasons for s in provenance.survey(root, selected) if s.reasons}
-    for path, reason in instances.pending(root):
-        if selected is None or path in selected or not path.exists():
-            stale[path] = [reason, *stale.get(path, [])]
-    for path, reasons in sorted(stale.items()):
+    """`--check`: list the stale notebooks and why on stderr; 1 when there is any."""
+    stale = status.stale(root, selected)
+    for path, reasons in stale.items():
         relative = path.relative_to(root).as_posix()
         print(f"{relative} er utdatert: {'; '.join(reasons)}", file=sys.stderr)
     if stale:
@@ -200,7 +194,7 @@ def clean_interrupted(root: Path) -> None:
 
 def execute_all(
     root: Path,
-    todo: list[provenance.Status],
+    todo: list[status.Status],
     workers: int,
     verbose: bool,
     timeout: int | None = None,
@@ -208,24 +202,22 @@ def execute_all(
     """Run the notebooks in `workers` processes; report each as it ends; 1 if any failed."""
     import multiprocessing
 
-    from sirkbok.run import execute
-
     context = multiprocessing.get_context("spawn")  # workers inherit neither the lock nor our state
     tasks = context.Queue()
     events = context.Queue()
-    kernels = str(execute.write_kernel_spec(cache_dir(root) / "jupyter"))
+    kernels = str(engine.write_kernel_spec(cache_dir(root) / "jupyter"))
     staging = cache_dir(root) / "staging"
     durations = Durations(cache_dir(root) / "durations.json")
     # Longest first (new ones count as longest): the last notebook to start is then a short one.
-    todo = sorted(todo, key=lambda status: -durations.get(status.inputs.relative))
-    for index, status in enumerate(todo):
+    todo = sorted(todo, key=lambda item: -durations.get(item.inputs.relative))
+    for index, item in enumerate(todo):
         tasks.put(
             {
                 "root": str(root),
-                "relative": status.inputs.relative,
-                "tables": status.inputs.tables,
-                "inputs": status.inputs.hashes,
-                "staging": str(staging / f"{index}-{status.inputs.path.stem}"),
+                "relative": item.inputs.relative,
+                "tables": item.inputs.tables,
+                "inputs": item.inputs.hashes,
+                "staging": str(staging / f"{index}-{item.inputs.path.stem}"),
                 "timeout": timeout,
             }
         )
@@ -283,9 +275,9 @@ def execute_all(
                     pool.append(start_worker())
             if not pool and len(results) < len(todo):  # no worker could start at all
                 finished = {result.notebook for result in results}
-                for status in todo:
-                    if status.inputs.relative not in finished:
-                        lost(status.inputs.relative, "arbeidsprosessen kunne ikke starte")
+                for item in todo:
+                    if item.inputs.relative not in finished:
+                        lost(item.inputs.relative, "arbeidsprosessen kunne ikke starte")
     except KeyboardInterrupt:
         for process in pool:
             process.terminate()
