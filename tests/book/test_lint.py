@@ -35,15 +35,20 @@ def test_mypy_finds_no_type_errors(repo_root: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_imports_keep_to_the_layers_without_circles(repo_root: Path) -> None:
-    env = dict(os.environ, PYTHONPATH=str(repo_root / "scripts"))
-    result = subprocess.run(
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter on the book at `root`, with its own package on the path."""
+    env = dict(os.environ, PYTHONPATH=str(root / "scripts"))
+    return subprocess.run(
         [str(RUFF.with_name("lint-imports")), "--no-cache"],
-        cwd=repo_root,
+        cwd=root,
         capture_output=True,
         text=True,
         env=env,
     )
+
+
+def test_imports_keep_to_the_layers_without_circles(repo_root: Path) -> None:
+    result = lint_imports(repo_root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
 
@@ -53,14 +58,7 @@ def test_an_upward_import_breaks_the_layers(tmp_path: Path) -> None:
     book = copy_repo(tmp_path / "bok")
     errors = book / "scripts/sirkbok/core/errors.py"
     errors.write_text(errors.read_text() + "\nfrom sirkbok.book import build  # noqa\n")
-    env = dict(os.environ, PYTHONPATH=str(book / "scripts"))
-    result = subprocess.run(
-        [str(RUFF.with_name("lint-imports")), "--no-cache"],
-        cwd=book,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    result = lint_imports(book)
     assert result.returncode == 1
     assert "sirkbok.core.errors -> sirkbok.book.build" in result.stdout
 

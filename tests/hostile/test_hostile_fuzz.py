@@ -37,7 +37,7 @@ rows = st.lists(st.lists(cells, max_size=14), max_size=8)
 
 def import_quietly(path: Path) -> None:
     """`sirkbok import` without --yes and without a terminal: reads, validates, writes nothing."""
-    args = argparse.Namespace(fil=str(path), table="kommuner", yes=False)
+    args = argparse.Namespace(file=str(path), table="kommuner", yes=False)
     try:
         assert importer.run(args) == 0
     except UserError as error:
