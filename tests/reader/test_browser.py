@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -776,7 +777,9 @@ def test_charts_show_before_and_without_the_chart_library(
     context.close()
 
 
-def test_chart_library_loads_once_when_a_chart_comes_into_view(site: str, chromium: Any) -> None:
+def test_chart_library_loads_once_when_a_chart_comes_into_view(
+    site: str, chromium: Any, built_book: Path
+) -> None:
     context = chromium.new_context(viewport=DESKTOP)
     browser.block_other_hosts(context)
     page = context.new_page()
@@ -797,4 +800,7 @@ def test_chart_library_loads_once_when_a_chart_comes_into_view(site: str, chromi
     assert first.bounding_box()["height"] >= height_before - 1
     browser.draw_all_charts(page)
     assert len(bundles) == 1, bundles
+    # Named with the checksum of this build's runtime, so a cached old runtime is never used.
+    runtime = built_book / "_static" / "sirkbok-vega.js"
+    assert bundles[0].endswith(f"sirkbok-vega.js?v={zlib.crc32(runtime.read_bytes()):08x}"), bundles
     context.close()

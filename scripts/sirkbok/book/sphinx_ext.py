@@ -18,6 +18,7 @@ import json
 import posixpath
 import re
 import shutil
+import zlib
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -151,7 +152,9 @@ def _add_assets(
     body = context.get("body", "")
     # The one-page build is printed to PDF: charts stay their static SVG images (vector on paper).
     if "sirk-spec" in body and app.builder.name != "singlehtml":
-        app.add_js_file(LOADER_NAME, loading_method="defer")
+        # The runtime's checksum travels with the loader, so a new runtime is never read from cache.
+        bundle = f"{BUNDLE_NAME}?v={getattr(app, 'sirkbok_bundle_version', '')}"
+        app.add_js_file(LOADER_NAME, 500, "defer", **{"data-bundle": bundle})  # default priority
         figures = Path(app.srcdir) / Path(pagename).parent / "figurer"
         context["body"] = _reserve_image_space(body, figures)
     thebe = _thebe_on(app)
@@ -199,6 +202,7 @@ def _write_scripts(app: Sphinx) -> None:
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     _write_bundle(static / BUNDLE_NAME)
+    app.sirkbok_bundle_version = f"{zlib.crc32((static / BUNDLE_NAME).read_bytes()):08x}"  # type: ignore[attr-defined]
     loader = (STATIC / LOADER_NAME).read_bytes()
     if not (static / LOADER_NAME).is_file() or (static / LOADER_NAME).read_bytes() != loader:
         (static / LOADER_NAME).write_bytes(loader)

@@ -44,7 +44,7 @@ def municipalities(
         ],
     )
     bars = base.mark_bar().encode(
-        x=alt.X("energi:Q", title="Energi (GWh per år)", axis=alt.Axis(format=",.0f")),
+        x=alt.X("energi:Q", title="Energi (GWh per år)", axis=alt.Axis(format=",.1f", tickCount=5)),
         color=alt.Color(
             "regionnavn:N",
             scale=charts.colour_scale(charts.REGION_COLOURS, region_names),

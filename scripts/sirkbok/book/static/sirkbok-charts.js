@@ -13,7 +13,9 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  var BUNDLE = new URL("sirkbok-vega.js", script ? script.src : document.baseURI).href;
+  // data-bundle carries the runtime's checksum (sirkbok-vega.js?v=…) so an upgrade is never stale.
+  var named = script && script.getAttribute("data-bundle");
+  var BUNDLE = new URL(named || "sirkbok-vega.js", script ? script.src : document.baseURI).href;
   var library = null;  // a Promise once the bundle is requested
 
   function loadLibrary() {
