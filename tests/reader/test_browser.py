@@ -758,7 +758,7 @@ def test_charts_show_before_and_without_the_chart_library(
     """With the chart library unreachable, every chart still shows its image, at its full size."""
     context = chromium.new_context(viewport=DESKTOP)
     browser.block_other_hosts(context)
-    context.route("**/sirkbok-vega.js", lambda route: route.abort("blockedbyclient"))
+    context.route("**/sirkbok-vega.js*", lambda route: route.abort("blockedbyclient"))
     page = context.new_page()
     open_page(page, site + chart_pages[0])
     page.evaluate(browser.SCROLL_TO_CHARTS)
