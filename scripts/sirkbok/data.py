@@ -93,21 +93,26 @@ def _optional(value: Any) -> Any:
     return value
 
 
-def factor(factor_id: str) -> Factor:
-    """The factor `factor_id` from faktorer.csv; `value` is None when only a range is given."""
-    frame = load("faktorer")
-    match = frame[frame["id"] == factor_id]
+def one_row(table: str, column: str, key: str, unknown: str, expected: str) -> pd.Series:
+    """The row of `table` whose `column` is `key`; an unknown key is the user's error, named."""
+    frame = load(table)
+    match = frame[frame[column] == key]
     if match.empty:
         raise UserError(
             Problem(
-                file="data/faktorer.csv",
-                column="id",
-                message="Ukjent faktor.",
-                found=factor_id,
-                expected="en id fra data/faktorer.csv",
+                file=f"data/{table}.csv",
+                column=column,
+                message=unknown,
+                found=key,
+                expected=f"{expected} fra data/{table}.csv",
             )
         )
-    row = match.iloc[0]
+    return match.iloc[0]
+
+
+def factor(factor_id: str) -> Factor:
+    """The factor `factor_id` from faktorer.csv; `value` is None when only a range is given."""
+    row = one_row("faktorer", "id", factor_id, "Ukjent faktor.", "en id")
 
     def number(column: str) -> float | None:
         value = _optional(row[column])

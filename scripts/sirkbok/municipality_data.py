@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sirkbok import data, params
-from sirkbok.core.errors import Problem, UserError
 from sirkbok.format import missing
 from sirkbok.themes import bioenergi, biogass, coverage, tekstiler
 
@@ -193,19 +192,10 @@ def _actors(number_: str, aktorer: pd.DataFrame, strommer: pd.DataFrame) -> list
 
 def page(number_: str) -> Page:
     """The page of municipality `number_` (its four-digit number), from the data package."""
+    row = data.one_row(
+        "kommuner", "kommunenummer", number_, "Ukjent kommunenummer.", "et kommunenummer"
+    )
     kommuner = data.load("kommuner")
-    matches = kommuner[kommuner["kommunenummer"] == number_]
-    if matches.empty:
-        raise UserError(
-            Problem(
-                file="data/kommuner.csv",
-                column="kommunenummer",
-                message="Ukjent kommunenummer.",
-                found=number_,
-                expected="et kommunenummer fra data/kommuner.csv",
-            )
-        )
-    row = matches.iloc[0]
     regioner = data.load("regioner").set_index("id")
     tema = data.load("tema")
     aktorer = data.load("aktorer")
