@@ -172,3 +172,34 @@ def orphans(root: Path, wait: float = 5.0) -> list[int]:
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.2)
+
+
+# --- containment (tests/hostile): a secret outside the book, and proof that none of it was published ---
+
+SECRET = "SIRKBOK-HEMMELIG-7f3a9c"
+
+
+@pytest.fixture
+def outside_secret(tmp_path: Path) -> Path:
+    """A file beside (not in) the throw-away book: no byte of it may ever reach the book's output."""
+    folder = tmp_path / "utenfor"
+    folder.mkdir()
+    path = folder / "hemmelig.txt"
+    path.write_text(f"{SECRET}\n", encoding="utf-8")
+    return path
+
+
+def leaks(folder: Path, secret: str = SECRET) -> list[str]:
+    """Files under `folder` (a build, a run's output) whose bytes, or whose text if a PDF, hold `secret`."""
+    from pypdf import PdfReader
+
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
+        data = path.read_bytes()
+        if secret.encode() in data:
+            found.append(path.relative_to(folder).as_posix())
+        elif path.suffix == ".pdf":
+            text = "".join(page.extract_text() or "" for page in PdfReader(path).pages)
+            if secret in text:
+                found.append(path.relative_to(folder).as_posix())
+    return found
