@@ -91,7 +91,11 @@ def prepare(
 ) -> int:
     """What every build needs first: generated files, and no stale notebook (0 when all is well)."""
     write_generated()
-    if not skip_regenerate:
+    if skip_regenerate:  # regenerate refuses untrusted notebooks itself, after updating the pages
+        from sirkbok.run import trust
+
+        trust.require(paths.root())
+    else:
         from sirkbok.run import regenerate
 
         status = regenerate.regenerate(jobs=jobs, timeout=timeout)

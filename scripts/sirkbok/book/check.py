@@ -1,8 +1,9 @@
 """`sirkbok check`: everything a contributor can get wrong, found before the build, in Norwegian.
 
 The table of contents and the chapter files agree, region chapters carry complete front matter,
-internal links, references and citations resolve, images have alternative text, the region pages,
-the data and the figures are up to date. Every problem is listed with its file and line.
+internal links, references and citations resolve, images have alternative text, no notebook
+outside the maintainers' folders waits to run (`sirkbok.run.trust`), the region pages, the data and
+the figures are up to date. Every problem is listed with its file and line.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sirkbok.book import chapters, frontmatter, regions
 from sirkbok.book.links import content_problems
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError, relative
-from sirkbok.run import status
+from sirkbok.run import status, trust
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     problems = check_book(root, figures=not args.skip_figures)
     if problems:
         raise UserError(problems)
-    checked = "innholdsfortegnelse, forside-data, lenker, bilder, regionsider, data"
+    checked = "innholdsfortegnelse, forside-data, lenker, bilder, notatbøker, regionsider, data"
     checked += " og figurer" if not args.skip_figures else " (figurene er ikke sjekket)"
     print(f"Sjekken fant ingen feil: {checked}.")
     return 0
@@ -56,6 +57,7 @@ def _check_book(root: Path, figures: bool) -> list[Problem]:
         problems += region_problems(root)
     problems += encoding_problems(root)
     problems += content_problems(root)
+    problems += trust.screen(root)  # notebooks that may not run: untrusted, or not notebooks
     if figures:
         problems += figure_problems(root)
     return list(dict.fromkeys(problems))  # an unreadable region chapter is found twice

@@ -3,15 +3,19 @@
 Papermill's own engine would run the notebook too; ours adds what both runners need: each cell is
 reported (the live progress of `sirkbok regenerate`), the values the `parameters` cell left are read
 back from the kernel (recorded in the provenance), the kernel's stderr goes to a log file instead of
-the terminal, and a cell past the time limit (`--timeout`, else `execute: timeout:` in
-_config.yml) becomes `CellTimedOut` naming that cell.
+the terminal, a cell past the time limit (`--timeout`, else `execute: timeout:` in
+_config.yml) becomes `CellTimedOut` naming that cell, and the kernel starts with a scrubbed
+environment (`kernel_environment`: the variables in `KERNEL_VARIABLES` and a temporary HOME, which
+is removed afterwards), so no token, CI or cloud variable of the caller reaches a notebook.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +42,45 @@ def write_kernel_spec(folder: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, content)
     return folder
+
+
+# The one list of what a kernel may see of our environment; everything else (GITHUB_*, CI, AWS_*,
+# tokens, SSH agents, proxies...) is left out. HOME and the Jupyter, IPython and cache folders are
+# set to a fresh temporary folder by `kernel_environment`.
+KERNEL_VARIABLES = frozenset(
+    {
+        "PATH",
+        "LANG",
+        "LANGUAGE",
+        "TZ",
+        "TMPDIR",
+        "PYTHONHASHSEED",
+        "SIRKBOK_ROOT",  # the book (sirkbok.core.paths)
+        "SIRKBOK_NOTEBOOK",  # the running notebook's path, for messages (sirkbok.data)
+        "SIRKBOK_TABLES",  # the tables it declares (sirkbok.data)
+        "SIRKBOK_FIGURE_DIR",  # where its figures are staged (sirkbok.charts)
+    }
+)
+KERNEL_PREFIXES = ("LC_",)  # locale categories
+
+
+def kernel_environment(home: Path) -> dict[str, str]:
+    """A kernel's whole environment: `KERNEL_VARIABLES` from ours, and `home` as its HOME."""
+    kept = {
+        name: value
+        for name, value in os.environ.items()
+        if name in KERNEL_VARIABLES or name.startswith(KERNEL_PREFIXES)
+    }
+    return {
+        **kept,
+        "HOME": str(home),
+        "IPYTHONDIR": str(home / ".ipython"),
+        "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+        "JUPYTER_DATA_DIR": str(home / ".local" / "share" / "jupyter"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "MPLBACKEND": "agg",
+    }
 
 
 DEFAULT_TIMEOUT = 300  # seconds per cell when _config.yml does not say (execute: timeout:)
@@ -167,8 +210,15 @@ def _engine(
                 return start(cell, cell_index, **rest)
 
             nb_man.cell_start = cell_start
-            with open(log, "wb") as stderr:
-                return Client(nb_man, **_client_kwargs(kernel_name, kwargs)).execute(stderr=stderr)
+            client = Client(nb_man, **_client_kwargs(kernel_name, kwargs))
+            # The kernel has shut down when execute returns, so its HOME can go.
+            with (
+                tempfile.TemporaryDirectory(
+                    prefix="sirkbok-kjerne-", ignore_cleanup_errors=True
+                ) as home,
+                open(log, "wb") as stderr,
+            ):
+                return client.execute(stderr=stderr, env=kernel_environment(Path(home)))
 
     return Engine
 

@@ -29,7 +29,8 @@ from typing import Any
 
 from sirkbok.core import paths
 from sirkbok.core.files import write_atomic
-from sirkbok.run import engine, provenance
+from sirkbok.core.errors import UserError
+from sirkbok.run import engine, provenance, trust
 
 FIGURES = "figurer"  # the figures' folder beside a notebook (in the book or a run's folder)
 _events: Any = None  # the queue to the parent process, set by `init_worker`
@@ -138,6 +139,7 @@ def _execute(job: Job) -> Executed:
     import papermill
 
     path = job.root / job.relative
+    trust.require(job.root, [path])  # untrusted or not a notebook: refused before any cell runs
     original = path.read_bytes()
     source = nbformat.reads(original.decode("utf-8"), as_version=4)
     names = provenance.parameter_names(json.loads(nbformat.writes(source)))
@@ -407,6 +409,8 @@ def failure(relative: str, error: BaseException, started: float) -> Result:
             details=_strip_ansi("\n".join(error.traceback)),
         )
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if isinstance(error, UserError):  # refused before it ran: the Norwegian message as it is
+        return Result(notebook=relative, ok=False, seconds=seconds, error=str(error))
     if isinstance(error, NotebookChanged):
         return Result(notebook=relative, ok=False, seconds=seconds, error=message)
     return Result(

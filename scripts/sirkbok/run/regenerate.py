@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.format import number
-from sirkbok.run import engine, execute, instances, provenance, status
+from sirkbok.run import engine, execute, instances, provenance, status, trust
 
 CACHE = paths.CACHE
 cache_dir = paths.cache_dir  # the one home of the book's cache folder is core.paths
@@ -96,6 +96,7 @@ def regenerate(
         for page in instances.sync(root):  # pages made from a template come first: then they run
             print(f"Oppdaterte {page.relative_to(root).as_posix()} fra malen")
         selected = select(root, only)
+        trust.require(root)  # nothing runs while any notebook is untrusted or not a notebook
         statuses = status.survey(root, selected)
         todo = [s for s in statuses if force or s.reasons]
         if not todo:

@@ -20,7 +20,7 @@ from typing import Any
 from sirkbok import params
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
-from sirkbok.core.files import inside
+from sirkbok.core.files import inside, write_atomic
 from sirkbok.run import engine, execute, results, scenarios
 from sirkbok.run.results import show
 
@@ -65,7 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         required=True,
         metavar="MAPPE",
-        help="Mappa resultatene skrives til (aldri inne i chapters/ eller data/).",
+        help="Mappa resultatene skrives til: ny, tom eller en tidligere kjøring "
+        "(aldri inne i chapters/ eller data/).",
     )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="Vis hele feilsporet hvis notatboka feiler."
@@ -178,6 +179,27 @@ def output_dir(out: Path) -> Path:
     return target
 
 
+# Every folder `sirkbok run` writes into carries this file: a later run may replace what is there
+# (figures as a whole). A folder with anything else in it and no such file is the user's, and refused.
+MARK = ".sirkbok-kjoring"
+MARK_TEXT = (
+    "Denne mappa er laget av «sirkbok run». En ny kjøring hit erstatter notatboka, figurene og "
+    "resultatene.\n"
+)
+
+
+def foreign(folder: Path) -> Problem | None:
+    """A folder that is not empty and holds no earlier run: nothing in it may be replaced."""
+    if not folder.is_dir() or (folder / MARK).is_file() or not any(folder.iterdir()):
+        return None
+    return Problem(
+        file=str(folder),
+        message="Mappa er ikke tom og inneholder ingen tidligere kjøring av «sirkbok run», så "
+        "ingenting blir skrevet der (filene dine blir verken slettet eller overskrevet).",
+        expected="en ny eller tom mappe, eller mappa til en tidligere kjøring",
+    )
+
+
 def run_theme(args: argparse.Namespace) -> int:
     theme = args.theme
     notebook = notebook_of(theme)
@@ -192,8 +214,13 @@ def run_theme(args: argparse.Namespace) -> int:
                 problems.extend(error.problems)
     except UserError as error:
         problems.extend(error.problems)
+    if not problems:
+        problems = [p for f in dict.fromkeys([target, *folders.values()]) if (p := foreign(f))]
     if problems:
         raise UserError(list(dict.fromkeys(problems)))
+    for folder in dict.fromkeys([target, *folders.values()]):
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / MARK, MARK_TEXT)
     timeout = args.timeout or engine.default_timeout(paths.root())
 
     runs: dict[str, results.Run] = {}
