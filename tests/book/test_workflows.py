@@ -1,4 +1,5 @@
-"""The GitHub Actions workflows: valid against GitHub's schema, and doing what publishing needs."""
+"""The GitHub Actions workflows: valid against GitHub's schema, doing what publishing needs, and
+building contributors' pull requests without secrets or write rights (the trust model, CONTRIBUTING)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from sirkbok.core import safeyaml
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -16,12 +17,15 @@ LINTER = Path(sys.executable).with_name("check-jsonschema")
 
 
 def load(name: str) -> dict[str, Any]:
-    return yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    return safeyaml.load((WORKFLOWS / name).read_text(encoding="utf-8"), name)
 
 
 def triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
-    """The `on:` block (PyYAML reads the bare key `on` as the boolean True)."""
-    return workflow.get("on") or workflow.get(True) or {}
+    """The `on:` block (PyYAML reads the bare key `on` as the boolean True), always a mapping."""
+    on = workflow.get("on") or workflow.get(True) or {}
+    if isinstance(on, str):
+        return {on: None}
+    return {name: None for name in on} if isinstance(on, list) else on
 
 
 def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
@@ -87,3 +91,143 @@ def test_links_are_checked_weekly() -> None:
     crons = [entry["cron"] for entry in triggers(linkcheck)["schedule"]]
     assert len(crons) == 1 and crons[0].split()[2:4] == ["*", "*"] and crons[0].split()[4] != "*"
     assert "--builder linkcheck" in commands(linkcheck)
+
+
+# --- pull requests run without secrets or write rights --------------------------------------------
+
+# Text a contributor controls, which must never be pasted into a shell line by an expression.
+UNTRUSTED_CONTEXTS = ("github.event.", "github.head_ref")
+
+
+def _permissions(workflow: dict[str, Any]) -> list[Any]:
+    jobs = workflow.get("jobs") or {}
+    return [workflow.get("permissions")] + [
+        job["permissions"] for job in jobs.values() if "permissions" in job
+    ]
+
+
+def safety_problems(workflow: dict[Any, Any]) -> list[str]:
+    """What would let a contributor's pull request reach secrets or write rights."""
+    problems = []
+    on = triggers(workflow)
+    if "pull_request_target" in on:
+        problems.append("pull_request_target kjører bidragsyterens kode med repoets rettigheter")
+    if "permissions" not in workflow:
+        problems.append("mangler «permissions:» øverst (standard er skriverettigheter)")
+    for permissions in _permissions(workflow):
+        if permissions == "write-all":
+            problems.append("permissions: write-all")
+        if "pull_request" in on and isinstance(permissions, dict):
+            written = [k for k, v in permissions.items() if v not in ("read", "none")]
+            if written:
+                problems.append(f"pull_request med skriverett: {', '.join(written)}")
+    text = repr(workflow)
+    if "pull_request" in on and "secrets." in text:
+        problems.append("pull_request bruker secrets")
+    for job_name, job in (workflow.get("jobs") or {}).items():
+        for step in job.get("steps", []):
+            command = str(step.get("run", ""))
+            for expression in command.split("${{")[1:]:
+                if any(context in expression.split("}}")[0] for context in UNTRUSTED_CONTEXTS):
+                    problems.append(f"{job_name}: uttrykk med bidragsyters tekst i run:")
+        checks_out = any(
+            str(s.get("uses", "")).startswith("actions/checkout@") for s in job.get("steps", [])
+        )
+        if "workflow_run" in on and checks_out:
+            if "workflow_run.event == 'push'" not in str(job.get("if", "")):
+                problems.append(f"{job_name}: workflow_run sjekker ut kode fra et endringsforslag")
+    return problems
+
+
+def test_every_workflow_builds_pull_requests_without_secrets_or_write_rights() -> None:
+    files = sorted(WORKFLOWS.glob("*.y*ml"))
+    assert files
+    for file in files:
+        assert safety_problems(load(file.name)) == [], file.name
+
+
+UNSAFE = {
+    "pull_request_target": """
+on: pull_request_target
+permissions: {contents: read}
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@v4
+        with: {ref: "${{ github.event.pull_request.head.sha }}"}
+      - run: make book
+""",
+    "no permissions": """
+on: pull_request
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    steps: [{run: make test}]
+""",
+    "write-all": """
+on: push
+permissions: write-all
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    steps: [{run: make test}]
+""",
+    "pull request may write": """
+on: [pull_request, push]
+permissions: {contents: read}
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    permissions: {contents: write, pull-requests: write}
+    steps: [{run: make test}]
+""",
+    "secret in a pull request": """
+on: pull_request
+permissions: {contents: read}
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: make test
+        env: {TOKEN: "${{ secrets.DEPLOY_TOKEN }}"}
+""",
+    "title in a shell line": """
+on: issues
+permissions: {contents: read}
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: echo "${{ github.event.issue.title }}"
+""",
+    "branch name in a shell line": """
+on: pull_request
+permissions: {contents: read}
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: git switch ${{ github.head_ref }}
+""",
+    "workflow_run of a pull request": """
+on:
+  workflow_run: {workflows: [CI], types: [completed]}
+permissions: {contents: read}
+jobs:
+  a:
+    if: github.event.workflow_run.conclusion == 'success'
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@v4
+        with: {ref: "${{ github.event.workflow_run.head_sha }}"}
+      - run: make book
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNSAFE))
+def test_a_planted_unsafe_workflow_is_caught(name: str, tmp_path: Path) -> None:
+    planted = tmp_path / "plantet.yml"
+    planted.write_text(f"name: plantet\n{UNSAFE[name]}", encoding="utf-8")
+    assert safety_problems(safeyaml.load(planted.read_text(encoding="utf-8"), "plantet.yml"))

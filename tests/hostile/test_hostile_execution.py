@@ -14,8 +14,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import state
 from conftest import sirkbok as run_cli
+from conftest import state
 from sirkbok.run import engine, provenance, trust
 
 REGION_NOTEBOOK = "chapters/regioner/hadelandsregionen/angrep.ipynb"
@@ -61,9 +61,7 @@ def marking(marker: Path) -> str:
 
 def allow(root: Path, relative: str) -> None:
     digest = provenance.source_hash(provenance.read(root / relative))
-    (root / trust.ALLOWLIST).write_text(
-        f"notebooks:\n  {relative}: {digest}\n", encoding="utf-8"
-    )
+    (root / trust.ALLOWLIST).write_text(f"notebooks:\n  {relative}: {digest}\n", encoding="utf-8")
 
 
 def test_a_region_notebook_is_refused_by_check_and_never_runs(book: Path, tmp_path: Path) -> None:

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from sirkbok.core import paths
-from sirkbok.core.files import write_atomic
 from sirkbok.core.errors import UserError
+from sirkbok.core.files import write_atomic
 from sirkbok.run import engine, provenance, trust
 
 FIGURES = "figurer"  # the figures' folder beside a notebook (in the book or a run's folder)

@@ -96,12 +96,13 @@ def regenerate(
         for page in instances.sync(root):  # pages made from a template come first: then they run
             print(f"Oppdaterte {page.relative_to(root).as_posix()} fra malen")
         selected = select(root, only)
-        trust.require(root)  # nothing runs while any notebook is untrusted or not a notebook
+        trust.require(root, schema=False)  # nothing runs while any notebook is untrusted
         statuses = status.survey(root, selected)
         todo = [s for s in statuses if force or s.reasons]
         if not todo:
             print("Alle figurer er oppdatert; ingen notatbok ble kjørt.")
             return 0
+        trust.require(root, [item.inputs.path for item in todo])  # valid notebooks, before any runs
         workers = min(jobs or os.cpu_count() or 1, len(todo))
         if timeout is None:
             timeout = engine.default_timeout(root)

@@ -136,20 +136,21 @@ def _brief(text: str) -> str:
     return line[:200]
 
 
-def screen(root: Path, notebooks: list[Path] | None = None) -> list[Problem]:
+def screen(root: Path, notebooks: list[Path] | None = None, schema: bool = True) -> list[Problem]:
     """Every reason not to run `notebooks` (every notebook of the book by default): untrusted,
-    then not a valid notebook. Reads only; fast enough for every no-op regenerate."""
+    then (with `schema`) not a valid notebook. Reads only; without the schema fast enough for
+    every no-op regenerate."""
     problems = refusals(root, notebooks)
     refused = {p.file for p in problems}
-    for path in provenance.notebooks(root) if notebooks is None else notebooks:
+    for path in (provenance.notebooks(root) if notebooks is None else notebooks) if schema else []:
         shown = path.relative_to(root).as_posix()
         if shown not in refused and (problem := schema_problem(path, shown)) is not None:
             problems.append(problem)
     return problems
 
 
-def require(root: Path, notebooks: list[Path] | None = None) -> None:
+def require(root: Path, notebooks: list[Path] | None = None, schema: bool = True) -> None:
     """Refuse, before anything runs, when any of `notebooks` (default: all) may not run."""
-    problems = screen(root, notebooks)
+    problems = screen(root, notebooks, schema)
     if problems:
         raise UserError(problems)
