@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 import yaml
 from conftest import BIN, copy_repo, sirkbok
 from sirkbok import data
+from sirkbok.run import trust
 
 SLUG = "ombruk-av-tekstiler-pa-hadeland"
 FOLDER = "chapters/regioner/hadelandsregionen"
@@ -176,6 +178,48 @@ def test_codeowners_gives_each_region_its_folder(repo_root: Path) -> None:
     assert owners["/data/"] == ["@sirkulaer-verdiskaping/data"]
     contributing = (repo_root / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert "plassholdere" in contributing
+
+
+def code_owners(root: Path, path: str) -> list[str]:
+    """The owners GitHub asks for a change to `path`: the last matching line of CODEOWNERS."""
+    owners: list[str] = []
+    for line in (root / ".github/CODEOWNERS").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        pattern, *teams = line.split()
+        relative = pattern.lstrip("/")
+        if pattern == "*" or (pattern.endswith("/") and path.startswith(relative)):
+            owners = teams
+            continue
+        regex = re.escape(relative).replace(r"\*\*/", "(?:.*/)?").replace(r"\*", "[^/]*")
+        if re.fullmatch(regex, path):
+            owners = teams
+    return owners
+
+
+def test_codeowners_gives_the_trusted_paths_to_the_maintainers(repo_root: Path) -> None:
+    maintainers = ["@sirkulaer-verdiskaping/redaksjon"]
+    trusted = [
+        *(f"{folder}ny.ipynb" for folder in trust.TRUSTED_FOLDERS),
+        f"{trust.TOP}/data-og-kilder.ipynb",
+        "chapters/kommuner/3234.ipynb",
+        trust.ALLOWLIST,
+        ".github/CODEOWNERS",
+        ".github/workflows/ci.yml",
+        "scripts/sirkbok/run/trust.py",
+        "scripts/sirkbok/templates/kommune.ipynb",
+        "Makefile",
+        "_config.yml",
+        "pyproject.toml",
+        "requirements.lock",
+        "chapters/regioner/hadelandsregionen/ny.ipynb",  # a notebook needs the maintainers
+    ]
+    for path in trusted:
+        assert code_owners(repo_root, path) == maintainers, path
+    assert code_owners(repo_root, "chapters/regioner/hadelandsregionen/ny.md") == [
+        "@sirkulaer-verdiskaping/hadelandsregionen"
+    ]
+    assert code_owners(repo_root, "data/kommuner.csv") == ["@sirkulaer-verdiskaping/data"]
 
 
 def test_the_guidance_names_every_step(repo_root: Path) -> None:
