@@ -82,7 +82,9 @@ def test_pages_deploys_main_after_ci_passed() -> None:
     assert after["workflows"] == [load("ci.yml")["name"]] and after["branches"] == ["main"]
     assert "conclusion == 'success'" in pages["jobs"]["build"]["if"]
     assert {"actions/upload-pages-artifact", "actions/deploy-pages"} <= set(uses(pages))
-    assert pages["permissions"]["pages"] == "write" and pages["permissions"]["id-token"] == "write"
+    deploy = pages["jobs"]["deploy"]["permissions"]
+    assert deploy == {"pages": "write", "id-token": "write"}  # only the job that publishes
+    assert pages["permissions"] == {"contents": "read"}
     assert "make book" in commands(pages)
 
 
@@ -114,6 +116,11 @@ def safety_problems(workflow: dict[Any, Any]) -> list[str]:
         problems.append("pull_request_target kjører bidragsyterens kode med repoets rettigheter")
     if "permissions" not in workflow:
         problems.append("mangler «permissions:» øverst (standard er skriverettigheter)")
+    top = workflow.get("permissions")
+    if top == "write-all" or (isinstance(top, dict) and set(top.values()) - {"read", "none"}):
+        problems.append(
+            "skriverett øverst gjelder alle jobbene; gi den bare til jobben som trenger den"
+        )
     for permissions in _permissions(workflow):
         if permissions == "write-all":
             problems.append("permissions: write-all")
@@ -223,6 +230,27 @@ jobs:
         with: {ref: "${{ github.event.workflow_run.head_sha }}"}
       - run: make book
 """,
+    "write rights for every job": """
+on: push
+permissions: {contents: write}
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    steps: [{run: make test}]
+""",
+}
+
+
+CAUGHT_AS = {
+    "pull_request_target": "pull_request_target",
+    "no permissions": "mangler «permissions:»",
+    "write-all": "write-all",
+    "pull request may write": "pull_request med skriverett: contents, pull-requests",
+    "secret in a pull request": "pull_request bruker secrets",
+    "title in a shell line": "uttrykk med bidragsyters tekst i run:",
+    "branch name in a shell line": "uttrykk med bidragsyters tekst i run:",
+    "workflow_run of a pull request": "workflow_run sjekker ut kode fra et endringsforslag",
+    "write rights for every job": "skriverett øverst",
 }
 
 
@@ -230,4 +258,5 @@ jobs:
 def test_a_planted_unsafe_workflow_is_caught(name: str, tmp_path: Path) -> None:
     planted = tmp_path / "plantet.yml"
     planted.write_text(f"name: plantet\n{UNSAFE[name]}", encoding="utf-8")
-    assert safety_problems(safeyaml.load(planted.read_text(encoding="utf-8"), "plantet.yml"))
+    found = safety_problems(safeyaml.load(planted.read_text(encoding="utf-8"), "plantet.yml"))
+    assert any(CAUGHT_AS[name] in problem for problem in found), found
