@@ -64,25 +64,40 @@ def allow(root: Path, relative: str) -> None:
     (root / trust.ALLOWLIST).write_text(f"notebooks:\n  {relative}: {digest}\n", encoding="utf-8")
 
 
-def test_a_region_notebook_is_refused_by_check_and_never_runs(book: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("planted", [REGION_NOTEBOOK, "chapters/kommuner/0000.ipynb"])
+def test_a_contributed_notebook_is_refused_by_check_and_never_runs(
+    planted: str, book: Path, tmp_path: Path
+) -> None:
     marker = tmp_path / "utenfor" / "kjorte.txt"
     marker.parent.mkdir()
-    plant(book, REGION_NOTEBOOK, marking(marker), "print(open('/etc/passwd').read())")
+    plant(book, planted, marking(marker), "print(open('/etc/passwd').read())")
     before = state(book)
 
     checked = run_cli("check", "--skip-figures", root=book)
     assert checked.returncode == 1
-    assert f"feil: {REGION_NOTEBOOK}: Notatboka ligger utenfor mappene" in checked.stderr
+    assert f"feil: {planted}: Notatboka ligger utenfor mappene" in checked.stderr
     assert "kode fra bidrag blir ikke kjørt" in checked.stderr
     assert trust.ALLOWLIST in checked.stderr  # says how a maintainer lets it run
 
     for verb in (["regenerate"], ["regenerate", "--force"], ["build", "--skip-regenerate"]):
         result = run_cli(*verb, root=book)
         assert result.returncode == 1, verb
-        assert f"{REGION_NOTEBOOK}: Notatboka ligger utenfor mappene" in result.stderr, verb
+        assert f"{planted}: Notatboka ligger utenfor mappene" in result.stderr, verb
         assert "Traceback" not in result.stderr
         assert not marker.exists(), f"{verb} kjørte notatboka"
         assert "root:" not in result.stdout + result.stderr
+    assert state(book) == before
+
+
+def test_a_municipality_page_runs_only_as_the_template_makes_it(book: Path) -> None:
+    page = "chapters/kommuner/3234.ipynb"
+    notebook = nbformat.read(book / page, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell("import os; print(dict(os.environ))"))
+    nbformat.write(notebook, book / page)
+    before = state(book)
+    checked = run_cli("check", "--skip-figures", root=book)
+    assert checked.returncode == 1
+    assert f"feil: {page}: Kommunesiden er ikke lik det malen lager nå" in checked.stderr
     assert state(book) == before
 
 
