@@ -41,13 +41,19 @@ print("sum", number(total, 1))
 """
 
 
+SLEEP = "sov.txt"  # seconds the sleeping notebook waits, when this file is in the book's root
+
+
 def notebook(name: str, tables: list[str], body: str, sleep: bool = False) -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell(f"# {name}\n\nEn liten notatbok for testene."),
         new_code_cell("faktor = 2.0", metadata={"tags": ["parameters"]}),
-        # $TEST_SLEEP (not part of the source) keeps a notebook running long enough to be killed
+        # SLEEP in the book (not an input; the kernel sees no variable of the test's own) keeps a
+        # notebook running long enough to be killed
         new_code_cell(
-            "import os, time\ntime.sleep(float(os.environ.get('TEST_SLEEP', 0)))"
+            "import os, pathlib, time\n"
+            f"pause = pathlib.Path(os.environ['SIRKBOK_ROOT'], {SLEEP!r})\n"
+            "time.sleep(float(pause.read_text()) if pause.is_file() else 0)"
             if sleep
             else "import sys"
         ),
@@ -285,7 +291,8 @@ def test_kill_9_mid_run_leaves_old_or_new_valid_outputs_and_next_run_completes(
 ) -> None:
     root = make_book(tmp_path / "bok", sleep=True)
     old = snapshot(root)
-    env = dict(os.environ, SIRKBOK_ROOT=str(root), TEST_SLEEP="60")
+    (root / SLEEP).write_text("60")
+    env = dict(os.environ, SIRKBOK_ROOT=str(root))
     process = subprocess.Popen(
         [str(BIN / "sirkbok"), "regenerate", "--jobs", "2"],
         cwd=root,
@@ -306,6 +313,7 @@ def test_kill_9_mid_run_leaves_old_or_new_valid_outputs_and_next_run_completes(
     process.send_signal(signal.SIGKILL)
     process.wait()
     time.sleep(0.5)  # let the workers notice their parent is gone
+    (root / SLEEP).unlink()
     for path in root.rglob("*"):
         relative = path.relative_to(root)
         if ".sirkbok-cache" in relative.parts:
