@@ -217,3 +217,16 @@ def test_run_out_may_replace_an_earlier_run(book: Path, tmp_path: Path) -> None:
     assert research.foreign(out) is not None
     (out / research.MARK).write_text(research.MARK_TEXT, encoding="utf-8")
     assert research.foreign(out) is None
+
+
+def test_the_runner_itself_refuses_an_untrusted_notebook(book: Path, tmp_path: Path) -> None:
+    """Defence in depth: even called directly, the one runner checks before a kernel starts."""
+    from sirkbok.run import execute
+
+    marker = tmp_path / "kjorte.txt"
+    plant(book, REGION_NOTEBOOK, marking(marker))
+    before = state(book)
+    result = execute.run_notebook(str(book), REGION_NOTEBOOK, [], {}, str(tmp_path / "staging"))
+    assert not result.ok and result.error.startswith("Notatboka ligger utenfor mappene")
+    assert not marker.exists()
+    assert state(book) == before

@@ -410,7 +410,8 @@ def failure(relative: str, error: BaseException, started: float) -> Result:
         )
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     if isinstance(error, UserError):  # refused before it ran: the Norwegian message as it is
-        return Result(notebook=relative, ok=False, seconds=seconds, error=str(error))
+        said = " ".join(str(p).removeprefix(f"{relative}: ") for p in error.problems)
+        return Result(notebook=relative, ok=False, seconds=seconds, error=said)
     if isinstance(error, NotebookChanged):
         return Result(notebook=relative, ok=False, seconds=seconds, error=message)
     return Result(
