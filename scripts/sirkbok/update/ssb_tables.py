@@ -1,0 +1,104 @@
+"""The SSB tables the book fetches, each declared with the dimensions and codes it must answer with.
+
+A response that differs from its declaration (another dimension, code or unit) is refused, so a
+table SSB has changed never writes silently into the data package. Where the ids and codes were
+checked is stated per table; the first live run confirms the rest or refuses with the reason.
+
+Tables named in the data package that are NOT declared here, and why:
+- household waste per municipality (KOSTRA, the table the source notes call 13136): neither the id
+  nor its codes could be checked in stored documentation or saved responses from this machine;
+- roundwood harvest for sale per municipality (03895): SSB's statbank page for 03895 (stored copy,
+  https://www.ssb.no/statbank/table/03895/) shows it per municipality ("(K)") with the dimensions
+  statistikkvariabel, region, sortiment and år, but only for 1996–2019; the value codes and a
+  successor table for later years were not found.
+Both stay «mangler» in the data package; the data chapter says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+API = "https://data.ssb.no/api/pxwebapi/v2/tables"
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+PUBLISHER = "Statistisk sentralbyrå"
+
+# Dimension names every declared table answers with (PxWebApi v2 names).
+REGION, METRIC, PERIOD = "Region", "ContentsCode", "Tid"
+
+# What SSB's status symbols mean (SSB's standard symbols in tables, «Standardtegn i tabeller»).
+SYMBOLS = {
+    "..": "tallet er ikke tilgjengelig ennå",
+    ":": "tallet er konfidensielt (holdt tilbake for ikke å identifisere noen)",
+    ".": "tallet kan ikke forekomme (kategorien fantes ikke)",
+    "-": "null, ingenting å registrere",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    title: str  # what the book calls it (SSB's own label comes with each response)
+    metric: str  # the code of the measure in ContentsCode
+    unit: str  # unit.base SSB gives for that measure
+    eliminated: tuple[str, ...]  # dimensions SSB sums away: absent, or present with one category
+    value_column: str  # column in kommuner.csv the value goes into
+    source_column: str  # column in kommuner.csv that names the source
+    date_column: str | None  # column for the reference date, when the table has one
+    source_id: str  # the row in kilder.csv
+
+    def query(self, municipalities: list[str]) -> dict[str, str]:
+        """The value codes asked for: the book's municipalities, the measure, the latest period."""
+        return {
+            REGION: ",".join(municipalities),
+            METRIC: self.metric,
+            PERIOD: "top(1)",
+        }
+
+    def url(self, municipalities: list[str]) -> str:
+        codes = "".join(
+            f"&valueCodes[{name}]={value}" for name, value in self.query(municipalities).items()
+        )
+        return f"{API}/{self.id}/data?lang=no&outputFormat=json-stat2{codes}"
+
+
+TABLES: tuple[Table, ...] = (
+    # 07459, population on 1 January. Checked: the dimensions Region, Kjonn, Alder, ContentsCode and
+    # Tid, the measure code Personer1 with unit.base "antall" and reference period "1.1.", and that
+    # eliminated dimensions (Kjonn, Alder) are summed away, in SSB-query documentation stored in
+    # public repositories (json-stat2 format reference with a real 07459 response,
+    # "references/json-stat2.md", and PxWebApi v2 examples such as
+    # `tables/07459/data?lang=no&valueCodes[Region]=*&valueCodes[ContentsCode]=Personer1&
+    # valueCodes[Tid]=top(1)`); the R package PxWebApiData's v2 vignette queries the same table.
+    Table(
+        id="07459",
+        title="Befolkning 1. januar, etter kommune",
+        metric="Personer1",
+        unit="antall",
+        eliminated=("Kjonn", "Alder"),
+        value_column="folketall",
+        source_column="folketall_kilde",
+        date_column="folketall_dato",
+        source_id="ssb-07459",
+    ),
+    # 09280, area per municipality. Checked: the table id with the dimensions Region, Arealtype,
+    # ContentsCode (measure Areal1) and Tid, from a public importer that queries it per
+    # municipality (UKM's KommuneArealImport). Not checked: the unit text and whether Arealtype may
+    # be eliminated (summed to total area incl. fresh water); a live response that differs is
+    # refused, naming the dimension, and nothing is written.
+    Table(
+        id="09280",
+        title="Areal per kommune (land og ferskvann)",
+        metric="Areal1",
+        unit="km²",
+        eliminated=("Arealtype",),
+        value_column="areal_km2",
+        source_column="areal_kilde",
+        date_column=None,
+        source_id="ssb-09280",
+    ),
+)
+
+
+def by_id(table_id: str) -> Table | None:
+    return next((table for table in TABLES if table.id == table_id), None)
