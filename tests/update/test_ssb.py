@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -152,7 +153,7 @@ def _other_table(doc: dict) -> None:
     ],
 )
 def test_a_response_that_differs_from_its_declaration_is_refused_and_nothing_is_written(
-    book: Path, tmp_path: Path, change, dimension: str | None
+    book: Path, tmp_path: Path, change: Callable[[dict], None], dimension: str | None
 ) -> None:
     doc = fixture("07459.json")
     change(doc)

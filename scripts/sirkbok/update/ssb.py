@@ -30,12 +30,12 @@ from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import inside, write_atomic
 from sirkbok.datapackage.importer import format_number
 from sirkbok.update import ssb_tables
+from sirkbok.update.snapshots import SNAPSHOTS
 from sirkbok.update.ssb_response import Answer, check
 
 MAX_BYTES = 20_000_000
 TIMEOUT = 60
 DROP = 0.20  # a fall larger than this share of the previous value waits for a person
-SNAPSHOTS = Path("data") / "snapshots" / "ssb"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
