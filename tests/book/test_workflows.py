@@ -87,3 +87,18 @@ def test_links_are_checked_weekly() -> None:
     crons = [entry["cron"] for entry in triggers(linkcheck)["schedule"]]
     assert len(crons) == 1 and crons[0].split()[2:4] == ["*", "*"] and crons[0].split()[4] != "*"
     assert "--builder linkcheck" in commands(linkcheck)
+
+
+def test_ssb_update_runs_monthly_opens_one_pull_request_and_keeps_event_text_out_of_shells() -> None:
+    workflow = load("ssb.yml")
+    on = triggers(workflow)
+    assert "workflow_dispatch" in on and on["schedule"][0]["cron"].split()[2:4] == ["3", "*"]
+    assert workflow["permissions"] == {"contents": "read"}
+    [job] = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    run = commands(workflow)
+    assert "sirkbok update ssb --summary" in run and "sirkbok regenerate" in run
+    assert "git status --porcelain -- data" in run  # no change: no commit, no pull request
+    assert "${{" not in run
+    assert all("${{ github.event" not in str(step) for step in steps(workflow))
+    assert "actions/github-script" in uses(workflow)
