@@ -89,7 +89,9 @@ def test_links_are_checked_weekly() -> None:
     assert "--builder linkcheck" in commands(linkcheck)
 
 
-def test_ssb_update_runs_monthly_opens_one_pull_request_and_keeps_event_text_out_of_shells() -> None:
+def test_ssb_update_runs_monthly_opens_one_pull_request_and_keeps_event_text_out_of_shells() -> (
+    None
+):
     workflow = load("ssb.yml")
     on = triggers(workflow)
     assert "workflow_dispatch" in on and on["schedule"][0]["cron"].split()[2:4] == ["3", "*"]

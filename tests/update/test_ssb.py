@@ -258,3 +258,28 @@ def test_json_stat_is_read_row_major_with_status_and_either_index_form() -> None
     for broken in ({**doc, "value": [1, 2]}, {**doc, "size": [2, 2]}, {**doc, "class": "x"}):
         with pytest.raises(jsonstat.FormatError):
             jsonstat.read(broken)
+
+
+def test_the_data_chapter_says_how_fresh_each_ssb_table_is(book: Path) -> None:
+    from sirkbok.update import freshness
+
+    before = {line.table: line for line in freshness.lines(book)}
+    assert before["07459"].fetched == freshness.NOT_YET
+    assert "mangler" in before["13136"].refresh and "2019" in before["03895"].refresh
+    assert sirkbok("update", "ssb", "--from", str(SAVED), root=book).returncode == 0
+    after = {line.table: line for line in freshness.lines(book)}
+    for table in ("07459", "09280"):
+        origin = json.loads((book / f"data/snapshots/ssb/{table}/2025.json").read_text("utf-8"))
+        assert after[table].fetched == origin["opphav"]["hentet"]
+        assert after[table].period == "2025"
+        assert after[table].refresh == "sirkbok update ssb"
+        assert after[table].publisher == "Statistisk sentralbyrå"
+    chapter = json.loads((ROOT / "chapters" / "data-og-kilder.ipynb").read_text("utf-8"))
+    shown = "".join(
+        "".join(output.get("data", {}).get("text/markdown", ""))
+        for cell in chapter["cells"]
+        for output in cell.get("outputs", [])
+    )
+    for line in before.values():
+        assert f"| {line.table} | {line.title} | Statistisk sentralbyrå |" in shown
+    assert "`sirkbok update ssb`" in shown

@@ -27,8 +27,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from sirkbok.book import edition
 from sirkbok.core.errors import UserError
+from sirkbok.datapackage import snapshots
 from sirkbok.format import listing
-from sirkbok.update import snapshots
 
 EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
 EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")

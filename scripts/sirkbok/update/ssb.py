@@ -29,8 +29,8 @@ from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import inside, write_atomic
 from sirkbok.datapackage.importer import format_number
+from sirkbok.datapackage.snapshots import SNAPSHOTS
 from sirkbok.update import ssb_tables
-from sirkbok.update.snapshots import SNAPSHOTS
 from sirkbok.update.ssb_response import Answer, check
 
 MAX_BYTES = 20_000_000
