@@ -62,7 +62,7 @@ def test_ssb_snapshots_add_modified_provenance_and_a_distribution_each(
             for d in g.objects(dataset, DCAT.distribution)
             if str(d).endswith(f"snapshots/ssb/{table}/2025.json#distribusjon")
         )
-        assert str(g.value(distribution, DCTERMS.license)).endswith("/licence/CC_BY_4_0")
+        assert str(g.value(distribution, DCTERMS.license)).endswith("/licence/NLOD_2_0")
         assert str(g.value(distribution, DCTERMS.format)).endswith("/file-type/JSON")
     modified = g.value(dataset, DCTERMS.modified)
     assert isinstance(modified, Literal)

@@ -72,7 +72,8 @@ def test_saved_responses_fill_population_and_area_and_a_second_run_changes_no_by
         assert (
             origin["hentet"] and origin["oppdatert_hos_ssb"] == fixture(f"{table}.json")["updated"]
         )
-        assert origin["lisens"] == "CC BY 4.0"
+        assert origin["lisens"].startswith("NLOD 2.0")
+        assert origin["lisens_url"] == "https://data.norge.no/nlod/no/2.0"
         assert snapshot["svar"] == fixture(f"{table}.json")
     assert sirkbok("validate", root=book).returncode == 0
 
@@ -283,3 +284,40 @@ def test_the_data_chapter_says_how_fresh_each_ssb_table_is(book: Path) -> None:
     for line in before.values():
         assert f"| {line.table} | {line.title} | Statistisk sentralbyrå |" in shown
     assert "`sirkbok update ssb`" in shown
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"<html>Service Unavailable</html>", "ikke gyldig JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "ikke gyldig JSON"),
+        (b'{"class": "dataset", "id": ["Region"], "size": [1e9]}', "ikke gyldig JSON-stat"),
+        (b"\xff\xfe{}", "ikke gyldig JSON"),
+    ],
+)
+def test_a_broken_saved_response_is_refused_with_a_message_and_nothing_is_written(
+    book: Path, tmp_path: Path, content: bytes, expected: str
+) -> None:
+    folder = tmp_path / "svar"
+    folder.mkdir()
+    (folder / "07459.json").write_bytes(content)
+    git(book, "add", "-A")
+    before = state(book)
+    result = sirkbok("update", "ssb", "--from", str(folder), root=book)
+    assert result.returncode == 1, result.stdout
+    assert expected in result.stderr and "Traceback" not in result.stderr
+    assert state(book) == before
+
+
+def test_a_saved_response_that_links_out_of_its_folder_is_refused(
+    book: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "svar"
+    folder.mkdir()
+    (folder / "07459.json").symlink_to(SAVED / "07459.json")
+    git(book, "add", "-A")
+    before = state(book)
+    result = sirkbok("update", "ssb", "--from", str(folder), root=book)
+    assert result.returncode == 1
+    assert "peker ut av mappa" in result.stderr
+    assert state(book) == before

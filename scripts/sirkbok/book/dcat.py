@@ -43,6 +43,11 @@ IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
 # energy (biogas, bioenergy), economy (business parks, actors) and regions (three council regions).
 THEMES = ("ENVI", "ENER", "ECON", "REGI")
 LICENCES = {"CC-BY-4.0": EU_LICENCE["CC_BY_4_0"]}
+# Licences of fetched data (by the address a snapshot records) in the EU licence table.
+SOURCE_LICENCES = {
+    "https://data.norge.no/nlod/no/2.0": EU_LICENCE["NLOD_2_0"],
+    "https://creativecommons.org/licenses/by/4.0/": EU_LICENCE["CC_BY_4_0"],
+}
 # Tables of observed values: their dates and years are the period the data covers (the others hold
 # years of publication, targets or plans, which say nothing about coverage).
 COVERAGE = {"kommuner", "statistikk", "aktor_tall", "ressursstrommer"}
@@ -215,7 +220,7 @@ def _ssb(g: Graph, root: Path, base: str, dataset: URIRef, descriptor: dict) -> 
             _text(
                 f"Tall fra Statistisk sentralbyrå, tabell {tables}, hentet med «sirkbok update "
                 f"ssb» gjennom PxWebApi v2 (siste henting {max(fetched, default='ukjent')}). "
-                "Hvert svar er lagret med opphav under data/snapshots/ssb. Lisens: CC BY 4.0."
+                "Hvert svar er lagret med opphav under data/snapshots/ssb, med SSBs lisens."
             ),
         )
     )
@@ -240,7 +245,9 @@ def _ssb(g: Graph, root: Path, base: str, dataset: URIRef, descriptor: dict) -> 
         g.add((distribution, DCAT.downloadURL, url))
         g.add((distribution, DCTERMS.format, EU_FILE_TYPE["JSON"]))
         g.add((distribution, DCAT.mediaType, URIRef(IANA_MEDIA + "application/json")))
-        g.add((distribution, DCTERMS.license, EU_LICENCE["CC_BY_4_0"]))
+        licence = SOURCE_LICENCES.get(str(origin.get("lisens_url", "")))
+        if licence:  # an unknown licence is left out rather than guessed
+            g.add((distribution, DCTERMS.license, licence))
         try:
             when = datetime.date.fromisoformat(str(origin.get("hentet")))
             g.add((distribution, DCTERMS.modified, Literal(when)))

@@ -119,7 +119,7 @@ def _load(table: ssb_tables.Table, folder: Path | None, url: str) -> object | No
         label = url
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise UserError(
             Problem(file=label, message=f"Svaret er ikke gyldig JSON ({error}).")
         ) from None

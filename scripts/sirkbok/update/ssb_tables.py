@@ -19,8 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 API = "https://data.ssb.no/api/pxwebapi/v2/tables"
-LICENCE = "CC BY 4.0"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+# SSB publishes its statistics under the Norwegian Licence for Open Government Data (NLOD): SSB's
+# copyright page (https://www.ssb.no/en/informasjon/copyright, stored copy) names NLOD and asks
+# for attribution as Statistics Norway; 2.0 is the licence's current version.
+LICENCE = "NLOD 2.0 (Norsk lisens for offentlige data)"
+LICENCE_URL = "https://data.norge.no/nlod/no/2.0"
 PUBLISHER = "Statistisk sentralbyrå"
 
 # Dimension names every declared table answers with (PxWebApi v2 names).
@@ -63,13 +66,19 @@ class Table:
 
 
 TABLES: tuple[Table, ...] = (
-    # 07459, population on 1 January. Checked: the dimensions Region, Kjonn, Alder, ContentsCode and
-    # Tid, the measure code Personer1 with unit.base "antall" and reference period "1.1.", and that
-    # eliminated dimensions (Kjonn, Alder) are summed away, in SSB-query documentation stored in
-    # public repositories (json-stat2 format reference with a real 07459 response,
-    # "references/json-stat2.md", and PxWebApi v2 examples such as
-    # `tables/07459/data?lang=no&valueCodes[Region]=*&valueCodes[ContentsCode]=Personer1&
-    # valueCodes[Tid]=top(1)`); the R package PxWebApiData's v2 vignette queries the same table.
+    # 07459, population on 1 January. Checked in stored public documentation and examples:
+    # - the PxWebApi v2 data URL and its parameters (`lang`, `outputFormat=json-stat2`,
+    #   `valueCodes[...]`, `top(1)`), and that responses carry `label`, `source`, `updated` and
+    #   `role`: PxTools' user guide (PxTools/pxtools.github.io, docs/PxWebApi/documentation/
+    #   user-guide.md, written against SSB) and SSB's own Python examples
+    #   (janbrus/ssb-api-python-examples, PxWebApi2/);
+    # - the dimensions Region, Kjonn, Alder and Tid of 07459: the R package PxWebApiData's v2
+    #   vignette (`api_data_2(".../v2/tables/07459/data?lang=en", Region=…, Kjonn=TRUE, Alder=…)`);
+    # - the measure code Personer1 (`valueCodes[ContentsCode]=Personer1&valueCodes[Tid]=top(1)`,
+    #   in several public clients of this endpoint) with `unit.base` "antall" and `refperiod`
+    #   "1.1.", the `status` symbols, and that eliminated dimensions are summed away and absent
+    #   from the response: a public JSON-stat 2.0 reference for SSB's API quoting a real 07459
+    #   response (references/json-stat2.md of an SSB query guide in the code index).
     Table(
         id="07459",
         title="Befolkning 1. januar, etter kommune",
