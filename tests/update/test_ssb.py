@@ -321,3 +321,17 @@ def test_a_saved_response_that_links_out_of_its_folder_is_refused(
     assert result.returncode == 1
     assert "peker ut av mappa" in result.stderr
     assert state(book) == before
+
+
+@pytest.mark.slow
+def test_after_an_update_a_municipality_page_shows_the_new_number_and_its_source(
+    book: Path,
+) -> None:
+    assert sirkbok("update", "ssb", "--from", str(SAVED), root=book).returncode == 0
+    result = sirkbok("regenerate", "--only", "chapters/kommuner/3305.ipynb", root=book)
+    assert result.returncode == 0, result.stderr
+    page = json.dumps(json.loads((book / "chapters/kommuner/3305.ipynb").read_text("utf-8")))
+    value = fixture("07459.json")["value"][0]
+    shown = f"{value:,}".replace(",", "\\u202f")
+    line = page.split("**Folketall:** ")[1].split("\\n")[0]
+    assert line == f"{shown} (1. januar 2025) {{cite}}`ssb-07459`"
