@@ -210,6 +210,7 @@ def _apply(answer: Answer, header: list[str], rows: list[list[str]], plan: Plan)
     for row in rows:
         filled = any(row[col[c]] for c in ("folketall", "areal_km2"))
         row[col["status"]] = "målt" if filled else "mangler"
+        row[col["fylles_fra"]] = ssb_tables.refreshed_from()
     return written
 
 

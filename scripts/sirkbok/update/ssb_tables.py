@@ -42,6 +42,7 @@ SYMBOLS = {
 class Table:
     id: str
     title: str  # what the book calls it (SSB's own label comes with each response)
+    subject: str  # what it gives the book, in a word («folketall», «areal»)
     metric: str  # the code of the measure in ContentsCode
     unit: str  # unit.base SSB gives for that measure
     eliminated: tuple[str, ...]  # dimensions SSB sums away: absent, or present with one category
@@ -82,6 +83,7 @@ TABLES: tuple[Table, ...] = (
     Table(
         id="07459",
         title="Befolkning 1. januar, etter kommune",
+        subject="folketall",
         metric="Personer1",
         unit="antall",
         eliminated=("Kjonn", "Alder"),
@@ -98,6 +100,7 @@ TABLES: tuple[Table, ...] = (
     Table(
         id="09280",
         title="Areal per kommune (land og ferskvann)",
+        subject="areal",
         metric="Areal1",
         unit="km²",
         eliminated=("Arealtype",),
@@ -109,5 +112,6 @@ TABLES: tuple[Table, ...] = (
 )
 
 
-def by_id(table_id: str) -> Table | None:
-    return next((table for table in TABLES if table.id == table_id), None)
+def refreshed_from() -> str:
+    """What the municipality table's «fylles_fra» says: the declared tables, e.g. for Modum."""
+    return "SSB tabell " + " og ".join(f"{t.id} ({t.subject})" for t in TABLES)
