@@ -32,7 +32,7 @@ def municipalities(root: Path) -> dict[str, dict[str, str]]:
 def responses(tmp_path: Path, **docs: dict) -> Path:
     """A folder of saved responses `<tabell>.json`."""
     folder = tmp_path / "svar"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for table, doc in docs.items():
         (folder / f"{table}.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     return folder
@@ -337,3 +337,26 @@ def test_after_an_update_a_municipality_page_shows_the_new_number_and_its_source
     shown = f"{value:,}".replace(",", "\\u202f")
     line = page.split("**Folketall:** ")[1].split("\\n")[0]
     assert line == f"{shown} (1. januar 2025) {{cite}}`ssb-07459`"
+
+
+def test_text_from_a_response_cannot_carry_markup_into_the_package(
+    book: Path, tmp_path: Path
+) -> None:
+    doc = fixture("07459.json")
+    doc["label"] = "07459: Befolkning <script>alert(1)</script> {\\input{/etc/passwd}}"
+    git(book, "add", "-A")
+    before = state(book)
+    result = sirkbok(
+        "update", "ssb", "--from", str(responses(tmp_path, **{"07459": doc})), root=book
+    )
+    assert result.returncode == 1 and "Tabelltittelen" in result.stderr
+    assert state(book) == before
+    doc = fixture("07459.json")
+    doc["value"][0] = None
+    doc["status"] = {"0": "<b>{cite}`x`</b>"}
+    result = sirkbok(
+        "update", "ssb", "--from", str(responses(tmp_path / "b", **{"07459": doc})), root=book
+    )
+    assert result.returncode == 0, result.stderr
+    assert "<b>" not in result.stderr and "ikke er blant SSBs standardtegn" in result.stderr
+    assert "<b>" not in (book / "data" / "kommuner.csv").read_text("utf-8")

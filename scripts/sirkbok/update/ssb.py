@@ -174,6 +174,13 @@ def _source_row(answer: Answer, header: list[str]) -> list[str]:
     return [cells.get(name, "") for name in header]
 
 
+def _number(text: str) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None  # `sirkbok validate` reports a broken cell; the update just overwrites it
+
+
 def _apply(answer: Answer, header: list[str], rows: list[list[str]], plan: Plan) -> int:
     """Put the answer's values into the municipality rows; the number of values written."""
     table = answer.table
@@ -193,7 +200,8 @@ def _apply(answer: Answer, header: list[str], rows: list[list[str]], plan: Plan)
                 row[col["merknad"]] = f"SSB-tabell {table.id} ({answer.period}): {found.explained}"
             continue
         after = format_number(found.value)
-        if before and float(after) < (1 - DROP) * float(before):
+        previous = _number(before)
+        if previous is not None and found.value < (1 - DROP) * previous:
             plan.flagged.append(
                 f"SSB-tabell {table.id}, {name}, «{table.value_column}»: {before} → {after} "
                 f"({answer.period}) er et fall på mer enn {DROP:.0%}; ikke skrevet, må kontrolleres."
@@ -236,7 +244,7 @@ def plan_update(root: Path, folder: Path | None) -> tuple[Plan, int]:
         written += _apply(answer, k_header, k_rows, plan)
         _snapshot(root, plan, answer, doc, url, "fil (--from)" if folder else "PxWebApi v2")
         source = _source_row(answer, s_header)
-        ids = [row[0] for row in s_rows]
+        ids = [row[s_header.index("id")] for row in s_rows]
         if answer.table.source_id in ids:
             s_rows[ids.index(answer.table.source_id)] = source
         else:

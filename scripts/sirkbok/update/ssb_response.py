@@ -15,6 +15,9 @@ from sirkbok.update import jsonstat
 from sirkbok.update.ssb_tables import METRIC, PERIOD, REGION, SYMBOLS, Table
 
 YEAR = re.compile(r"^[0-9]{4}$")
+# The table title goes into kilder.csv and the bibliography: plain text only, of a sane length.
+PLAIN = re.compile(r"^[^\x00-\x1f\x7f{}\\<>`|\[\]]+$")
+MAX_LABEL = 300
 MISSING = ("..", ":", ".")  # symbols that mean there is no number to write
 # A summed-away dimension may come back with one category: accepted only when that is the whole
 # (its label says so), never a part such as one sex or one age group.
@@ -29,8 +32,10 @@ class Value:
 
     @property
     def explained(self) -> str:
-        meaning = SYMBOLS.get(self.status or "", "SSB forklarer ikke tegnet")
-        return f"«{self.status}» ({meaning})"
+        """The symbol and its meaning; an unknown symbol is named as such, never echoed."""
+        if self.status in SYMBOLS:
+            return f"«{self.status}» ({SYMBOLS[self.status]})"
+        return "et tegn som ikke er blant SSBs standardtegn"
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,15 @@ def check(table: Table, doc: object, municipalities: list[str]) -> Answer:
         _refuse(table, None, f"Svaret er ikke gyldig JSON-stat 2.0: {error}", "", "JSON-stat 2.0")
         raise AssertionError from error  # unreachable: _refuse raises
     if not data.label.startswith(f"{table.id}:"):
-        _refuse(table, None, "Svaret gjelder en annen tabell.", data.label, f"«{table.id}: …»")
+        _refuse(table, None, "Svaret gjelder en annen tabell.", data.label[:80], f"«{table.id}: …»")
+    if len(data.label) > MAX_LABEL or not PLAIN.match(data.label):
+        _refuse(
+            table,
+            None,
+            "Tabelltittelen i svaret har tegn eller en lengde en SSB-tittel ikke har.",
+            data.label[:80],
+            f"vanlig tekst på høyst {MAX_LABEL} tegn",
+        )
     required = (REGION, METRIC, PERIOD)
     for name in required:
         if data.dimension(name) is None:
