@@ -54,6 +54,7 @@ VERBS: dict[str, tuple[str, str]] = {
         "sirkbok.run.research",
         "Vis parametrene til et tema: standardverdi, enhet, tillatt område og kilde.",
     ),
+    "update": ("sirkbok.update.ssb", "Hent offisiell statistikk fra SSB inn i datapakken."),
     "run": (
         "sirkbok.run.research",
         "Kjør et tema med egne parametre eller scenarioer inn i en egen mappe.",

@@ -263,7 +263,8 @@ def test_dcat_covers_the_twelve_municipalities_and_a_period(
     [dataset] = catalog.subjects(RDF.type, DCAT.Dataset)
     with (repo_root / "data" / "kommuner.csv").open(encoding="utf-8") as handle:
         codes = {row["kommunenummer"] for row in csv.DictReader(handle)}
-    places = list(catalog.objects(dataset, DCTERMS.spatial))
+    assert list(catalog.objects(dataset, DCTERMS.spatial)) == [dcat.EU_COUNTRY["NOR"]]
+    places = list(catalog.objects(dataset, DCTERMS.coverage))
     assert len(codes) == 12 and len(places) == 12
     assert {str(one(catalog, p, DCTERMS.identifier)) for p in places} == codes
     assert all(isinstance(p, URIRef) for p in places)

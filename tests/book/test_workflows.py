@@ -95,6 +95,23 @@ def test_links_are_checked_weekly() -> None:
     assert "--builder linkcheck" in commands(linkcheck)
 
 
+def test_ssb_update_runs_monthly_opens_one_pull_request_and_keeps_event_text_out_of_shells() -> (
+    None
+):
+    workflow = load("ssb.yml")
+    on = triggers(workflow)
+    assert "workflow_dispatch" in on and on["schedule"][0]["cron"].split()[2:4] == ["3", "*"]
+    assert workflow["permissions"] == {"contents": "read"}
+    [job] = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    run = commands(workflow)
+    assert "sirkbok update ssb --summary" in run and "sirkbok regenerate" in run
+    assert "git status --porcelain -- data" in run  # no change: no commit, no pull request
+    assert "${{" not in run
+    assert all("${{ github.event" not in str(step) for step in steps(workflow))
+    assert "actions/github-script" in uses(workflow)
+
+
 # --- pull requests run without secrets or write rights --------------------------------------------
 
 # Text a contributor controls, which must never be pasted into a shell line by an expression.

@@ -5,9 +5,14 @@ CSV), data/kommuner.csv (spatial coverage: the member municipalities) and the da
 (temporal coverage). Published with the site as `data/dcat.jsonld` and `data/dcat.ttl`, so the
 national catalogue (data.norge.no) can harvest it once the councils register the address.
 
-Choices where DCAT-AP-NO asks for a URI that has no sourced value yet: the publisher and the
-municipalities get URIs under the site's own address (no organisation numbers or external register
-IDs are invented); the themes come from the EU data-theme vocabulary DCAT-AP-NO requires.
+Choices where DCAT-AP-NO asks for a URI that has no sourced value yet: the publisher gets a URI
+under the site's own address (no organisation numbers or external register IDs are invented). The
+spatial coverage (`dct:spatial`) is Norway from the EU country table, the one allowed vocabulary
+value we can state without inventing a GeoNames id; the twelve municipalities are described as
+`dct:coverage` places with their municipality numbers. The themes come from the EU data-theme
+vocabulary DCAT-AP-NO requires. Values fetched from SSB (`sirkbok update ssb`) add `dct:modified`
+(the latest fetch), a provenance statement and one distribution per SSB snapshot with its licence.
+Validated against the DCAT-AP-NO 2.0 SHACL shapes in the tests (`sirkbok_dev.dcat_shacl`).
 """
 
 from __future__ import annotations
@@ -18,16 +23,18 @@ import json
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from sirkbok.book import edition
 from sirkbok.core.errors import UserError
+from sirkbok.datapackage import snapshots
 from sirkbok.format import listing
 
 EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
 EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
 EU_LICENCE = Namespace("http://publications.europa.eu/resource/authority/licence/")
 EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 DCAT_3 = Namespace(str(DCAT))  # rdflib's DCAT namespace stops at DCAT 2 (no dcat:version)
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
@@ -36,6 +43,11 @@ IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
 # energy (biogas, bioenergy), economy (business parks, actors) and regions (three council regions).
 THEMES = ("ENVI", "ENER", "ECON", "REGI")
 LICENCES = {"CC-BY-4.0": EU_LICENCE["CC_BY_4_0"]}
+# Licences of fetched data (by the address a snapshot records) in the EU licence table.
+SOURCE_LICENCES = {
+    "https://data.norge.no/nlod/no/2.0": EU_LICENCE["NLOD_2_0"],
+    "https://creativecommons.org/licenses/by/4.0/": EU_LICENCE["CC_BY_4_0"],
+}
 # Tables of observed values: their dates and years are the period the data covers (the others hold
 # years of publication, targets or plans, which say nothing about coverage).
 COVERAGE = {"kommuner", "statistikk", "aktor_tall", "ressursstrommer"}
@@ -109,6 +121,7 @@ def graph(root: Path, base_url: str) -> Graph:
     g.add((contact, VCARD.hasURL, URIRef(f"{book.repository}/issues")))
 
     g.add((catalog, RDF.type, DCAT.Catalog))
+    g.add((catalog, DCTERMS.identifier, Literal(str(catalog))))
     g.add((catalog, DCTERMS.title, _text(book.title)))
     g.add((catalog, DCTERMS.description, _text(f"Åpne data bak kunnskapsbasen «{book.title}».")))
     g.add((catalog, DCTERMS.publisher, publisher))
@@ -133,10 +146,11 @@ def graph(root: Path, base_url: str) -> Graph:
     with (data_dir / "tema.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             g.add((dataset, DCAT.keyword, _text(row["navn"])))
+    g.add((dataset, DCTERMS.spatial, EU_COUNTRY["NOR"]))
     with (data_dir / "kommuner.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             place = URIRef(f"{base}data/kommuner.csv#kommune-{row['kommunenummer']}")
-            g.add((dataset, DCTERMS.spatial, place))
+            g.add((dataset, DCTERMS.coverage, place))
             g.add((place, RDF.type, DCTERMS.Location))
             g.add((place, DCTERMS.identifier, Literal(row["kommunenummer"])))
             g.add((place, SKOS.prefLabel, _text(row["navn"])))
@@ -147,6 +161,11 @@ def graph(root: Path, base_url: str) -> Graph:
         g.add((period, RDF.type, DCTERMS.PeriodOfTime))
         g.add((period, DCAT.startDate, Literal(span[0], datatype=XSD.date)))
         g.add((period, DCAT.endDate, Literal(span[1], datatype=XSD.date)))
+
+    schema = URIRef(f"{base}data/datapackage.json")
+    g.add((schema, RDF.type, DCTERMS.Standard))
+    g.add((schema, DCTERMS.title, _text("Datapakkens tabellskjema (datapackage.json)")))
+    _ssb(g, root, base, dataset, descriptor)
 
     licences = [LICENCES.get(item.get("name", "")) for item in descriptor.get("licenses", [])]
     licence = next((item for item in licences if item), None)
@@ -170,12 +189,70 @@ def graph(root: Path, base_url: str) -> Graph:
                 URIRef(IANA_MEDIA + resource.get("mediatype", "text/csv")),
             )
         )
-        g.add((distribution, DCTERMS.conformsTo, URIRef(f"{base}data/datapackage.json")))
+        g.add((distribution, DCTERMS.conformsTo, schema))
         if licence:
             g.add((distribution, DCTERMS.license, licence))
     if licence:
         g.add((catalog, DCTERMS.license, licence))
     return g
+
+
+def _ssb(g: Graph, root: Path, base: str, dataset: URIRef, descriptor: dict) -> None:
+    """`dct:modified`, provenance and one distribution per SSB snapshot (none before a fetch)."""
+    origins = snapshots.origins(root)
+    fetched = [str(o.get("hentet", "")) for o in origins if o.get("hentet")]
+    updated = str(descriptor.get("sist_oppdatert", ""))
+    modified = max([d for d in (*fetched, updated) if d], default="")
+    try:
+        g.add((dataset, DCTERMS.modified, Literal(datetime.date.fromisoformat(modified))))
+    except ValueError:
+        pass  # no date to state
+    if not origins:
+        return
+    statement = BNode("opphav-ssb")
+    tables = listing([f"{o.get('tabell')} ({o.get('periode')})" for o in origins])
+    g.add((dataset, DCTERMS.provenance, statement))
+    g.add((statement, RDF.type, DCTERMS.ProvenanceStatement))
+    g.add(
+        (
+            statement,
+            RDFS.label,
+            _text(
+                f"Tall fra Statistisk sentralbyrå, tabell {tables}, hentet med «sirkbok update "
+                f"ssb» gjennom PxWebApi v2 (siste henting {max(fetched, default='ukjent')}). "
+                "Hvert svar er lagret med opphav under data/snapshots/ssb, med SSBs lisens."
+            ),
+        )
+    )
+    for origin in origins:
+        url = URIRef(base + str(origin["fil"]))
+        distribution = URIRef(f"{url}#distribusjon")
+        g.add((dataset, DCAT.distribution, distribution))
+        g.add((distribution, RDF.type, DCAT.Distribution))
+        g.add((distribution, DCTERMS.title, _text(f"SSB-tabell {origin.get('tittel', '')}")))
+        g.add(
+            (
+                distribution,
+                DCTERMS.description,
+                _text(
+                    f"Svaret fra Statistisk sentralbyrå (JSON-stat 2.0) for periode "
+                    f"{origin.get('periode')}, hentet {origin.get('hentet')}, oppdatert hos SSB "
+                    f"{origin.get('oppdatert_hos_ssb')}."
+                ),
+            )
+        )
+        g.add((distribution, DCAT.accessURL, url))
+        g.add((distribution, DCAT.downloadURL, url))
+        g.add((distribution, DCTERMS.format, EU_FILE_TYPE["JSON"]))
+        g.add((distribution, DCAT.mediaType, URIRef(IANA_MEDIA + "application/json")))
+        licence = SOURCE_LICENCES.get(str(origin.get("lisens_url", "")))
+        if licence:  # an unknown licence is left out rather than guessed
+            g.add((distribution, DCTERMS.license, licence))
+        try:
+            when = datetime.date.fromisoformat(str(origin.get("hentet")))
+            g.add((distribution, DCTERMS.modified, Literal(when)))
+        except ValueError:
+            pass
 
 
 def write(root: Path, base_url: str, folder: Path) -> list[Path]:

@@ -1,0 +1,1 @@
+"""Bringing official statistics into the data package: `sirkbok update ssb`."""
