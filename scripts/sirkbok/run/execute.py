@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from sirkbok.core import paths
-from sirkbok.core.files import write_atomic
+from sirkbok.core.errors import UserError
+from sirkbok.core.files import inside, write_atomic
 from sirkbok.run import engine, provenance
 
 FIGURES = "figurer"  # the figures' folder beside a notebook (in the book or a run's folder)
@@ -286,16 +287,19 @@ def _in_place(
 def _commit(
     root: Path, path: Path, text: str, figures: dict[str, tuple[Path, str]], source: Any
 ) -> None:
-    """Figures first, then the notebook: a kill in between leaves it stale, never wrong."""
-    for key, (staged, _) in figures.items():
-        final = root / key
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, final)
-    write_atomic(path, text)
+    """Figures first, then the notebook: a kill in between leaves it stale, never wrong.
+
+    Every figure to write or remove is resolved inside the book first (`core.files.inside`): a
+    linked `figurer/`, or a key in the notebook's metadata, that leads out changes nothing."""
+    finals = {key: inside(root, key) for key in figures}
     previous = source.metadata.get("sirkbok", {}).get("provenance", {}).get("figures", {})
-    for key in previous:
-        if key not in figures:  # a figure this notebook no longer makes
-            (root / key).unlink(missing_ok=True)
+    dropped = [inside(root, key) for key in previous if key not in figures]  # no longer made
+    for key, (staged, _) in figures.items():
+        finals[key].parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, finals[key])
+    write_atomic(path, text)
+    for final in dropped:
+        final.unlink(missing_ok=True)
 
 
 # --- into a folder (sirkbok run) ------------------------------------------------------------------
@@ -407,7 +411,7 @@ def failure(relative: str, error: BaseException, started: float) -> Result:
             details=_strip_ansi("\n".join(error.traceback)),
         )
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    if isinstance(error, NotebookChanged):
+    if isinstance(error, NotebookChanged | UserError):  # already a message for the reader
         return Result(notebook=relative, ok=False, seconds=seconds, error=message)
     return Result(
         notebook=relative,
