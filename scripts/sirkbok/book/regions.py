@@ -342,10 +342,11 @@ def update_pages(root: Path) -> list[Path]:
     """Rewrite the stale landing pages atomically; returns the pages that changed. Every page is
     resolved inside the book first (`core.files.inside`): one a link leads out of changes nothing."""
     planned = planned_pages(root)
-    targets = {page: inside(root, page.relative_to(root)) for page in planned}
+    for page in planned:
+        inside(root, page.relative_to(root))
     changed = []
     for page, text in planned.items():
         if page.read_text(encoding="utf-8") != text:
-            write_atomic(targets[page], text)
+            write_atomic(page, text)
             changed.append(page)
     return changed

@@ -309,8 +309,9 @@ def new_chapter(
         raise UserError(problems)
 
     folder = root / regions.REGION_DIR / region
+    path = folder / f"{slug}.{fmt}"
     # A region folder (or file) that is a link leading out of the book is refused: nothing written.
-    path = inside(root, folder.relative_to(root) / f"{slug}.{fmt}")
+    inside(root, path.relative_to(root))
     taken = [p for p in (folder / f"{slug}{s}" for s in chapters.SUFFIXES) if p.exists()]
     if taken:
         raise UserError(
@@ -331,7 +332,8 @@ def new_chapter(
                 expected="at du gjenoppretter filen eller fjerner linjen fra _toc.yml",
             )
         )
-    toc_path = inside(root, TOC)
+    toc_path = root / TOC
+    inside(root, TOC)
     new_toc = register_in_toc(toc_path.read_text(encoding="utf-8"), region, entry)
 
     text = render(

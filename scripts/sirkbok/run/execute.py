@@ -291,15 +291,17 @@ def _commit(
 
     Every figure to write or remove is resolved inside the book first (`core.files.inside`): a
     linked `figurer/`, or a key in the notebook's metadata, that leads out changes nothing."""
-    finals = {key: inside(root, key) for key in figures}
     previous = source.metadata.get("sirkbok", {}).get("provenance", {}).get("figures", {})
-    dropped = [inside(root, key) for key in previous if key not in figures]  # no longer made
+    dropped = [key for key in previous if key not in figures]  # a figure no longer made
+    for key in [*figures, *dropped]:
+        inside(root, key)
     for key, (staged, _) in figures.items():
-        finals[key].parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, finals[key])
+        final = root / key
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, final)
     write_atomic(path, text)
-    for final in dropped:
-        final.unlink(missing_ok=True)
+    for key in dropped:
+        (root / key).unlink(missing_ok=True)
 
 
 # --- into a folder (sirkbok run) ------------------------------------------------------------------
