@@ -237,6 +237,22 @@ def test_committing_figures_refuses_a_target_that_leads_out(
     assert state(book) == before
 
 
+def test_municipality_pages_are_not_written_through_a_folder_that_leads_out(
+    book: Path, outside_secret: Path
+) -> None:
+    from sirkbok.run import instances
+
+    outside = outside_copy(book / "chapters/kommuner", outside_secret)
+    (outside / "3236.ipynb").unlink()  # a page `sync` would write again
+    replace_with_link(book / "chapters/kommuner", outside)
+    listing = sorted(p.name for p in outside.iterdir())
+    before = state(book)
+    with pytest.raises(UserError, match="chapters/kommuner/3236.ipynb: Stien peker ut av mappa"):
+        instances.sync(book)
+    assert sorted(p.name for p in outside.iterdir()) == listing
+    assert state(book) == before
+
+
 def test_new_chapter_refuses_a_region_folder_that_leads_out(
     book: Path, outside_secret: Path
 ) -> None:

@@ -90,9 +90,8 @@ def regenerate(
     root = (root or paths.root()).resolve()
     if jobs is not None and jobs < 1:
         raise UserError(Problem(file="", message="--jobs må være minst 1.", found=str(jobs)))
-    require_plain(
-        root
-    )  # a link could bring in a notebook or data from outside, or lead figures out
+    # A link could bring in a notebook or data from outside, or lead figures out: refused first.
+    require_plain(root)
     if check:
         return report_check(root, select(root, only))
     with lock(root):
