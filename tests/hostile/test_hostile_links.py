@@ -72,6 +72,12 @@ def linked_data_folder(book: Path, secret: Path) -> str:
     return "data"
 
 
+def linked_descriptor(book: Path, secret: Path) -> str:
+    shutil.copy(book / "data/datapackage.json", secret.parent / "datapackage.json")
+    replace_with_link(book / "data/datapackage.json", secret.parent / "datapackage.json")
+    return "data/datapackage.json"
+
+
 def link_inside_the_book(book: Path, secret: Path) -> str:
     (book / "data/kopi.csv").symlink_to("aktorer.csv")  # points inside data/: refused all the same
     return "data/kopi.csv"
@@ -110,7 +116,13 @@ def linked_toc(book: Path, secret: Path) -> str:
 
 Plant = Callable[[Path, Path], str]
 FOLDERS: list[Plant] = [linked_data_folder, linked_region_folder]
-DATA: list[Plant] = [linked_data_file, linked_data_folder, link_inside_the_book, fifo_in_data]
+DATA: list[Plant] = [
+    linked_data_file,
+    linked_data_folder,
+    linked_descriptor,
+    link_inside_the_book,
+    fifo_in_data,
+]
 BOOK: list[Plant] = [
     linked_chapter,
     linked_region_folder,
@@ -150,6 +162,20 @@ def test_validate_refuses_a_link_or_special_file_in_data(
     before = state(book)
     err = refused(run("validate", root=book), name)
     assert "Datapakken er ikke gyldig" in err
+    assert state(book) == before
+
+
+def test_every_reader_of_the_descriptor_refuses_a_linked_one(
+    book: Path, outside_secret: Path, tmp_path: Path
+) -> None:
+    """Not only `validate`: the Excel template (and every other reader) finds the descriptor
+    through `descriptor.descriptor`, which refuses a link before reading it."""
+    name = linked_descriptor(book, outside_secret)
+    before = state(book)
+    refused(
+        run("template", "--table", "kommuner", "--out", str(tmp_path / "k.xlsx"), root=book), name
+    )
+    assert not (tmp_path / "k.xlsx").exists()
     assert state(book) == before
 
 
