@@ -22,7 +22,7 @@ import altair as alt
 import pandas as pd
 from altair.theme import NumberLocaleKwds, TimeLocaleKwds
 
-from sirkbok.core.files import write_atomic
+from sirkbok.core.files import inside, write_atomic
 from sirkbok.core.vocabulary import STATUS_COLOURS as STATUS_COLOURS  # the charts' status scale
 from sirkbok.core.vocabulary import column_title
 from sirkbok.format import NUMBER_LOCALE, TIME_LOCALE, missing, spreadsheet_text
@@ -222,7 +222,8 @@ def publish(
     png = vlc.vegalite_to_png(
         static, scale=1.5, format_locale=number_locale, time_format_locale=time_locale
     )
-    folder = figure_dir()
+    # A figures folder that is a link leading out of the folder it sits in is refused.
+    folder = inside(figure_dir().parent, figure_dir().name)
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / f"{name}.vl.json", _canonical(interactive) + "\n")
     write_atomic(folder / f"{name}.svg", svg)

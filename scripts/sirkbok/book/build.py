@@ -89,7 +89,11 @@ def write_generated(root: Path | None = None) -> None:
 def prepare(
     jobs: int | None = None, skip_regenerate: bool = False, timeout: int | None = None
 ) -> int:
-    """What every build needs first: generated files, and no stale notebook (0 when all is well)."""
+    """What every build needs first: no symbolic link or special file among the book's inputs (refused
+    before anything is read or run), generated files, and no stale notebook (0 when all is well)."""
+    from sirkbok.core.files import require_plain
+
+    require_plain(paths.root())
     write_generated()
     if skip_regenerate:  # regenerate refuses untrusted notebooks itself, after updating the pages
         from sirkbok.run import trust

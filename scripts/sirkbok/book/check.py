@@ -1,9 +1,10 @@
 """`sirkbok check`: everything a contributor can get wrong, found before the build, in Norwegian.
 
-The table of contents and the chapter files agree, region chapters carry complete front matter,
-internal links, references and citations resolve, images have alternative text, no notebook
-outside the maintainers' folders waits to run (`sirkbok.run.trust`), the region pages, the data and
-the figures are up to date. Every problem is listed with its file and line.
+Nothing the book reads is a symbolic link or a special file, the table of contents and the chapter
+files agree, region chapters carry complete front matter, internal links, references and citations
+resolve, images have alternative text, no notebook outside the maintainers' folders waits to run
+(`sirkbok.run.trust`), the region pages, the data and the figures are up to date. Every problem is
+listed with its file and line.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sirkbok.book import chapters, frontmatter, regions
 from sirkbok.book.links import content_problems
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError, relative
+from sirkbok.core.files import book_not_plain
 from sirkbok.run import status, trust
 
 
@@ -47,7 +49,11 @@ def check_book(root: Path, figures: bool = True) -> list[Problem]:
 
 
 def _check_book(root: Path, figures: bool) -> list[Problem]:
-    problems: list[Problem] = []
+    # A link or special file is refused before anything is read: it could bring in what lies
+    # outside the repository (or hang the reader), so nothing further is looked at.
+    problems: list[Problem] = book_not_plain(root)
+    if problems:
+        return problems
     toc_entries, toc_problems = read_toc(root)
     problems += toc_problems
     problems += orphan_problems(root, toc_entries)

@@ -19,7 +19,7 @@ from sirkbok.book import bibtex, chapters
 from sirkbok.book.frontmatter import STATUS_LABELS, Chapter, parse_date, read_chapter
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError, relative
-from sirkbok.core.files import write_atomic
+from sirkbok.core.files import inside, write_atomic
 
 BLOCK_START = (
     "<!-- sirkbok:regionside start — lagd av `sirkbok regions` fra datapakken og "
@@ -339,9 +339,13 @@ def stale_pages(root: Path) -> list[Problem]:
 
 
 def update_pages(root: Path) -> list[Path]:
-    """Rewrite the stale landing pages atomically; returns the pages that changed."""
+    """Rewrite the stale landing pages atomically; returns the pages that changed. Every page is
+    resolved inside the book first (`core.files.inside`): one a link leads out of changes nothing."""
+    planned = planned_pages(root)
+    for page in planned:
+        inside(root, page.relative_to(root))
     changed = []
-    for page, text in planned_pages(root).items():
+    for page, text in planned.items():
         if page.read_text(encoding="utf-8") != text:
             write_atomic(page, text)
             changed.append(page)

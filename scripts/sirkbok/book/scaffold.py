@@ -22,7 +22,7 @@ from sirkbok.book.chapters import TOC
 from sirkbok.book.frontmatter import read_chapter, text_problems
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError, relative
-from sirkbok.core.files import write_atomic
+from sirkbok.core.files import inside, write_atomic
 
 SLUG_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
 
@@ -310,6 +310,8 @@ def new_chapter(
 
     folder = root / regions.REGION_DIR / region
     path = folder / f"{slug}.{fmt}"
+    # A region folder (or file) that is a link leading out of the book is refused: nothing written.
+    inside(root, path.relative_to(root))
     taken = [p for p in (folder / f"{slug}{s}" for s in chapters.SUFFIXES) if p.exists()]
     if taken:
         raise UserError(
@@ -331,6 +333,7 @@ def new_chapter(
             )
         )
     toc_path = root / TOC
+    inside(root, TOC)
     new_toc = register_in_toc(toc_path.read_text(encoding="utf-8"), region, entry)
 
     text = render(
@@ -341,7 +344,8 @@ def new_chapter(
         authors=authors,
         date=today or dt.date.today(),
     )
-    regions.planned_pages(root)  # the landing pages and their markers exist: fail before writing
+    for page in regions.planned_pages(root):  # the landing pages and their markers exist, and
+        inside(root, page.relative_to(root))  # none leads out of the book: fail before writing
     written: list[tuple[Path, str | None]] = []
     try:
         for target, content in ((path, text), (toc_path, new_toc)):

@@ -27,7 +27,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.i18n import CatalogRepository
 
-from sirkbok.book import citations, code_section
+from sirkbok.book import citations, code_section, contained
 from sirkbok.core.files import write_atomic
 from sirkbok.format import NUMBER_LOCALE, TIME_LOCALE
 from sirkbok.run import provenance
@@ -214,12 +214,9 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     static = Path(app.outdir) / "_static"
     _copybutton_in_norwegian(static, str(app.config.language or "en"))
     source = Path(app.srcdir)
-    for folder in sorted((source / "chapters").rglob("figurer")):
-        if folder.is_dir():
-            target = Path(app.outdir) / folder.relative_to(source)
-            shutil.copytree(folder, target, dirs_exist_ok=True)
-    # The data package travels with the site, so readers can download exactly what the figures used.
-    shutil.copytree(source / "data", Path(app.outdir) / "data", dirs_exist_ok=True)
+    # The figures and the data package travel with the site, so readers can download exactly what
+    # the figures used: copied without following a link, the data's CSVs formula-safe.
+    contained.publish(source, Path(app.outdir))
     if app.builder.name != "html":
         return
     from sirkbok.datapackage.template import TEMPLATE_FOLDER
@@ -402,6 +399,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     citations.register()  # Norwegian citation forms (bibtex_reference_style, bibtex_default_style)
     citations.reuse_formatted_entries()  # the last build's formatted references, when unchanged
     code_section.setup(app)  # one «Slik er det regnet ut» section per notebook chapter
+    contained.setup(app)  # no link or special file is read, nothing is published through one
     app.connect("config-inited", _book_facts)
     app.connect("config-inited", _edition)
     app.connect("builder-inited", _theme_in_norwegian)

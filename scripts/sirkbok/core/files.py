@@ -1,10 +1,14 @@
 """Writing files so that neither a reader nor a crash (even `kill -9`) ever sees half a file, and
-no write ever lands outside the folder it is meant for (a symlink or `..` is refused first)."""
+no write ever lands outside the folder it is meant for (a symlink or `..` is refused first); and
+reading only plain files the book holds itself, so nothing outside the repository reaches a reader
+(`not_plain`)."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
+import stat
 from pathlib import Path
 
 from sirkbok.core.errors import Problem, UserError
@@ -98,3 +102,91 @@ def write_if_changed(path: Path, content: str) -> bool:
         pass
     write_atomic(path, content)
     return True
+
+
+# --- reading: only plain files the book holds ------------------------------------------------------
+
+# What the book reads into its outputs (site, PDF, data downloads), relative to its root.
+BOOK_INPUTS = (
+    "_config.yml",
+    "_toc.yml",
+    "references.bib",
+    "CITATION.cff",
+    "chapters",
+    "data",
+    "_static",
+    "_templates",
+    "locale",
+)
+_SPECIAL = {
+    stat.S_IFIFO: "et navngitt rør (FIFO)",
+    stat.S_IFSOCK: "en sokkel (socket)",
+    stat.S_IFCHR: "en tegnenhet",
+    stat.S_IFBLK: "en blokkenhet",
+}
+
+
+def not_plain(path: Path, base: Path) -> list[Problem]:
+    """Every symbolic link, and every file that is neither a regular file nor a folder, at or under
+    `path`, found without following a link and named relative to `base`.
+
+    Every link is refused, also one to another file of the book: that rule is the simplest to state
+    and to check, and a link's target can change after the check. A pipe, socket or device could
+    hang a reader or bring in what lies outside the repository. A missing `path` refuses nothing.
+    """
+    problems: list[Problem] = []
+    stack = [path]
+    while stack:
+        current = stack.pop()
+        try:
+            mode = current.lstat().st_mode
+        except FileNotFoundError:
+            continue
+        name = (
+            current.relative_to(base).as_posix() if current.is_relative_to(base) else str(current)
+        )
+        if stat.S_ISLNK(mode):
+            problems.append(
+                Problem(
+                    file=name,
+                    message="Dette er en symbolsk lenke, og boka følger aldri lenker (heller ikke "
+                    "til andre filer i boka), så ingenting utenfor depotet kan havne på nettstedet, "
+                    "i PDF-en eller i dataene. Erstatt lenken med selve filen eller mappa.",
+                    found=f"en lenke til {os.readlink(current)}",
+                    expected="en vanlig fil eller mappe",
+                )
+            )
+        elif stat.S_ISDIR(mode):
+            stack.extend(sorted(current.iterdir(), reverse=True))
+        elif not stat.S_ISREG(mode):
+            problems.append(
+                Problem(
+                    file=name,
+                    message="Dette er ikke en vanlig fil, og boka leser bare vanlige filer og "
+                    "mapper. Fjern den.",
+                    found=_SPECIAL.get(stat.S_IFMT(mode), "en spesialfil"),
+                    expected="en vanlig fil eller mappe",
+                )
+            )
+    return problems
+
+
+def book_not_plain(root: Path) -> list[Problem]:
+    """`not_plain` over everything the book reads (`BOOK_INPUTS`)."""
+    return [problem for name in BOOK_INPUTS for problem in not_plain(root / name, root)]
+
+
+def require_plain(root: Path) -> None:
+    """Refuse (a UserError naming each file) a book that holds a link or a special file."""
+    problems = book_not_plain(root)
+    if problems:
+        raise UserError(problems)
+
+
+def copy_plain(source: Path, target: Path, base: Path) -> None:
+    """Copy the folder `source` into `target` (merging); refused before anything is copied when it
+    holds a link or a special file (`not_plain`, named relative to `base`). Never follows a link."""
+    problems = not_plain(source, base)
+    if problems:
+        raise UserError(problems)
+    shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.files import inside, not_plain
 
 DESCRIPTOR = "datapackage.json"
 _cache: dict[str, Any] = {}
@@ -25,6 +26,9 @@ def package_file(data_dir: Path | None = None) -> Path:
 def descriptor(data_dir: Path | None = None) -> dict:
     """The parsed data/datapackage.json (cached until the file changes)."""
     path = package_file(data_dir)
+    linked = not_plain(path, path.parent.parent)  # never read through a link
+    if linked:
+        raise UserError(linked)
     try:
         stamp = (str(path), path.stat().st_mtime_ns)
     except FileNotFoundError:
@@ -79,8 +83,6 @@ def table_path(table: str, data_dir: Path | None = None) -> Path:
 
 def resource_path(entry: dict, data_dir: Path | None = None) -> Path:
     """A resource's file, refused unless it is a plain .csv inside data/ (no `..`, no symlink out)."""
-    from sirkbok.core.files import inside
-
     folder = data_dir or paths.data_dir()
     path = str(entry.get("path", ""))
     if not path.endswith(".csv") or "\\" in path:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.files import not_plain
 from sirkbok.datapackage import checks, descriptor
 from sirkbok.datapackage.checks import Source, row_problems
 from sirkbok.datapackage.textcsv import header_problems, read_text_table
@@ -247,8 +248,13 @@ def _foreign_key_problems(
 
 
 def validate_package(data_dir: Path, overrides: dict[str, Source] | None = None) -> Result:
-    """Validate every table in `data_dir`; `overrides` stand in for unwritten tables (imports)."""
-    result = Result()
+    """Validate every table in `data_dir`; `overrides` stand in for unwritten tables (imports).
+
+    A link or special file in `data_dir` is refused before any file is read (`core.files.not_plain`).
+    """
+    result = Result(problems=not_plain(data_dir, data_dir.parent))
+    if result.problems:
+        return result
     package = descriptor.descriptor(data_dir)
     resources = {entry["name"]: entry for entry in package["resources"]}
     units = {unit["name"] for unit in package.get("units", [])}
@@ -309,8 +315,8 @@ def validated_tables(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
 
     Raises UserError listing every problem in the package, so nothing computes on a broken table.
     """
-    folder = (data_dir or paths.data_dir()).resolve()
-    stamp = (str(folder), _package_stamp(folder))
+    folder = data_dir or paths.data_dir()  # not resolved: a linked data/ must be seen as one
+    stamp = (str(folder.resolve()), _package_stamp(folder))
     if _cache.get("tables_stamp") != stamp:
         result = validate_package(folder)
         if result.problems:

@@ -29,7 +29,7 @@ from typing import Any
 
 from sirkbok.core import paths
 from sirkbok.core.errors import UserError
-from sirkbok.core.files import write_atomic
+from sirkbok.core.files import inside, write_atomic
 from sirkbok.run import engine, provenance, trust
 
 FIGURES = "figurer"  # the figures' folder beside a notebook (in the book or a run's folder)
@@ -288,16 +288,21 @@ def _in_place(
 def _commit(
     root: Path, path: Path, text: str, figures: dict[str, tuple[Path, str]], source: Any
 ) -> None:
-    """Figures first, then the notebook: a kill in between leaves it stale, never wrong."""
+    """Figures first, then the notebook: a kill in between leaves it stale, never wrong.
+
+    Every figure to write or remove is resolved inside the book first (`core.files.inside`): a
+    linked `figurer/`, or a key in the notebook's metadata, that leads out changes nothing."""
+    previous = source.metadata.get("sirkbok", {}).get("provenance", {}).get("figures", {})
+    dropped = [key for key in previous if key not in figures]  # a figure no longer made
+    for key in [*figures, *dropped]:
+        inside(root, key)
     for key, (staged, _) in figures.items():
         final = root / key
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, final)
     write_atomic(path, text)
-    previous = source.metadata.get("sirkbok", {}).get("provenance", {}).get("figures", {})
-    for key in previous:
-        if key not in figures:  # a figure this notebook no longer makes
-            (root / key).unlink(missing_ok=True)
+    for key in dropped:
+        (root / key).unlink(missing_ok=True)
 
 
 # --- into a folder (sirkbok run) ------------------------------------------------------------------

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sirkbok.core.errors import Problem, UserError
-from sirkbok.core.files import write_atomic
+from sirkbok.core.files import inside, write_atomic
 from sirkbok.datapackage import descriptor
 from sirkbok.run import provenance
 
@@ -151,15 +151,17 @@ def pending(root: Path) -> list[tuple[Path, str]]:
 
 
 def sync(root: Path) -> list[Path]:
-    """Write new and changed pages (unexecuted: regenerate runs them next), remove orphans."""
+    """Write new and changed pages (unexecuted: regenerate runs them next), remove orphans. Every
+    page is resolved inside the book first (`core.files.inside`): one that leads out changes nothing."""
     plan = {i.path: i for i in planned(root)}
-    changed = []
-    for path, _ in pending(root):
+    todo = [path for path, _ in pending(root)]
+    for path in todo:
+        inside(root, path.relative_to(root))
+    for path in todo:
         if path in plan:
             path.parent.mkdir(parents=True, exist_ok=True)
             text = json.dumps(plan[path].notebook, indent=1, sort_keys=True, ensure_ascii=False)
             write_atomic(path, text + "\n")
         else:
             path.unlink()
-        changed.append(path)
-    return changed
+    return todo

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.files import require_plain
 from sirkbok.format import number
 from sirkbok.run import engine, execute, instances, provenance, status, trust
 
@@ -89,6 +90,8 @@ def regenerate(
     root = (root or paths.root()).resolve()
     if jobs is not None and jobs < 1:
         raise UserError(Problem(file="", message="--jobs må være minst 1.", found=str(jobs)))
+    # A link could bring in a notebook or data from outside, or lead figures out: refused first.
+    require_plain(root)
     if check:
         return report_check(root, select(root, only))
     with lock(root):
