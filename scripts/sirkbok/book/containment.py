@@ -29,13 +29,15 @@ UNTRUSTED = "chapters/regioner"
 # Directives that read a file named by their first argument ("/" = the book's folder, as Sphinx
 # reads it), or by an option (docutils reads an absolute path as it stands).
 ARGUMENT_FILES = {"include", "literalinclude", "image", "figure"}
-OPTION_FILES = {"raw": "file", "csv-table": "file", "code-cell": "load"}
+OPTION_FILES = {"raw": "file", "csv-table": "file", "code-cell": "load"}  # "/x" is /x
 # Reading a file is a maintainer's tool; these are refused in region chapters wherever they point.
 READS_FILES = {"include", "literalinclude", "raw", "csv-table", "code-cell", "eval-rst"}
 FILE_ROLES = {"download"}
 # Directives whose body is not Markdown (it is not scanned for nested directives or HTML).
 LITERAL = {"code", "code-block", "sourcecode", "code-cell", "math", "raw", "csv-table", "eval-rst"}
 LITERAL |= {"literalinclude", "bibliography", "glossary"}
+# Front matter keys that configure MyST or MyST-NB for one file (refused in region chapters).
+SETTINGS = {"myst", "mystnb", "html_meta", "substitutions", "kernelspec", "jupytext"}
 BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
 ONLY_COMMENTS = re.compile(r"^\s*(<!--.*?-->\s*)*$", re.DOTALL)
 OPTION = re.compile(r"^\s*:([\w-]+):\s*(.*?)\s*$")
@@ -57,6 +59,11 @@ NO_URL = (
 )
 NO_HTML = "Regionkapitler kan ikke inneholde HTML-kode; den kommer ikke med i boka."
 MARKDOWN = "Markdown, for eksempel **fet**, [lenke](https://…) eller ![bilde](figurer/bilde.png)"
+NO_SETTINGS = (
+    "Regionkapitler kan ikke endre hvordan boka leses eller kjøres: «{key}» er ikke tillatt i "
+    "forside-dataene."
+)
+FRONT_KEYS = "bare title, region, theme, authors, date og status"
 BAD_LINK = "Lenken har en adresse som ikke er tillatt (javascript:, vbscript:, data: eller file:)."
 WEB_ADDRESS = "en adresse som begynner med https://, eller en sti til en fil i boka"
 
@@ -78,6 +85,8 @@ def contained(root: Path, path: Path) -> bool:
     start = os.path.abspath(root)
     if candidate != start and not candidate.startswith(start.rstrip("/") + "/"):
         return False
+    if not os.path.realpath(candidate).startswith(str(base).rstrip("/") + "/"):
+        return candidate == start
     walk = base
     for part in Path(os.path.relpath(candidate, start)).parts:
         if part == ".":
@@ -181,10 +190,37 @@ def _role_target(content: str) -> str:
     return (match.group(1) if match else content).strip()
 
 
+def _settings(label: str, text: str) -> list[Problem]:
+    """Front matter keys that change how MyST reads or runs a file (extensions, `<meta>` tags,
+    substitutions, a notebook's kernel and execution): a maintainer's choice, refused in a region
+    chapter. An unreadable front matter is reported by the front matter check."""
+    from sirkbok.book.frontmatter import FRONT_MATTER
+    from sirkbok.core import safeyaml
+    from sirkbok.core.errors import UserError
+
+    match = FRONT_MATTER.match(text)
+    try:
+        meta = safeyaml.load(match.group(1) or "", label) if match else None
+    except UserError:
+        return []
+    if not isinstance(meta, dict):
+        return []
+    lines = text[: match.end() if match else 0].splitlines()
+    found = []
+    for key in sorted(str(k) for k in meta if str(k) in SETTINGS):
+        pattern = re.compile(rf"^['\"]?{re.escape(key)}['\"]?\s*:")
+        line = next((n for n, t in enumerate(lines, 1) if pattern.match(t)), 1)
+        message = NO_SETTINGS.format(key=key)
+        found.append(Problem(label, message, line, found=key, expected=FRONT_KEYS))
+    return found
+
+
 def problems(root: Path, path: Path, label: str, text: str) -> list[Problem]:
     """What the chapter file `path` (shown as `label`) may not pull into the book, in `text`."""
     found: list[Problem] = []
     strict = untrusted(root, path)
+    if strict and path.suffix == ".md":
+        found += _settings(label, text)
 
     def add(finding: Finding, message: str, shown: str, expected: str) -> None:
         found.append(Problem(label, message, finding.line, found=_shown(shown), expected=expected))
@@ -202,7 +238,7 @@ def problems(root: Path, path: Path, label: str, text: str) -> list[Problem]:
         elif "url" in options and item.name in OPTION_FILES:
             add(item, NO_URL.format(name=item.name), options["url"], INSIDE)
         elif target:
-            docutils_style = item.kind == "directive" and item.name in ("raw", "csv-table")
+            docutils_style = item.kind == "directive" and item.name in OPTION_FILES
             where = target_path(root, path.parent, target, sphinx_style=not docutils_style)
             if not contained(root, where):
                 what = f"«{{{item.name}}}»" if item.name else "Lenken eller bildet"

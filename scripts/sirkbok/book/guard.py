@@ -84,7 +84,6 @@ def check_include(app: Sphinx, relative_path: Path, parent: str, content: list[s
     """`{include}` (MyST's and rST's), when the file has been read and before it is used."""
     problem = _file_problem(app, "include", os.path.join(app.srcdir, relative_path), None)
     if problem:
-        content[:] = [""]
         _refuse([problem])
 
 
@@ -124,14 +123,16 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     to a script, an embedded document or a local file."""
     env = app.env
     docname = env.docname
-    root = Path(app.srcdir)
+    # The book, and the folder where MyST-NB writes a notebook's images (beside the site; outside
+    # the book when it is built with --path-output).
+    allowed = (Path(app.srcdir), Path(app.outdir).parent / "jupyter_execute")
     found: list[Problem] = []
 
     def check(node: nodes.Element, target: str, files: list[str], what: str) -> None:
         for path in files:
             if "://" in path or path.startswith(("data:", "?")):
                 continue
-            if not containment.contained(root, Path(path)):
+            if not any(containment.contained(folder, Path(path)) for folder in allowed):
                 message = containment.OUTSIDE.format(what=what)
                 where = _label(app, docname)
                 found.append(Problem(where, message, node.line, found=target, expected=INSIDE))
@@ -155,12 +156,7 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     if _untrusted(app, docname):
         for raw in list(doctree.findall(nodes.raw)):
             if not containment.ONLY_COMMENTS.match(raw.astext()):
-                logger.warning(
-                    "%s: %s Den er fjernet.",
-                    _label(app, docname),
-                    containment.NO_HTML,
-                    location=raw,
-                )
+                logger.warning("%s", containment.NO_HTML, location=raw)
             raw.parent.remove(raw)
 
 
