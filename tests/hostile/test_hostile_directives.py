@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 from conftest import SECRET, leaks, state
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sirkbok import cli
+from sirkbok.book import containment
 
 BIN = Path(sys.executable).parent
 REGION = "chapters/regioner/hadelandsregionen/fiendtlig.md"
@@ -175,6 +178,39 @@ def test_check_refuses_file_reading_and_html_in_a_region_chapter_and_files_outsi
     assert f"{THEME}, linje 23" not in err  # a file inside the repository may be included…
     assert f"{THEME}, linje 27" not in err  # …and a maintainer may write HTML
     assert state(book) == before
+
+
+PIECES = st.sampled_from(
+    [
+        "---\n",
+        "myst: {x: 1}\n",
+        "date: 2026-13-01\n",
+        "```{include} ",
+        "```\n",
+        ":::{note}\n",
+        ":::\n",
+        ":file: /etc/passwd\n",
+        "<b>",
+        "<!--",
+        "-->",
+        "[a](",
+        ")",
+        "{download}`x <",
+        ">`",
+        "\n",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=30))
+def test_any_text_gets_an_answer_and_never_a_crash(parts: list[str]) -> None:
+    text = "".join(parts)
+    root = Path("/bok")
+    for name in (REGION, THEME):
+        for problem in containment.problems(root, root / name, name, text):
+            assert problem.file == name and (problem.line or 0) >= 1
 
 
 def only(book: Path, chapter: str) -> None:

@@ -169,7 +169,9 @@ def findings(text: str, offset: int = 0) -> Iterator[Finding]:
         elif token.type == "html_block" and not ONLY_COMMENTS.match(token.content):
             yield Finding(line, "html", "", token.content)
         for child in token.children or []:
-            if child.type == "html_inline" and not ONLY_COMMENTS.match(child.content):
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1  # the next line of the paragraph
+            elif child.type == "html_inline" and not ONLY_COMMENTS.match(child.content):
                 if child.content.startswith("</"):
                     continue  # the opening tag is reported
                 yield Finding(line, "html", "", child.content)
@@ -200,7 +202,7 @@ def _settings(label: str, text: str) -> list[Problem]:
 
     match = FRONT_MATTER.match(text)
     try:
-        meta = safeyaml.load(match.group(1) or "", label) if match else None
+        meta = safeyaml.load(match.group(1) or "", label, plain=True) if match else None
     except UserError:
         return []
     if not isinstance(meta, dict):
