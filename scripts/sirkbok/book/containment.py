@@ -2,7 +2,8 @@
 
 - Region chapters (`chapters/regioner/**`) are contributions, so untrusted: no directive or role that
   reads a file or an address (`{include}`, `{literalinclude}`, `{raw}`, `{csv-table}` with `:file:`,
-  `{code-cell}` with `:load:`, `{download}`), no `{eval-rst}`, and no raw HTML (comments aside).
+  `{code-cell}` with `:load:`, `{download}`), no `{eval-rst}`, no raw HTML (comments aside), and no
+  front matter that sets MyST's or MyST-NB's options (`myst`, `mystnb`, `kernelspec`, ...).
 - The maintainers' chapters (everything else) may read files, but only inside the repository and
   never through a symbolic link.
 - In every chapter: images and downloads stay inside the repository too, no directive fetches an
@@ -39,7 +40,8 @@ LITERAL |= {"literalinclude", "bibliography", "glossary"}
 # Front matter keys that configure MyST or MyST-NB for one file (refused in region chapters).
 SETTINGS = {"myst", "mystnb", "html_meta", "substitutions", "kernelspec", "jupytext"}
 BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
-ONLY_COMMENTS = re.compile(r"^\s*(<!--.*?-->\s*)*$", re.DOTALL)
+MAX_DEPTH = 20  # directives inside directives: the book uses two levels at most
+SPACE = re.compile(r"\s*")
 OPTION = re.compile(r"^\s*:([\w-]+):\s*(.*?)\s*$")
 YAML_OPTION = re.compile(r"^\s*([\w-]+)\s*:\s*(.*?)\s*$")
 
@@ -64,8 +66,25 @@ NO_SETTINGS = (
     "forside-dataene."
 )
 FRONT_KEYS = "bare title, region, theme, authors, date og status"
+TOO_DEEP = "Direktivene ligger i for mange nivåer inni hverandre."
 BAD_LINK = "Lenken har en adresse som ikke er tillatt (javascript:, vbscript:, data: eller file:)."
 WEB_ADDRESS = "en adresse som begynner med https://, eller en sti til en fil i boka"
+
+
+def only_comments(html: str) -> bool:
+    """HTML that is nothing but comments and white space (read in one pass: a regular expression
+    for this backtracks exponentially on a long run of comments followed by text)."""
+    position = 0
+    while True:
+        position = SPACE.match(html, position).end()  # type: ignore[union-attr]
+        if position == len(html):
+            return True
+        if not html.startswith("<!--", position):
+            return False
+        end = html.find("-->", position + 4)
+        if end < 0:
+            return False
+        position = end + 3
 
 
 def untrusted(root: Path, path: Path) -> bool:
@@ -110,7 +129,9 @@ class Finding:
     """One use of a directive, role or HTML in a text, as written."""
 
     line: int
-    kind: str  # "directive", "role", "html", "link" (a forbidden address) or "target" (any other)
+    # "directive", "role", "html", "link" (a forbidden address), "target" (any other address) or
+    # "deep" (directives nested deeper than MAX_DEPTH)
+    kind: str
     name: str
     argument: str = ""
     options: tuple[tuple[str, str], ...] = ()
@@ -153,8 +174,9 @@ def _split_options(body: str) -> tuple[dict[str, str], str, int]:
     return options, "\n".join(lines[count:]), count
 
 
-def findings(text: str, offset: int = 0) -> Iterator[Finding]:
-    """Every directive, role and raw HTML in Markdown `text`, nested directives included."""
+def findings(text: str, offset: int = 0, depth: int = 0) -> Iterator[Finding]:
+    """Every directive, role and raw HTML in Markdown `text`, nested directives included (down to
+    `MAX_DEPTH`; deeper is a finding of its own)."""
     for token in _parser().parse(text):
         line = offset + (token.map[0] + 1 if token.map else 1)
         if token.type in ("fence", "colon_fence"):
@@ -164,14 +186,18 @@ def findings(text: str, offset: int = 0) -> Iterator[Finding]:
             name, argument = match.group(1), match.group(2).strip()
             options, content, used = _split_options(token.content)
             yield Finding(line, "directive", name, argument, tuple(options.items()))
-            if name not in LITERAL:
-                yield from findings(content, line + used)
-        elif token.type == "html_block" and not ONLY_COMMENTS.match(token.content):
+            if name in LITERAL:
+                continue
+            if depth >= MAX_DEPTH:
+                yield Finding(line, "deep", name)
+            else:
+                yield from findings(content, line + used, depth + 1)
+        elif token.type == "html_block" and not only_comments(token.content):
             yield Finding(line, "html", "", token.content)
         for child in token.children or []:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1  # the next line of the paragraph
-            elif child.type == "html_inline" and not ONLY_COMMENTS.match(child.content):
+            elif child.type == "html_inline" and not only_comments(child.content):
                 if child.content.startswith("</"):
                     continue  # the opening tag is reported
                 yield Finding(line, "html", "", child.content)
@@ -230,7 +256,9 @@ def problems(root: Path, path: Path, label: str, text: str) -> list[Problem]:
     for item in findings(text):
         options = dict(item.options)
         target = _file_target(item, options)
-        if item.kind == "html":
+        if item.kind == "deep":
+            add(item, TOO_DEEP, item.name, f"høyst {MAX_DEPTH} nivåer")
+        elif item.kind == "html":
             if strict:
                 add(item, NO_HTML, item.argument, MARKDOWN)
         elif item.kind == "link":
