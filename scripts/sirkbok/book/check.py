@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     problems = check_book(root, figures=not args.skip_figures)
     if problems:
         raise UserError(problems)
-    checked = "innholdsfortegnelse, forside-data, lenker, bilder, notatbøker, regionsider, data"
+    checked = "innholdsfortegnelse, forside-data, lenker, bilder, innhentede filer, HTML, "
+    checked += "notatbøker, regionsider, data"
     checked += " og figurer" if not args.skip_figures else " (figurene er ikke sjekket)"
     print(f"Sjekken fant ingen feil: {checked}.")
     return 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from sirkbok.book import bibtex, chapters
+from sirkbok.book import bibtex, chapters, containment
 from sirkbok.book.frontmatter import FRONT_MATTER, read_text
 from sirkbok.core.errors import Problem, UserError, relative
 
@@ -53,26 +53,30 @@ class Text:
 
 def markdown_texts(root: Path) -> Iterator[Text]:
     for path in chapters.chapter_files(root):
-        name = relative(path, root)
-        try:
-            text = read_text(path, name)
-        except UserError:
-            continue  # reported by `encoding_problems`
-        if path.suffix == ".md":
-            yield Text(path, name, text)
-            continue
-        try:
-            cells = json.loads(text).get("cells", [])
-        except json.JSONDecodeError:
-            continue  # reported by the front matter check for region chapters
-        for number, cell in enumerate(cells, start=1):
-            if cell.get("cell_type") == "markdown":
-                source = cell.get("source", "")
-                yield Text(
-                    path,
-                    f"{name}, celle {number}",
-                    "".join(source) if isinstance(source, list) else source,
-                )
+        yield from file_texts(path, relative(path, root))
+
+
+def file_texts(path: Path, name: str) -> Iterator[Text]:
+    """The Markdown of one chapter file, shown as `name`: the file, or each Markdown cell."""
+    try:
+        text = read_text(path, name)
+    except UserError:
+        return  # reported by `encoding_problems`
+    if path.suffix != ".ipynb":
+        yield Text(path, name, text)
+        return
+    try:
+        cells = json.loads(text).get("cells", [])
+    except (json.JSONDecodeError, AttributeError):
+        return  # reported by the front matter check for region chapters
+    for number, cell in enumerate(cells if isinstance(cells, list) else [], start=1):
+        if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            yield Text(
+                path,
+                f"{name}, celle {number}",
+                "".join(source) if isinstance(source, list) else str(source),
+            )
 
 
 def prose_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -145,7 +149,10 @@ def content_problems(root: Path) -> list[Problem]:
     texts = list(markdown_texts(root))
     labels, keys = labels_and_keys(root, texts)
     in_toc = chapters.pages(root)
-    return [problem for item in texts for problem in _scan(root, item, labels, keys, in_toc)]
+    problems = [problem for item in texts for problem in _scan(root, item, labels, keys, in_toc)]
+    for item in texts:  # what a chapter may pull into the book (sirkbok.book.containment)
+        problems += containment.problems(root, item.path, item.label, item.text)
+    return problems
 
 
 def _scan(

@@ -12,14 +12,17 @@ pypdf.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from sirkbok import format as fmt
 from sirkbok.book import chapters, edition
@@ -85,8 +88,26 @@ def front_matter(root: Path, pages: dict[str, int] | None = None) -> dict[str, A
     }
 
 
-def _print(page_file: Path, data: dict[str, Any]) -> tuple[bytes, list[str]]:
-    """One printing of the page; returns the PDF and the chapter titles as the page shows them."""
+def _only_files_in(folder: Path) -> Callable[[Any], None]:
+    """A Playwright route handler that lets a request through only when it is a `file:` URL of a
+    file in `folder` (links resolved first, so a symbolic link cannot lead out of it)."""
+    base = os.path.realpath(folder)
+
+    def handle(route: Any) -> None:
+        parts = urlsplit(route.request.url)
+        path = os.path.realpath(unquote(parts.path)) if parts.scheme == "file" else ""
+        local = parts.netloc in ("", "localhost") and path.startswith(base.rstrip("/") + "/")
+        if local:
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    return handle
+
+
+def _print(page_file: Path, data: dict[str, Any], folder: Path) -> tuple[bytes, list[str]]:
+    """One printing of the page, which may load files in `folder` and nothing else; returns the PDF
+    and the chapter titles as the page shows them."""
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.is_file():
@@ -101,15 +122,9 @@ def _print(page_file: Path, data: dict[str, Any]) -> tuple[bytes, list[str]]:
         )
         try:
             context = browser.new_context()
-            # The page is local; nothing else may load (no fonts, no analytics, no CDN).
-            context.route(
-                "**/*",
-                lambda route: (
-                    route.continue_()
-                    if route.request.url.startswith("file:")
-                    else route.abort("blockedbyclient")
-                ),
-            )
+            # Only the one-page build's own files load: no fonts, analytics or CDN from the network,
+            # and no file elsewhere on the machine (an <iframe src="file:///etc/passwd"> prints empty).
+            context.route("**/*", _only_files_in(folder))
             page = context.new_page()
             page.goto(page_file.resolve().as_uri(), wait_until="load")
             page.emulate_media(media="print")
@@ -168,14 +183,15 @@ def build(root: Path) -> tuple[Path, int, dict[str, float]]:
     built = time.monotonic()
     # Print until the contents list's page numbers are where the chapters start: adding the numbers
     # can make the list longer, which moves every chapter (usually settled by the second printing).
-    final, titles = _print(page_file, front_matter(root))
+    folder = work / "_build" / "singlehtml"  # everything the page may load
+    final, titles = _print(page_file, front_matter(root), folder)
     numbers: dict[str, int] = {}
     for _ in range(3):
         found = chapter_pages(final, titles)
         if found == numbers:
             break
         numbers = found
-        final, _ = _print(page_file, front_matter(root, numbers))
+        final, _ = _print(page_file, front_matter(root, numbers), folder)
     target = pdf_path(root)
     write_atomic(target, final)
     seconds = {"bygg": built - started, "utskrift": time.monotonic() - built}

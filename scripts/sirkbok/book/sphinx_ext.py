@@ -27,7 +27,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.i18n import CatalogRepository
 
-from sirkbok.book import citations, code_section, contained
+from sirkbok.book import citations, code_section, contained, guard
 from sirkbok.core.files import write_atomic
 from sirkbok.format import NUMBER_LOCALE, TIME_LOCALE
 from sirkbok.run import provenance
@@ -400,6 +400,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     citations.reuse_formatted_entries()  # the last build's formatted references, when unchanged
     code_section.setup(app)  # one «Slik er det regnet ut» section per notebook chapter
     contained.setup(app)  # no link or special file is read, nothing is published through one
+    guard.setup(app)  # nothing from outside the repository, no raw HTML from contributions
     app.connect("config-inited", _book_facts)
     app.connect("config-inited", _edition)
     app.connect("builder-inited", _theme_in_norwegian)
