@@ -62,7 +62,7 @@ def roles_markdown(p: Page) -> str:
         led = listing([theme(t) for t, _ in p.led_themes])
         parts.append(
             f"I forslaget til felles strategi er {escape(p.region_name)} foreslått å ha et "
-            f"særskilt ansvar for {led} i fase 1 (fra midten av 2026 til midten av 2027)."
+            f"særskilt ansvar for {led} i fase 1 ({decisions.period('fase-1')})."
         )
     for t, partners, _source in p.own_roles:
         if partners:

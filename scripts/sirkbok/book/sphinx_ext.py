@@ -19,6 +19,7 @@ import posixpath
 import re
 import shutil
 import zlib
+from datetime import date
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -315,12 +316,48 @@ def _edition(app: Sphinx, config: Any) -> None:
         "utgitt_aar": str(book.released.year),
         "dataversjon": str(package.get("version", "")),
     }
-    app.sirkbok_edition = f"Versjon {book.version}, {fmt.date(book.released)}"  # type: ignore[attr-defined]
+    app.sirkbok_edition = edition_line(book.version, book.released)  # type: ignore[attr-defined]
+    config.myst_substitutions["pdf_setning"] = _pdf_sentence(Path(app.srcdir))
     # The site's address lives once, in _config.yml (html.baseurl); social previews reuse it.
     if config.html_baseurl and not config.ogp_site_url:
         config.ogp_site_url = config.html_baseurl
     if not config.ogp_site_name:
         config.ogp_site_name = book.title
+
+
+def edition_line(version: str, released: date) -> str:
+    """The footer's one story of dates: the release, and the date the book's knowledge is as of."""
+    from sirkbok import format as fmt
+    from sirkbok.datapackage.descriptor import last_updated
+
+    updated = last_updated()
+    line = f"Versjon {version}, utgitt {fmt.date(released)}."
+    if updated > released:
+        return f"{line} Tallene og kildene er oppdatert etter utgivelsen, per {fmt.date(updated)}."
+    return f"{line} Tallene og kildene er per {fmt.date(updated)}."
+
+
+def _pdf_sentence(root: Path) -> str:
+    """What «Slik siterer du» says about the whole-book PDF: only what this build has."""
+    from sirkbok.book import pdf
+
+    if pdf.pdf_path(root).is_file():
+        return (
+            "Hele boka finnes også som én PDF, med de samme kapitlene, figurene og kildene. Lenken "
+            "«Last ned boka som PDF» står nederst på hver side."
+        )
+    return (
+        "Denne utgaven av nettstedet har ingen PDF av hele boka. Hver side kan skrives ut eller "
+        "lagres som PDF fra nettleseren."
+    )
+
+
+def _pdf_sentence_in_print(app: Sphinx) -> None:
+    """The one-page build is the PDF itself: there «Slik siterer du» says so."""
+    if app.builder.name == "singlehtml":
+        app.config.myst_substitutions["pdf_setning"] = (
+            "Denne PDF-en er hele boka, med de samme kapitlene, figurene og kildene som nettstedet."
+        )
 
 
 def _pdf(app: Sphinx) -> Path | None:
@@ -368,15 +405,23 @@ def _book_facts(app: Sphinx, config: Any) -> None:
     from sirkbok.datapackage.descriptor import last_updated
     from sirkbok.format import date
 
+    from sirkbok import decisions
+
     author = str(config.author or "")
     updated = date(last_updated())
     subs = dict(config.myst_substitutions or {})
-    subs.update({"forfatter": author, "sist_oppdatert": updated})
+    subs.update(
+        {
+            "forfatter": author,
+            "sist_oppdatert": updated,
+            "fellesmote": decisions.joint_meeting(),
+        }
+    )
     config.myst_substitutions = subs
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = (
-        f"<p>Sist oppdatert {html.escape(updated)}. En uavhengig kunnskapsbase laget av "
-        f"{html.escape(author)}, bygd på regionrådenes offentlige dokumenter.</p>"
+        f"<p>En uavhengig kunnskapsbase laget av {html.escape(author)}, bygd på regionrådenes "
+        "offentlige dokumenter.</p>"
     )
     config.html_theme_options = options
 
@@ -405,6 +450,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _book_facts)
     app.connect("config-inited", _edition)
     app.connect("builder-inited", _theme_in_norwegian)
+    app.connect("builder-inited", _pdf_sentence_in_print)
     app.connect("builder-inited", _write_scripts)
     app.connect("html-page-context", _footer)
     app.connect("html-page-context", _add_assets, priority=900)
