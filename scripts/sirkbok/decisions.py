@@ -79,7 +79,7 @@ def joint_meeting(as_of: date | None = None) -> str:
 
 def next_milestone(milestones: pd.DataFrame, as_of: date | None = None) -> pd.Series | None:
     """The first milestone dated after the book's date (None when every one lies behind it)."""
-    later = milestones[milestones["dato"] > (as_of or data.last_updated())]
+    later = milestones[milestones["dato"] > pd.Timestamp(as_of or data.last_updated())]
     return None if later.empty else later.sort_values(["dato", "id"]).iloc[0]
 
 

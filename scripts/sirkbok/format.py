@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date as _date
+from datetime import datetime as _datetime
 from typing import Any
 
 from sirkbok.core.vocabulary import MISSING
@@ -146,8 +147,14 @@ def dated(
     """
     if missing(when):
         raise ValueError("a dated event needs a date")
+    when, as_of = day(when), day(as_of)
     words = planned if when > as_of else happened if known else unknown
     return words.format(dato=date(when, precision), per=date(as_of))
+
+
+def day(value: _date) -> _date:
+    """The calendar day of a date, datetime or pandas Timestamp (they do not compare otherwise)."""
+    return value.date() if isinstance(value, _datetime) else value
 
 
 # --- text from data, front matter or the command line: never markup -------------------------------

@@ -360,6 +360,36 @@ def _pdf_sentence_in_print(app: Sphinx) -> None:
         )
 
 
+ISSUE_FORM = (
+    "feil.yml"  # .github/ISSUE_TEMPLATE/feil.yml: the Norwegian form for an error on a page
+)
+
+
+def _issue_button(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """«Meld fra om feil» opens the book's Norwegian issue form with the page filled in, not the
+    theme's English «Your issue content here.» (after the theme has made its buttons)."""
+    from urllib.parse import quote, urlencode
+
+    repository = str(app.config.html_theme_options.get("repository_url") or "").rstrip("/")
+    if not repository.startswith("https://github.com/"):
+        return
+    query = urlencode(
+        {
+            "template": ISSUE_FORM,
+            "title": f"Feil på siden: {pagename}",
+            "side": f"/{pagename}.html",
+        },
+        quote_via=quote,
+    )
+    buttons = list(context.get("header_buttons") or [])
+    for button in buttons:
+        buttons.extend(button.get("buttons") or [])
+        if button.get("label") == "source-issues-button":
+            button["url"] = f"{repository}/issues/new?{query}"
+
+
 def _pdf(app: Sphinx) -> Path | None:
     """The whole-book PDF (`sirkbok pdf`), if it was built: only then does the site link to it."""
     from sirkbok.book import pdf
@@ -402,10 +432,9 @@ def _book_facts(app: Sphinx, config: Any) -> None:
     The maintainers' name comes from `author` in _config.yml, the date from the data package: one home
     each. Both are escaped, since text from configuration or data never becomes markup.
     """
+    from sirkbok import decisions
     from sirkbok.datapackage.descriptor import last_updated
     from sirkbok.format import date
-
-    from sirkbok import decisions
 
     author = str(config.author or "")
     updated = date(last_updated())
@@ -454,6 +483,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _write_scripts)
     app.connect("html-page-context", _footer)
     app.connect("html-page-context", _add_assets, priority=900)
+    app.connect("html-page-context", _issue_button, priority=600)
     app.connect("doctree-read", _figures_from_one_page)
     app.connect("build-finished", _write_assets)
     app.add_css_file(CSS_NAME)

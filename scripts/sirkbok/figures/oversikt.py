@@ -57,7 +57,9 @@ def actors(
         + base.mark_text(fontSize=14).encode(
             text=alt.Text("aktorer:Q", format=",.0f"),
             color=alt.condition(
-                "datum.rolle == 'Ikke foreslått'", alt.value(charts.TEXT_COLOUR), alt.value("#ffffff")
+                "datum.rolle == 'Ikke foreslått'",
+                alt.value(charts.TEXT_COLOUR),
+                alt.value("#ffffff"),
             ),
         )
     ).properties(height=alt.Step(44))

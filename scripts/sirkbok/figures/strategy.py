@@ -10,7 +10,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from sirkbok import charts, data, decisions
+from sirkbok import charts, data, decisions, prose
 from sirkbok import format as fmt
 
 TYPE_NAMES = {
@@ -70,10 +70,15 @@ def _list_chart(
     return alt.LayerChart(layer=layers).properties(height=alt.Step(ROW))
 
 
+def _source_titles() -> dict[str, str]:
+    """Sources by the title readers see (the key stays in the data package and the code)."""
+    return prose.names("kilder", "id", "tittel")
+
+
 def _today_row(rows: pd.DataFrame, as_of: date) -> tuple[int, str, str]:
     """Where the book's date falls among the milestones, and its two lines: «Per <dato>» and the
     next milestone («Neste milepæl: …», or that none is dated after the book's date)."""
-    position = int((rows["dato"] <= as_of).sum())
+    position = int((rows["dato"] <= pd.Timestamp(as_of)).sum())
     following = decisions.next_milestone(rows, as_of)
     under = (
         "Ingen milepæl er datert senere"
@@ -140,9 +145,11 @@ def timeline(milestones: pd.DataFrame, as_of: date | None = None) -> charts.Figu
             for t, n, s in zip(rows["tittel"], shown["over"], shown["status"], strict=True)
         )
         + f". {today_over}. {today_under.replace(chr(10), ' ')}.",
-        table=shown.assign(under=rows["tittel"])[
-            ["under", "type", "over", "status", "kilde", "status_kilde"]
-        ].rename(
+        table=shown.assign(
+            under=rows["tittel"],
+            kilde=rows["kilde"].map(_source_titles()),
+            status_kilde=rows["status_kilde"].map(_source_titles()),
+        )[["under", "type", "over", "status", "kilde", "status_kilde"]].rename(
             columns={
                 "under": "Milepæl",
                 "type": "Type",
@@ -206,7 +213,9 @@ def responsibilities(
             + (f" ({r.kommuner})." if r.kommuner else ".")
             for r in shown.itertuples()
         ),
-        table=shown[["over", "region", "kommuner", "status", "kilde"]].rename(
+        table=shown.assign(kilde=shown["kilde"].map(_source_titles()))[
+            ["over", "region", "kommuner", "status", "kilde"]
+        ].rename(
             columns={
                 "over": "Tema",
                 "region": "Foreslått region",
