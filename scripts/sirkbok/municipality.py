@@ -123,7 +123,12 @@ def shares_markdown(p: Page) -> str:
     )
     sources = {s.theme: s.sources for s in p.shares}
     notes = [
-        "Alle tallene i lista er **estimater**: folketallet ganget med faktorer per "
+        (
+            "Alle tallene i lista er **estimater**"
+            if values
+            else "Tallene i lista blir **estimater**"
+        )
+        + ": folketallet ganget med faktorer per "
         "innbygger, slik temakapitlene regner, med standardverdiene der, avrundet til to gjeldende "
         "sifre."
     ]
