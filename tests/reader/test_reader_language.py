@@ -33,6 +33,8 @@ ENGLISH = re.compile(
     r"\b(?:others|and others|Your issue|issue content|Open issue|Show source|Suggest edit|"
     r"Download|Contents|Previous|Next page)\b"
 )
+# A generated sentence that starts with «ca.» (a number's prefix) instead of a capital letter.
+LOWER_START = re.compile(r"(?<=[.!?] )ca\. \d")
 # Words that look like keys but are the reader's: URLs are links, not text, and these are names.
 ALLOWED = {"nn.wikipedia", "no.wikipedia"}
 
@@ -59,7 +61,7 @@ def article_text(page: Path) -> str:
 def problems(text: str, keys: set[str]) -> list[str]:
     """Each snake_case name, internal key or English word found in `text`, with a little context."""
     found = []
-    for pattern in (SNAKE, ENGLISH):
+    for pattern in (SNAKE, ENGLISH, LOWER_START):
         for hit in pattern.finditer(text):
             found.append(text[max(hit.start() - 40, 0) : hit.end() + 40])
     for key in keys:
@@ -75,6 +77,8 @@ def test_the_scan_finds_what_it_should() -> None:
     assert problems("Parameteren matavfall_per_innbygger er 1.", keys)
     assert problems("Kilde: sak0926.", keys) and problems("se ssb-avfall-hushald", keys)
     assert problems("(Laitala og others, 2012)", keys)
+    assert problems("i året (estimat). ca. 1 400 tonn havner i restavfallet", keys)
+    assert not problems("i året (estimat). Om lag 1 400 tonn, blir det ca. 1 400 tonn.", keys)
     assert not problems("(Laitala mfl., 2012) og https://x.no/ssb-avfall-hushald/a", set())
     assert not problems("Folketallet er kjent for alle kommunene.", keys)
 
