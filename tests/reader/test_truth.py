@@ -46,19 +46,25 @@ def _blank_population(root: Path, numbers: set[str]) -> None:
 # --- time-aware wording ----------------------------------------------------------------------------
 
 
+def _say(when: date | pd.Timestamp, as_of: date, known: bool = False) -> str:
+    return fmt.dated(
+        when,
+        as_of,
+        known=known,
+        planned="Møtet holdes {dato}.",
+        happened="Møtet ble holdt {dato}.",
+        unknown="Møtet skulle holdes {dato}; om det ble holdt, er ikke kjent per {per}.",
+    )
+
+
 def test_a_dated_event_is_worded_from_the_book_date() -> None:
-    words = {
-        "planned": "Møtet holdes {dato}.",
-        "happened": "Møtet ble holdt {dato}.",
-        "unknown": "Møtet skulle holdes {dato}; om det ble holdt, er ikke kjent per {per}.",
-    }
-    assert fmt.dated(MEETING, BEFORE, **words) == "Møtet holdes 29. april 2026."
-    assert fmt.dated(MEETING, AFTER, known=True, **words) == "Møtet ble holdt 29. april 2026."
-    assert fmt.dated(pd.Timestamp(MEETING), AFTER, **words) == (
+    assert _say(MEETING, BEFORE) == "Møtet holdes 29. april 2026."
+    assert _say(MEETING, AFTER, known=True) == "Møtet ble holdt 29. april 2026."
+    assert _say(pd.Timestamp(MEETING), AFTER) == (
         "Møtet skulle holdes 29. april 2026; om det ble holdt, er ikke kjent per 30. november 2026."
     )
     # on the day itself the event is no longer planned
-    assert "skulle" in fmt.dated(MEETING, MEETING, **words)
+    assert "skulle" in _say(MEETING, MEETING)
 
 
 @pytest.mark.parametrize(
