@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -121,3 +122,22 @@ def test_footer_tells_one_story_of_dates(built_book: Path) -> None:
     footer = re.sub(r"\s+", " ", extra.get_text())
     assert "utgitt" in footer and "per 30. november 2026" in footer
     assert footer.count("Sist oppdatert") == 0
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_search_snippets_quote_the_article_not_buttons_or_code(site: str, chromium: Any) -> None:
+    """«region» is in the YAML example on the contributors' page and in every page's buttons."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site + "search.html?q=region", wait_until="load")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results p.context').length > 3",
+        timeout=15_000,
+    )
+    summaries = page.locator("#search-results p.context").all_inner_texts()
+    context.close()
+    assert summaries
+    for summary in summaries:
+        assert ".ipynb" not in summary and ".pdf" not in summary, summary
+        assert "---" not in summary and "title:" not in summary, summary
