@@ -35,6 +35,7 @@ from sirkbok.run import provenance
 
 BUNDLE_NAME = "sirkbok-vega.js"
 LOADER_NAME = "sirkbok-charts.js"
+SEARCH_NAME = "sirkbok-search.js"  # search snippets from the article text (search page only)
 CSS_NAME = "sirkbok.css"
 STATIC = Path(__file__).parent / "static"
 
@@ -158,6 +159,8 @@ def _add_assets(
         app.add_js_file(LOADER_NAME, 500, "defer", **{"data-bundle": bundle})  # default priority
         figures = Path(app.srcdir) / Path(pagename).parent / "figurer"
         context["body"] = _reserve_image_space(body, figures)
+    if pagename == "search":
+        app.add_js_file(SEARCH_NAME, 600)
     thebe = _thebe_on(app)
     for name in ("script_files", "css_files"):
         if isinstance(context.get(name), list):
@@ -204,9 +207,10 @@ def _write_scripts(app: Sphinx) -> None:
     static.mkdir(parents=True, exist_ok=True)
     _write_bundle(static / BUNDLE_NAME)
     app.sirkbok_bundle_version = f"{zlib.crc32((static / BUNDLE_NAME).read_bytes()):08x}"  # type: ignore[attr-defined]
-    loader = (STATIC / LOADER_NAME).read_bytes()
-    if not (static / LOADER_NAME).is_file() or (static / LOADER_NAME).read_bytes() != loader:
-        (static / LOADER_NAME).write_bytes(loader)
+    for name in (LOADER_NAME, SEARCH_NAME):
+        script = (STATIC / name).read_bytes()
+        if not (static / name).is_file() or (static / name).read_bytes() != script:
+            (static / name).write_bytes(script)
 
 
 def _write_assets(app: Sphinx, exception: Exception | None) -> None:
