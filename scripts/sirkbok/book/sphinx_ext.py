@@ -19,7 +19,6 @@ import posixpath
 import re
 import shutil
 import zlib
-from datetime import date
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.i18n import CatalogRepository
 
-from sirkbok.book import citations, code_section
+from sirkbok.book import citations, code_section, page_facts
 from sirkbok.core.files import write_atomic
 from sirkbok.format import NUMBER_LOCALE, TIME_LOCALE
 from sirkbok.run import provenance
@@ -320,78 +319,13 @@ def _edition(app: Sphinx, config: Any) -> None:
         "utgitt_aar": str(book.released.year),
         "dataversjon": str(package.get("version", "")),
     }
-    app.sirkbok_edition = edition_line(book.version, book.released)  # type: ignore[attr-defined]
-    config.myst_substitutions["pdf_setning"] = _pdf_sentence(Path(app.srcdir))
+    app.sirkbok_edition = page_facts.edition_line(book.version, book.released)  # type: ignore[attr-defined]
+    config.myst_substitutions["pdf_setning"] = page_facts.pdf_sentence(Path(app.srcdir))
     # The site's address lives once, in _config.yml (html.baseurl); social previews reuse it.
     if config.html_baseurl and not config.ogp_site_url:
         config.ogp_site_url = config.html_baseurl
     if not config.ogp_site_name:
         config.ogp_site_name = book.title
-
-
-def edition_line(version: str, released: date) -> str:
-    """The footer's one story of dates: the release, and the date the book's knowledge is as of."""
-    from sirkbok import format as fmt
-    from sirkbok.datapackage.descriptor import last_updated
-
-    updated = last_updated()
-    line = f"Versjon {version}, utgitt {fmt.date(released)}."
-    if updated > released:
-        return f"{line} Tallene og kildene er oppdatert etter utgivelsen, per {fmt.date(updated)}."
-    return f"{line} Tallene og kildene er per {fmt.date(updated)}."
-
-
-def _pdf_sentence(root: Path) -> str:
-    """What «Slik siterer du» says about the whole-book PDF: only what this build has."""
-    from sirkbok.book import pdf
-
-    if pdf.pdf_path(root).is_file():
-        return (
-            "Hele boka finnes også som én PDF, med de samme kapitlene, figurene og kildene. Lenken "
-            "«Last ned boka som PDF» står nederst på hver side."
-        )
-    return (
-        "Denne utgaven av nettstedet har ingen PDF av hele boka. Hver side kan skrives ut eller "
-        "lagres som PDF fra nettleseren."
-    )
-
-
-def _pdf_sentence_in_print(app: Sphinx) -> None:
-    """The one-page build is the PDF itself: there «Slik siterer du» says so."""
-    if app.builder.name == "singlehtml":
-        app.config.myst_substitutions["pdf_setning"] = (
-            "Denne PDF-en er hele boka, med de samme kapitlene, figurene og kildene som nettstedet."
-        )
-
-
-ISSUE_FORM = (
-    "feil.yml"  # .github/ISSUE_TEMPLATE/feil.yml: the Norwegian form for an error on a page
-)
-
-
-def _issue_button(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    """«Meld fra om feil» opens the book's Norwegian issue form with the page filled in, not the
-    theme's English «Your issue content here.» (after the theme has made its buttons)."""
-    from urllib.parse import quote, urlencode
-
-    repository = str(app.config.html_theme_options.get("repository_url") or "").rstrip("/")
-    if not repository.startswith("https://github.com/"):
-        return
-    query = urlencode(
-        {
-            "template": ISSUE_FORM,
-            "title": f"Feil på siden: {pagename}",
-            "side": f"/{pagename}.html",
-        },
-        quote_via=quote,
-    )
-    buttons = list(context.get("header_buttons") or [])
-    for button in buttons:
-        buttons.extend(button.get("buttons") or [])
-        if button.get("label") == "source-issues-button":
-            button["url"] = f"{repository}/issues/new?{query}"
 
 
 def _pdf(app: Sphinx) -> Path | None:
@@ -483,11 +417,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _book_facts)
     app.connect("config-inited", _edition)
     app.connect("builder-inited", _theme_in_norwegian)
-    app.connect("builder-inited", _pdf_sentence_in_print)
+    app.connect("builder-inited", page_facts.pdf_sentence_in_print)
     app.connect("builder-inited", _write_scripts)
     app.connect("html-page-context", _footer)
     app.connect("html-page-context", _add_assets, priority=900)
-    app.connect("html-page-context", _issue_button, priority=600)
+    app.connect("html-page-context", page_facts.issue_button, priority=600)
     app.connect("doctree-read", _figures_from_one_page)
     app.connect("build-finished", _write_assets)
     app.add_css_file(CSS_NAME)
