@@ -54,17 +54,45 @@ def sentence(status: str, source: str, as_of: date | None = None) -> str:
     return f"Status: {status}{cite}."
 
 
+def period(milestone_id: str) -> str:
+    """A phase's period in the case document's words: «medio 2026–medio 2027», «medio 2027–2028»."""
+    row = data.load("milepaeler").set_index("id").loc[milestone_id]
+    end = None if fmt.missing(row["slutt_dato"]) else row["slutt_dato"]
+    return fmt.date(row["dato"], str(row["datopresisjon"]), end=end)
+
+
+def joint_meeting(as_of: date | None = None) -> str:
+    """The joint meeting of the three councils (29 April 2026), worded from the book's date."""
+    row = data.load("milepaeler").set_index("id").loc["fellesmote-follum-2026"]
+    where = "et felles møte for de tre regionene på Follum {dato}"
+    return fmt.dated(
+        row["dato"],
+        as_of or data.last_updated(),
+        known=row["status"] == "gjennomført",
+        precision=str(row["datopresisjon"]),
+        planned=f"Etter innstillingen skal forslaget legges fram til diskusjon på {where}.",
+        happened=f"Forslaget ble lagt fram til diskusjon på {where}.",
+        unknown=f"Etter innstillingen skulle forslaget legges fram til diskusjon på {where}; om "
+        "møtet ble holdt, og hva det kom fram til, er ikke kjent per {per}.",
+    )
+
+
+def next_milestone(milestones: pd.DataFrame, as_of: date | None = None) -> pd.Series | None:
+    """The first milestone dated after the book's date (None when every one lies behind it)."""
+    later = milestones[milestones["dato"] > pd.Timestamp(as_of or data.last_updated())]
+    return None if later.empty else later.sort_values(["dato", "id"]).iloc[0]
+
+
 def responsibility(theme_id: str) -> str:
     """Who is proposed to lead a theme in phase 1, with its status: the one text every chapter uses."""
     theme = data.load("tema").set_index("id").loc[theme_id]
     regions = data.load("regioner").set_index("id")["kortnavn"]
-    phase = data.load("milepaeler").set_index("id").loc["fase-1"]
     municipalities = not pd.isna(theme["ansvarlige_kommuner"])
     proposed = theme["status"] == "foreslått"
     verb = "er foreslått å få" if proposed else "har"
     text = (
-        f"**{regions[theme['ansvarlig_region']]}** {verb} et særskilt ansvar for temaet i fase 1, fra "
-        f"medio {phase['dato'].year} til medio {phase['slutt_dato'].year} {{cite}}`{theme['kilde']}`. "
+        f"**{regions[theme['ansvarlig_region']]}** {verb} et særskilt ansvar for temaet i fase 1 "
+        f"({period('fase-1')}) {{cite}}`{theme['kilde']}`. "
         "Ansvaret innebærer blant annet å legge til rette for erfaringsutveksling, kunnskapsdeling og "
         "samordnet innsats på tvers av regionene. "
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date as _date
+from datetime import datetime as _datetime
 from typing import Any
 
 from sirkbok.core.vocabulary import MISSING
@@ -108,12 +109,17 @@ def year(value: Any) -> str:
 def date(value: _date | None, precision: str = "dag", end: _date | None = None) -> str:
     """`2025-11-17` -> `17. november 2025`; coarser precisions say only what the source says.
 
-    With `end`, a period: `første halvår 2026 – første halvår 2027`.
+    With `end`, a period: `første halvår 2026 – første halvår 2027`. Precision `medio` keeps the
+    case document's words: 1 July is «medio 2026», any other date its bare year, and the period
+    reads `medio 2027–2028` as the source writes it.
     """
     if end is not None and not missing(end):
-        return f"{date(value, precision)} – {date(end, precision)}"
+        dash = "–" if precision == "medio" else " – "
+        return f"{date(value, precision)}{dash}{date(end, precision)}"
     if value is None or missing(value):
         return MISSING
+    if precision == "medio":
+        return f"medio {value.year}" if (value.month, value.day) == (7, 1) else str(value.year)
     if precision == "halvaar":
         return f"{'første' if value.month <= 6 else 'andre'} halvår {value.year}"
     if precision == "maaned":
@@ -121,6 +127,34 @@ def date(value: _date | None, precision: str = "dag", end: _date | None = None) 
     if precision == "aar":
         return str(value.year)
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+
+
+def dated(
+    when: _date,
+    as_of: _date,
+    *,
+    planned: str,
+    happened: str,
+    unknown: str,
+    known: bool = False,
+    precision: str = "dag",
+) -> str:
+    """A dated event worded from the book's date (`as_of`, `sist_oppdatert`), never stale.
+
+    Each wording is a template with `{dato}` (the event's date) and `{per}` (the book's date):
+    `planned` for an event after the book's date; for one on or before it, `happened` when its
+    outcome is known, else `unknown` («…; om møtet ble holdt, er ikke kjent per {per}»).
+    """
+    if missing(when):
+        raise ValueError("a dated event needs a date")
+    when, as_of = day(when), day(as_of)
+    words = planned if when > as_of else happened if known else unknown
+    return words.format(dato=date(when, precision), per=date(as_of))
+
+
+def day(value: _date) -> _date:
+    """The calendar day of a date, datetime or pandas Timestamp (they do not compare otherwise)."""
+    return value.date() if isinstance(value, _datetime) else value
 
 
 # --- text from data, front matter or the command line: never markup -------------------------------
@@ -175,6 +209,17 @@ def listing(items: list[str] | tuple[str, ...]) -> str:
     if not items:
         return ""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def missing_for(what: str, names: list[str], total: int, whole: str = "kommunene") -> str:
+    """One sentence for every case of a value missing for some of `total` places (`whole`):
+    none («Folketallet er kjent for alle kommunene.»), all («… mangler for alle kommunene.»), or
+    the ones it lacks («… mangler for Modum og Hole.»). `what` starts the sentence."""
+    if not names:
+        return f"{what} er kjent for alle {whole}." if total != 1 else f"{what} er kjent."
+    if len(names) == total and total > 1:
+        return f"{what} mangler for alle {whole}."
+    return f"{what} mangler for {listing(names)}."
 
 
 def url(value: object) -> str | None:

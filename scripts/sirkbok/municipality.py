@@ -45,9 +45,12 @@ def facts_markdown(p: Page) -> str:
     ]
     lines.append(f"- **Kommunenummer:** {escape(p.number)}")
     others = [escape(n) for n in p.region_members if n != p.name]
-    return (
-        "\n".join(lines) + f"\n\n{escape(p.name)} er med i {region} sammen med {listing(others)}."
+    members = (
+        f"{escape(p.name)} er med i {region} sammen med {listing(others)}."
+        if others
+        else f"{escape(p.name)} er den eneste kommunen i {region} i datapakken."
     )
+    return "\n".join(lines) + f"\n\n{members}"
 
 
 def roles_markdown(p: Page) -> str:
@@ -62,7 +65,7 @@ def roles_markdown(p: Page) -> str:
         led = listing([theme(t) for t, _ in p.led_themes])
         parts.append(
             f"I forslaget til felles strategi er {escape(p.region_name)} foreslått å ha et "
-            f"særskilt ansvar for {led} i fase 1 (fra midten av 2026 til midten av 2027)."
+            f"særskilt ansvar for {led} i fase 1 ({decisions.period('fase-1')})."
         )
     for t, partners, _source in p.own_roles:
         if partners:
@@ -93,27 +96,39 @@ def shares_markdown(p: Page) -> str:
     for share in p.shares:
         unit = escape(share.unit)
         region_total = f"{estimate(share.region_total)} {unit} i hele regionen"
-        if share.region_missing:
-            region_total += f" (uten {escape(share.region_missing)}, som mangler folketall)"
+        lacking = [escape(n) for n in share.region_missing.split(", ") if n and n != "nan"]
+        if lacking:
+            region_total += f" (uten {listing(lacking)}, som mangler folketall)"
         theme = doc_link(p.themes[share.theme], f"/chapters/tema/{share.theme}")
         head = f"- **{theme}, {escape(share.measure.lower())}:**"
-        if share.value is None:
+        if share.value is None and not p.region_population:
+            lines.append(
+                f"{head} mangler for hele {escape(p.region_name)}, fordi folketallet mangler for "
+                "alle kommunene der."
+            )
+        elif share.value is None:
             lines.append(f"{head} mangler for {escape(p.name)}; {region_total}.")
         else:
             lines.append(
                 f"{head} {estimate(share.value)} {unit} i {escape(p.name)}, av {region_total}."
             )
     values = [s.value / s.region_total for s in p.shares if s.value is not None and s.region_total]
+    partial = any(s.region_missing and s.region_missing != "nan" for s in p.shares)
     intro = (
         f"{escape(p.name)} har {percent(values[0])} av folketallet "
-        f"i {escape(p.region_name)} (av kommunene med kjent folketall), og derfor samme andel av "
-        "hvert anslag under."
+        f"i {escape(p.region_name)}{' (av kommunene med kjent folketall)' if partial else ''}, og "
+        "derfor samme andel av hvert anslag under."
         if values
         else f"Folketallet i {escape(p.name)} mangler, så kommunens del av anslagene mangler også."
     )
     sources = {s.theme: s.sources for s in p.shares}
     notes = [
-        "Alle tallene i lista er **estimater**: folketallet ganget med faktorer per "
+        (
+            "Alle tallene i lista er **estimater**"
+            if values
+            else "Tallene i lista blir **estimater**"
+        )
+        + ": folketallet ganget med faktorer per "
         "innbygger, slik temakapitlene regner, med standardverdiene der, avrundet til to gjeldende "
         "sifre."
     ]

@@ -181,9 +181,14 @@ def _actors(number_: str, aktorer: pd.DataFrame, strommer: pd.DataFrame) -> list
     for company, group in flows.groupby("aktor", sort=True):
         resources = sorted({RESOURCE_NAMES.get(str(r), str(r)) for r in group["ressurs"]})
         if company in by_id.index and company not in found:
-            found[str(company)] = _actor(
-                by_id.loc[company], "tar imot " + " og ".join(resources) + " fra kommunen"
+            row = by_id.loc[company]
+            # A waste company's source says whose household waste it handles, not what it takes in.
+            why = (
+                "håndterer husholdningsavfallet fra kommunen"
+                if row["type"] == "avfallsselskap"
+                else "tar imot " + " og ".join(resources) + " fra kommunen"
             )
+            found[str(company)] = _actor(row, why)
     for plant, served in biogass.plant_catchments(strommer).items():
         if number_ in served and plant in by_id.index and plant not in found:
             found[plant] = _actor(by_id.loc[plant], "matavfallet fra kommunen går hit")

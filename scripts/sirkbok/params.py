@@ -148,6 +148,7 @@ def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> str:
 
     One row per parameter: the value the run used, its unit and allowed range, and where the default
     comes from (the factor with a citation of its source, or the stated assumption and its reason).
+    Readers see descriptions and factor names; the parameter names stay in the code cells.
     """
     from sirkbok import data
     from sirkbok.format import number
@@ -167,13 +168,13 @@ def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> str:
             factor = data.factor(parameter.factor)
             year = f", {factor.year}" if factor.year else ""
             origin = (
-                f"{show(factor.value)} ({factor.unit}): faktor `{factor.id}`, "
+                f"{show(factor.value)} ({factor.unit.replace('m3', 'm³')}): {factor.name} "
                 f"{{cite}}`{factor.source}` (kildegrad {factor.grade}{year})"
             )
         else:
             origin = f"{show(parameter.default())}: {parameter.source()}"
         lines.append(
-            f"| `{parameter.name}`: {parameter.description} | {show(used)} | "
+            f"| {parameter.description} | {show(used)} | "
             f"{parameter.unit} | {show(parameter.minimum)}–{show(parameter.maximum)} | "
             f"{origin} |"
         )

@@ -26,6 +26,18 @@ def _field(name: str, value: str) -> str:
     return f"  {name:<{FIELD_WIDTH}} = {{{value}}}"
 
 
+def _read(value: object) -> str:
+    """When the source was read, as the list of sources says it («Lest 7. desember 2026»)."""
+    from datetime import date
+
+    from sirkbok import format as fmt
+
+    try:
+        return f"Lest {fmt.date(date.fromisoformat(str(value)))}"
+    except ValueError:
+        return "Lesedato ikke registrert"
+
+
 def bibtex() -> str:
     """The bibliography text for every row of kilder.csv, in table order."""
     from sirkbok import data
@@ -58,6 +70,8 @@ def bibtex() -> str:
         if row["sider"] and row["type"] != "article":
             where = f"Sted i kilden: {_escape(row['sider'])}"
             note = f"{where}. {note}" if note else where
+        read = _read(row.get("lest"))
+        note = f"{note}. {read}" if note else read
         if row["kildegrad"]:
             note = (
                 f"{note}. Kildegrad: {row['kildegrad']}"

@@ -14,7 +14,7 @@ import pybtex.plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting.alpha import Style as AlphaStyle
 from pybtex.style.template import field as bib_field
-from pybtex.style.template import first_of, join, node, optional, sentence
+from pybtex.style.template import first_of, join, node, optional, sentence, tag
 from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
@@ -22,6 +22,7 @@ from sphinxcontrib.bibtex.style.referencing.basic_author_year import (
     BasicAuthorYearParentheticalReferenceStyle,
 )
 from sphinxcontrib.bibtex.style.template import join2, post_text, pre_text, reference
+from sphinxcontrib.bibtex.style.template import names as template_names
 
 NO_YEAR = "u.å."  # «uten år»
 OTHERS = "mfl."  # «med flere»
@@ -36,8 +37,45 @@ def year_nb(children: list[Any], data: dict[str, Any]) -> Any:
     return first_of[optional[bib_field("year")], NO_YEAR].format_data(data)
 
 
+@node
+def _cited_names(children: list[Any], data: dict[str, Any], role: str, **kwargs: Any) -> Any:
+    """The library's `names`, except that an entry ending in «and others» reads «Laitala mfl.»
+    (the library would join «others» as a second name: «Laitala og others»)."""
+    assert not children
+    persons = data["entry"].persons.get(role)
+    if not persons or str(persons[-1]) != "others":
+        return template_names(role=role, **kwargs).format_data(data)
+    person = data["style"].person
+    shown = [person.style_plugin.format(p, person.abbreviate) for p in persons[:-1]]
+    joined = join(sep=kwargs["sep"], sep2=kwargs["sep2"], last_sep=kwargs["last_sep"])[shown]
+    return Text(joined.format_data(data), " ", OTHERS)
+
+
+@dataclass
+class _NorwegianPerson(PersonStyle):
+    """Persons as the text cites them: «og» between two, «mfl.» for more or for «and others»."""
+
+    def _words(self, full: bool) -> dict[str, Any]:
+        return {
+            "sep": self.sep,
+            "sep2": self.sep2,
+            "last_sep": self.last_sep,
+            "other": None if full else self.other,
+        }
+
+    def names(self, role: str, full: bool) -> Any:
+        return _cited_names(role=role, **self._words(full))
+
+    def author_or_editor_or_title(self, full: bool) -> Any:
+        return first_of[
+            optional[_cited_names(role="author", **self._words(full))],
+            optional[_cited_names(role="editor", **self._words(full))],
+            tag("em")[bib_field("title")],
+        ]
+
+
 def _person() -> PersonStyle:
-    return PersonStyle(sep2=" og ", last_sep=" og ", other=Text(" ", OTHERS))
+    return _NorwegianPerson(sep2=" og ", last_sep=" og ", other=Text(" ", OTHERS))
 
 
 @dataclass

@@ -27,13 +27,14 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.i18n import CatalogRepository
 
-from sirkbok.book import citations, code_section, contained, guard
+from sirkbok.book import citations, code_section, contained, guard, page_facts
 from sirkbok.core.files import write_atomic
 from sirkbok.format import NUMBER_LOCALE, TIME_LOCALE
 from sirkbok.run import provenance
 
 BUNDLE_NAME = "sirkbok-vega.js"
 LOADER_NAME = "sirkbok-charts.js"
+SEARCH_NAME = "sirkbok-search.js"  # search snippets from the article text (search page only)
 CSS_NAME = "sirkbok.css"
 STATIC = Path(__file__).parent / "static"
 
@@ -157,6 +158,8 @@ def _add_assets(
         app.add_js_file(LOADER_NAME, 500, "defer", **{"data-bundle": bundle})  # default priority
         figures = Path(app.srcdir) / Path(pagename).parent / "figurer"
         context["body"] = _reserve_image_space(body, figures)
+    if pagename == "search":
+        app.add_js_file(SEARCH_NAME, 600)
     thebe = _thebe_on(app)
     for name in ("script_files", "css_files"):
         if isinstance(context.get(name), list):
@@ -203,9 +206,10 @@ def _write_scripts(app: Sphinx) -> None:
     static.mkdir(parents=True, exist_ok=True)
     _write_bundle(static / BUNDLE_NAME)
     app.sirkbok_bundle_version = f"{zlib.crc32((static / BUNDLE_NAME).read_bytes()):08x}"  # type: ignore[attr-defined]
-    loader = (STATIC / LOADER_NAME).read_bytes()
-    if not (static / LOADER_NAME).is_file() or (static / LOADER_NAME).read_bytes() != loader:
-        (static / LOADER_NAME).write_bytes(loader)
+    for name in (LOADER_NAME, SEARCH_NAME):
+        script = (STATIC / name).read_bytes()
+        if not (static / name).is_file() or (static / name).read_bytes() != script:
+            (static / name).write_bytes(script)
 
 
 def _write_assets(app: Sphinx, exception: Exception | None) -> None:
@@ -312,7 +316,8 @@ def _edition(app: Sphinx, config: Any) -> None:
         "utgitt_aar": str(book.released.year),
         "dataversjon": str(package.get("version", "")),
     }
-    app.sirkbok_edition = f"Versjon {book.version}, {fmt.date(book.released)}"  # type: ignore[attr-defined]
+    app.sirkbok_edition = page_facts.edition_line(book.version, book.released)  # type: ignore[attr-defined]
+    config.myst_substitutions["pdf_setning"] = page_facts.pdf_sentence(Path(app.srcdir))
     # The site's address lives once, in _config.yml (html.baseurl); social previews reuse it.
     if config.html_baseurl and not config.ogp_site_url:
         config.ogp_site_url = config.html_baseurl
@@ -362,18 +367,25 @@ def _book_facts(app: Sphinx, config: Any) -> None:
     The maintainers' name comes from `author` in _config.yml, the date from the data package: one home
     each. Both are escaped, since text from configuration or data never becomes markup.
     """
+    from sirkbok import decisions
     from sirkbok.datapackage.descriptor import last_updated
     from sirkbok.format import date
 
     author = str(config.author or "")
     updated = date(last_updated())
     subs = dict(config.myst_substitutions or {})
-    subs.update({"forfatter": author, "sist_oppdatert": updated})
+    subs.update(
+        {
+            "forfatter": author,
+            "sist_oppdatert": updated,
+            "fellesmote": decisions.joint_meeting(),
+        }
+    )
     config.myst_substitutions = subs
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = (
-        f"<p>Sist oppdatert {html.escape(updated)}. En uavhengig kunnskapsbase laget av "
-        f"{html.escape(author)}, bygd på regionrådenes offentlige dokumenter.</p>"
+        f"<p>En uavhengig kunnskapsbase laget av {html.escape(author)}, bygd på regionrådenes "
+        "offentlige dokumenter.</p>"
     )
     config.html_theme_options = options
 
@@ -404,9 +416,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _book_facts)
     app.connect("config-inited", _edition)
     app.connect("builder-inited", _theme_in_norwegian)
+    app.connect("builder-inited", page_facts.pdf_sentence_in_print)
     app.connect("builder-inited", _write_scripts)
     app.connect("html-page-context", _footer)
     app.connect("html-page-context", _add_assets, priority=900)
+    app.connect("html-page-context", page_facts.issue_button, priority=600)
     app.connect("doctree-read", _figures_from_one_page)
     app.connect("build-finished", _write_assets)
     app.add_css_file(CSS_NAME)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from sirkbok import charts
+from sirkbok import charts, prose
 from sirkbok.core.vocabulary import ESTIMATE, MISSING, STATUS_COLOURS
 from sirkbok.format import estimate, number
 from sirkbok.themes import biogass
@@ -104,6 +104,7 @@ def plants(comparison: pd.DataFrame) -> charts.Figure:
         x=alt.X("verdi:Q", title="Tonn per år", axis=alt.Axis(tickCount=4)),
         color=alt.Color("status:N", scale=STATUS, title="Status"),
     )
+    titles = prose.names("kilder", "id", "tittel")
     described = "; ".join(
         f"{PLANT_NAMES[r.anlegg]}, {r.maal}: "
         + (MISSING if r.status == MISSING else f"{number(r.verdi_t)} tonn ({r.status})")
@@ -116,7 +117,8 @@ def plants(comparison: pd.DataFrame) -> charts.Figure:
         "Mjøsanlegget.",
         f"Liggende stolper i tonn per år. {described}.",
         comparison.drop(columns=["etikett"], errors="ignore").assign(
-            anlegg=comparison["anlegg"].map(PLANT_NAMES)
+            anlegg=comparison["anlegg"].map(PLANT_NAMES),
+            kilde=comparison["kilde"].map(lambda k: titles.get(k, k)),  # titles, not keys
         ),
     )
 

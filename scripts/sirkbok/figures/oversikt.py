@@ -23,7 +23,7 @@ def actors(
 ) -> charts.Figure:
     """Theme × region with the number of actors; the leading region's cell in its colour."""
     roles = charts.colour_scale(
-        {**charts.REGION_COLOURS, "deltar": "#eeeeee"}, {**region_names, "deltar": "Deltar"}
+        {**charts.REGION_COLOURS, "deltar": "#eeeeee"}, {**region_names, "deltar": "Ikke foreslått"}
     )
     base = alt.Chart(grid).encode(
         x=alt.X(
@@ -57,7 +57,9 @@ def actors(
         + base.mark_text(fontSize=14).encode(
             text=alt.Text("aktorer:Q", format=",.0f"),
             color=alt.condition(
-                "datum.rolle == 'Deltar'", alt.value(charts.TEXT_COLOUR), alt.value("#ffffff")
+                "datum.rolle == 'Ikke foreslått'",
+                alt.value(charts.TEXT_COLOUR),
+                alt.value("#ffffff"),
             ),
         )
     ).properties(height=alt.Step(44))

@@ -5,10 +5,12 @@ The timeline is coloured by decision status (sirkbok.decisions), so a proposal n
 
 from __future__ import annotations
 
+from datetime import date
+
 import altair as alt
 import pandas as pd
 
-from sirkbok import charts, decisions
+from sirkbok import charts, data, decisions, prose
 from sirkbok import format as fmt
 
 TYPE_NAMES = {
@@ -32,8 +34,13 @@ def _wrap(text: str) -> str:
     return text[:cut] + "\n" + text[cut + 1 :]
 
 
-def _list_chart(rows: pd.DataFrame, colour: alt.Color, line: bool = True) -> alt.LayerChart:
-    """Rows of «bold small line above, normal line below» with a coloured marker on a vertical rule."""
+def _list_chart(
+    rows: pd.DataFrame, colour: alt.Color, line: bool = True, today: str | None = None
+) -> alt.LayerChart:
+    """Rows of «bold small line above, normal line below» with a coloured marker on a vertical rule.
+
+    With `today` (a boolean column), that row gets a short dark bar across the rule instead of a
+    coloured marker: the book's date among the milestones."""
     y = alt.Y("rad:O", axis=None, scale=alt.Scale(paddingOuter=0.3))
     base = alt.Chart(rows).encode(y=y)
     rule = (
@@ -41,7 +48,8 @@ def _list_chart(rows: pd.DataFrame, colour: alt.Color, line: bool = True) -> alt
         .mark_rule(color="#b0b0b0", strokeWidth=2)
         .encode(x=alt.value(9), y=alt.Y("fra:O", axis=None), y2="til:O")
     )
-    marker = base.mark_point(filled=True, size=150, opacity=1).encode(
+    marked = base if today is None else base.transform_filter(f"!datum.{today}")
+    marker = marked.mark_point(filled=True, size=150, opacity=1).encode(
         x=alt.value(9), color=colour, shape=alt.Shape("symbol:N", legend=None)
     )
     limit = {"expr": f"width - {TEXT_START + 4}"}
@@ -52,11 +60,38 @@ def _list_chart(rows: pd.DataFrame, colour: alt.Color, line: bool = True) -> alt
         align="left", baseline="top", dy=2, fontSize=14, limit=limit, lineBreak="\n"
     ).encode(x=alt.value(TEXT_START), text="under:N", color=alt.value(charts.TEXT_COLOUR))
     layers = [rule, marker, over, under] if line else [marker, over, under]
+    if today is not None:
+        bar = (
+            base.transform_filter(f"datum.{today}")
+            .mark_tick(color=charts.TEXT_COLOUR, thickness=3, size=18, orient="horizontal")
+            .encode(x=alt.value(9))
+        )
+        layers.insert(1, bar)
     return alt.LayerChart(layer=layers).properties(height=alt.Step(ROW))
 
 
-def timeline(milestones: pd.DataFrame) -> charts.Figure:
-    """The milestones, oldest first, one row each: when (and until when) above, what below."""
+def _source_titles() -> dict[str, str]:
+    """Sources by the title readers see (the key stays in the data package and the code)."""
+    return prose.names("kilder", "id", "tittel")
+
+
+def _today_row(rows: pd.DataFrame, as_of: date) -> tuple[int, str, str]:
+    """Where the book's date falls among the milestones, and its two lines: «Per <dato>» and the
+    next milestone («Neste milepæl: …», or that none is dated after the book's date)."""
+    position = int((rows["dato"] <= pd.Timestamp(as_of)).sum())
+    following = decisions.next_milestone(rows, as_of)
+    under = (
+        "Ingen milepæl er datert senere"
+        if following is None
+        else _wrap(f"Neste milepæl: {following['tittel']}")
+    )
+    return position, f"Per {fmt.date(as_of)} (bokas dato)", under
+
+
+def timeline(milestones: pd.DataFrame, as_of: date | None = None) -> charts.Figure:
+    """The milestones, oldest first, one row each: when (and until when) above, what below, and a
+    row without a marker where the book's date falls, naming the next milestone."""
+    as_of = as_of or data.last_updated()
     rows = milestones.sort_values(["dato", "id"]).reset_index(drop=True)
     when = [
         fmt.date(d, p, end=s)
@@ -64,7 +99,6 @@ def timeline(milestones: pd.DataFrame) -> charts.Figure:
     ]
     shown = pd.DataFrame(
         {
-            "rad": range(len(rows)),
             "over": when,
             "under": rows["tittel"].map(_wrap),
             "type": rows["type"].map(TYPE_NAMES),
@@ -73,15 +107,23 @@ def timeline(milestones: pd.DataFrame) -> charts.Figure:
             "symbol": rows["slutt_dato"].isna().map({True: "punkt", False: "periode"}),
             "kilde": rows["kilde"],
             "status_kilde": rows["status_kilde"],
+            "idag": False,
         }
     )
+    position, today_over, today_under = _today_row(rows, as_of)
+    today = pd.DataFrame(
+        [{"over": today_over, "under": today_under, "symbol": "idag", "idag": True}]
+    )
+    drawn = pd.concat([shown.iloc[:position], today, shown.iloc[position:]], ignore_index=True)
+    drawn.insert(0, "rad", range(len(drawn)))
+    present = [decisions.SHORT[s] for s in decisions.STATUSES if s in set(rows["status"])]
     colour = alt.Color(
         "status_kort:N",
         title="Status",
-        scale=alt.Scale(domain=list(decisions.COLOURS), range=list(decisions.COLOURS.values())),
+        scale=alt.Scale(domain=present, range=[decisions.COLOURS[s] for s in present]),
         legend=alt.Legend(orient="bottom", direction="horizontal", columns=2),
     )
-    chart = _list_chart(shown, colour).encode(
+    chart = _list_chart(drawn, colour, today="idag").encode(
         tooltip=[
             alt.Tooltip("under:N", title="Milepæl"),
             alt.Tooltip("type:N", title="Type"),
@@ -92,8 +134,9 @@ def timeline(milestones: pd.DataFrame) -> charts.Figure:
     return charts.publish(
         chart,
         name="strategi-tidslinje",
-        caption="Tidslinje for samarbeidet om sirkulær verdiskaping: møter, vedtak, frister, den "
-        "foreslåtte partnerskapsavtalen og de to foreslåtte fasene, eldst øverst. Fargen viser status. "
+        caption="Tidslinje for samarbeidet om sirkulær verdiskaping: møter, vedtak, frister, "
+        "innstillingen om partnerskapsavtalen og de to foreslåtte fasene, eldst øverst. Raden uten "
+        f"merke viser bokas dato ({fmt.date(as_of)}) og neste milepæl. Fargen viser status. "
         "Foreslått betyr at vedtak ikke er kjent: en foreslått periode er ikke en vedtatt eller "
         "gjeldende periode. Kilde: milepælene i datapakken.",
         alt_text="Tidslinje med "
@@ -101,10 +144,12 @@ def timeline(milestones: pd.DataFrame) -> charts.Figure:
             f"{t} ({n}; {s.lower()})"
             for t, n, s in zip(rows["tittel"], shown["over"], shown["status"], strict=True)
         )
-        + ".",
-        table=shown.assign(under=rows["tittel"])[
-            ["under", "type", "over", "status", "kilde", "status_kilde"]
-        ].rename(
+        + f". {today_over}. {today_under.replace(chr(10), ' ')}.",
+        table=shown.assign(
+            under=rows["tittel"],
+            kilde=rows["kilde"].map(_source_titles()),
+            status_kilde=rows["status_kilde"].map(_source_titles()),
+        )[["under", "type", "over", "status", "kilde", "status_kilde"]].rename(
             columns={
                 "under": "Milepæl",
                 "type": "Type",
@@ -168,7 +213,9 @@ def responsibilities(
             + (f" ({r.kommuner})." if r.kommuner else ".")
             for r in shown.itertuples()
         ),
-        table=shown[["over", "region", "kommuner", "status", "kilde"]].rename(
+        table=shown.assign(kilde=shown["kilde"].map(_source_titles()))[
+            ["over", "region", "kommuner", "status", "kilde"]
+        ].rename(
             columns={
                 "over": "Tema",
                 "region": "Foreslått region",

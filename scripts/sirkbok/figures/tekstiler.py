@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from sirkbok import charts
+from sirkbok import format as fmt
 from sirkbok.core.vocabulary import MISSING
 from sirkbok.format import estimate, percent
 
@@ -92,18 +93,24 @@ def municipalities(rows: pd.DataFrame, region_names: dict[str, str]) -> charts.F
         .mark_text(align="left", dx=4, color=charts.TEXT_COLOUR, fontSize=13)
         .encode(x=alt.datum(0), text="merknad:N")
     )
-    largest = shown.loc[shown["tonn"].idxmax()]
+    known = shown.dropna(subset=["tonn"])
+    largest = (
+        ""
+        if known.empty
+        else f"Størst er {known.loc[known['tonn'].idxmax(), 'navn']} med "
+        f"{estimate(known['tonn'].max())} tonn per år. "
+    )
+    lacking = list(shown.loc[shown["tonn"].isna(), "navn"])
     return charts.publish(
         (bars + note).properties(height=alt.Step(24)),
         "tekstiler-ombrukbart-kommuner",
         "Ombrukbare klær og sko i restavfallet per kommune, tonn per år (estimat). Dette er "
         "mengden plikten til separat innsamling kan flytte over til ombruk.",
-        f"Liggende stolper for hver av de {len(shown)} kommunene, farget etter region. Størst er "
-        f"{largest['navn']} med {estimate(largest['tonn'])} tonn per år. "
+        f"Liggende stolper for hver av de {len(shown)} kommunene, farget etter region. {largest}"
         + "; ".join(f"{r.navn}: {estimate(r.tonn, approx=False)}" for r in shown.itertuples())
-        + " tonn per år. Folketallet mangler for "
-        + (", ".join(shown.loc[shown["tonn"].isna(), "navn"]) or "ingen")
-        + ", som derfor står uten stolpe.",
+        + " tonn per år. "
+        + fmt.missing_for("Folketallet", lacking, len(shown))
+        + (" Der det mangler, står kommunen uten stolpe." if lacking else ""),
         shown[["navn", "regionnavn", "folketall", "tonn", "status"]].rename(
             columns={"navn": "kommune", "regionnavn": "region", "tonn": "ombrukbart_t_per_aar"}
         ),

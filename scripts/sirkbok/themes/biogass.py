@@ -99,7 +99,7 @@ class DerivedParameter(Parameter):
 
         derived = food_waste_per_inhabitant(data.load("statistikk"))
         return (
-            f"estimat fra SSBs nasjonale tall for {derived.year} ({derived.source}): "
+            f"estimat fra SSBs nasjonale tall for {derived.year} {{cite}}`{derived.source}`: "
             "matavfall ÷ (husholdningsavfall ÷ husholdningsavfall per innbygger)"
         )
 
