@@ -1,6 +1,7 @@
 """Layout as a reader sees it, measured in the browser at a phone's and a desktop's width.
 
-Clipped link and heading text (the previous/next titles, their arrows), tables cut off without a
+Clipped link and heading text (the previous/next titles, their arrows), a search icon over the
+query, tables cut off without a
 scroll container a keyboard can reach, chart text Vega shortened with «…», a line drawn through a
 chart label, and a page wider than the screen. Used by tests/reader/test_layout_browser.py and
 runnable by hand on a built book:
@@ -24,7 +25,7 @@ LAYOUT_FAULTS = r"""() => {
   const name = el => `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string'
     ? '.' + el.className.trim().split(/\s+/).join('.') : ''}`;
   const text = el => el.textContent.replace(/\s+/g, ' ').trim().slice(0, 60);
-  const found = {clipped: [], tables: [], charts: [], crossings: [], page: []};
+  const found = {clipped: [], search: [], tables: [], charts: [], crossings: [], page: []};
 
   // 1. Text cut off by its own box: overflow hidden or clipped, or an ellipsis, and wider content.
   const cut = el => {
@@ -55,6 +56,16 @@ LAYOUT_FAULTS = r"""() => {
     const drawn = arrow && shown(arrow) && arrow.getBoundingClientRect().width >= 6
       && getComputedStyle(arrow, '::before').content !== 'none';
     if (!drawn) found.clipped.push(`forrige/neste «${text(title)}» uten pil`);
+  });
+
+  // The search field: the typed query starts right of the magnifying glass, not under it.
+  document.querySelectorAll('.bd-search').forEach(form => {
+    const icon = form.querySelector('.fa-magnifying-glass'), input = form.querySelector('input');
+    if (!icon || !input || !shown(icon) || !shown(input)) return;
+    const start = input.getBoundingClientRect().left + parseFloat(getComputedStyle(input).paddingLeft);
+    if (icon.getBoundingClientRect().right > start + 1) {
+      found.search.push(`søkeikonet dekker ${Math.round(icon.getBoundingClientRect().right - start)} px av søketeksten`);
+    }
   });
 
   // 2. Tables: wider than what holds them only inside a scroll container that a keyboard reaches
