@@ -41,7 +41,7 @@ def actors(
             sort=theme_order,
             title=None,
             # long theme names on two lines (at the last space), so three columns fit on a phone
-            axis=alt.Axis(labelExpr=r"split(replace(datum.label, / (\S+)$/, '|$1'), '|')"),
+            axis=alt.Axis(labelExpr=charts.TWO_LINE_LABEL),
         ),
         tooltip=[
             alt.Tooltip("tema:N", title="Tema"),
@@ -52,7 +52,7 @@ def actors(
     )
     chart = (
         base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
-            color=alt.Color("rolle:N", scale=roles, title="Foreslått å lede temaet i fase 1")
+            color=alt.Color("rolle:N", scale=roles, title=["Foreslått å lede", "temaet i fase 1"])
         )
         + base.mark_text(fontSize=14).encode(
             text=alt.Text("aktorer:Q", format=",.0f"),
@@ -77,7 +77,7 @@ def actors(
         f"{int(grid['aktorer'].sum())}. "
         + ". ".join(f"{region} er foreslått å lede {themes}" for region, themes in leaders.items())
         + ".",
-        grid,
+        grid.drop(columns=["rolle"]),  # the colour key; «leder» says the same in words
     )
 
 
@@ -95,7 +95,12 @@ def coverage(
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("temanavn:N", sort=theme_order, title=None, axis=alt.Axis(labelLimit=130)),
+            y=alt.Y(
+                "temanavn:N",
+                sort=theme_order,
+                title=None,
+                axis=alt.Axis(labelExpr=charts.TWO_LINE_LABEL),
+            ),
             x=alt.X("antall:Q", title="Antall verdier", axis=alt.Axis(tickMinStep=1, tickCount=4)),
             color=alt.Color(
                 "status:N",
@@ -136,5 +141,8 @@ def coverage(
             + "."
             for region in region_order
         ),
-        counts.drop(columns=["gruppe"]).rename(columns={"temanavn": "tema"}),
+        # readers' names instead of the ids, each column once
+        counts.drop(columns=["region", "tema"])
+        .rename(columns={"gruppe": "region", "temanavn": "tema"})
+        .loc[:, ["region", "tema", *STATUSES, "i_alt", "andel_mangler"]],
     )
