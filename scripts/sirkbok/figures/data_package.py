@@ -36,7 +36,7 @@ def _bars(long: pd.DataFrame, division: str, order: list[str]) -> alt.Chart:
                 alt.Tooltip("antall:Q", title="Antall verdier"),
             ],
         )
-        .properties(width=170, height=alt.Step(26))
+        .properties(width=170, height=alt.Step(34))  # room for two-line labels
     )
 
 

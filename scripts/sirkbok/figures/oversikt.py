@@ -125,7 +125,7 @@ def coverage(
             ],
         )
         .transform_calculate(statusrekke=f"indexof({list(STATUSES)}, datum.status)")
-        .properties(width=150, height=alt.Step(22))
+        .properties(width=150, height=alt.Step(34))  # room for two-line labels
     )
     return charts.publish(
         chart,
