@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from sirkbok.core.files import inside, write_atomic
 from sirkbok.core.vocabulary import STATUS_COLOURS as STATUS_COLOURS  # the charts' status scale
 from sirkbok.core.vocabulary import column_title
 from sirkbok.format import NUMBER_LOCALE, TIME_LOCALE, missing, spreadsheet_text
-from sirkbok.tables import table_html
+from sirkbok.tables import float_decimals, table_html
 
 # Colours pass 3:1 against white (WCAG 1.4.11) and stay apart for common colour-vision deficiencies.
 REGION_COLOURS = {
@@ -42,6 +41,9 @@ THEME_COLOURS = {
     "ombrukssentre": "#00708a",
 }
 TEXT_COLOUR = "#1a1a1a"
+# Vega's labelExpr for a category label on two lines, split at its last space, so a long name
+# («Sirkulære næringsparker») fits beside a phone-narrow chart instead of being cut to «…».
+TWO_LINE_LABEL = r"split(replace(datum.label, / (\S+)$/, '|$1'), '|')"
 EXPORT_WIDTH = 640
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 
@@ -77,6 +79,7 @@ def _house_theme() -> alt.theme.ThemeConfig:
                 "orient": "bottom",
                 "direction": "vertical",
                 "labelLimit": 300,
+                "titleLimit": 300,  # Vega's default, 180 px, cuts a title of five words
             },
             "title": {"fontSize": 15, "anchor": "start", "color": TEXT_COLOUR},
             "header": {"labelFontSize": 13, "titleFontSize": 13},
@@ -118,6 +121,7 @@ class Figure:
     vega: (
         dict  # `spec` compiled to Vega: what the page draws, so readers need no Vega-Lite compiler
     )
+    min_width: int | None = None  # px below which the chart scrolls sideways instead of shrinking
 
     @property
     def element_id(self) -> str:
@@ -125,8 +129,10 @@ class Figure:
         return f"vg-{self.name}-{digest}"
 
     def _table_html(self) -> str:
-        floats = [c for c in self.table.columns if pd.api.types.is_float_dtype(self.table[c])]
-        return table_html(self.table, decimals=dict.fromkeys(floats, 1), label=self.caption)
+        return table_html(self.table, decimals=float_decimals(self.table), label=self.caption)
+
+    def _min_width_style(self) -> str:
+        return f' style="--sirk-min-width: {int(self.min_width)}px"' if self.min_width else ""
 
     def html(self) -> str:
         spec_json = json.dumps(self.vega, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -134,7 +140,7 @@ class Figure:
         alt_attr = html.escape(self.alt_text, quote=True)
         return (
             f'<figure class="sirk-figure" id="figur-{self.name}">\n'
-            f'<div class="sirk-chart" id="{self.element_id}">'
+            f'<div class="sirk-chart" id="{self.element_id}"{self._min_width_style()}>'
             f'<img src="figurer/{self.name}.svg" alt="{alt_attr}" loading="lazy" '
             f'width="{EXPORT_WIDTH}"></div>\n'
             f"<figcaption>{html.escape(self.caption)}</figcaption>\n"
@@ -158,32 +164,24 @@ class Figure:
         }
 
 
-def _rounded(value: object) -> object:
-    """Three significant digits, but never fewer than the whole number: 1246.918 -> 1247, 0.01234 -> 0.0123."""
-    if missing(value):
-        return value
-    number = float(value)  # type: ignore[arg-type]
-    if number == 0 or not math.isfinite(number):
-        return number
-    digits = max(0, 2 - math.floor(math.log10(abs(number))))
-    return round(number, digits)
-
-
 def excel_csv(table: pd.DataFrame) -> bytes:
     """The figure's data as a CSV that Norwegian Excel opens right.
 
     Semicolon separator, decimal comma, a UTF-8 byte order mark (Excel's cue for UTF-8), readers'
-    column titles and rounded values; text that looks like a formula is quoted, never evaluated. The
-    data package in data/ stays the canonical, unrounded source.
+    column titles with units, and each number with the decimals the figure's table on the page shows
+    (`tables.float_decimals`); text that looks like a formula is quoted, never evaluated. The data
+    package in data/ stays the canonical, unrounded source.
     """
     shown = table.copy()
+    places = float_decimals(shown)
     for column in shown.columns:
         if pd.api.types.is_string_dtype(shown[column]):
             shown[column] = shown[column].map(spreadsheet_text)
-        elif pd.api.types.is_float_dtype(shown[column]):
-            rounded = shown[column].map(_rounded).astype("Float64")
-            whole = rounded.dropna().eq(rounded.dropna().round()).all()
-            shown[column] = rounded.round().astype("Int64") if whole else rounded
+        elif column in places:
+            decimals = places[column]
+            shown[column] = shown[column].map(
+                lambda v, d=decimals: "" if missing(v) else f"{float(v):.{d}f}".replace(".", ",")
+            )
     shown.columns = [column_title(str(c)) for c in shown.columns]
     text = shown.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
     return ("\ufeff" + text).encode("utf-8")
@@ -195,11 +193,13 @@ def publish(
     caption: str,
     alt_text: str,
     table: pd.DataFrame,
+    min_width: int | None = None,
 ) -> Figure:
     """Export `chart` as figurer/NAME.{vl.json,svg,png,csv} and return it for display.
 
     `caption` is shown under the figure, `alt_text` describes what the chart shows for readers who
-    cannot see it, and `table` is the data behind it, offered for download.
+    cannot see it, and `table` is the data behind it, offered for download. `min_width` (px) keeps
+    a chart whose labels need the room that wide: on a narrower screen it scrolls sideways.
     """
     import vl_convert as vlc
 
@@ -237,4 +237,5 @@ def publish(
         table=table,
         svg=svg,
         vega=vlc.vegalite_to_vega(interactive),
+        min_width=min_width,
     )

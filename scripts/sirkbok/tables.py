@@ -30,6 +30,24 @@ def _cell(value: object, column: str, numeric: bool, decimals: int, estimates: b
     return html.escape(str(value))
 
 
+def float_decimals(frame: pd.DataFrame) -> dict[str, int]:
+    """Decimals for each float column, one rule for a figure's data table on the page and its CSV:
+    none when every value is whole or the largest is 1000 or more, else 1 from 10 up, 2 from 1 up
+    and 3 below, so 826.3 reads «826,3» and 0.487 next to 7.67 reads «0,49» in both places."""
+    found = {}
+    for column in frame.columns:
+        if not pd.api.types.is_float_dtype(frame[column]):
+            continue
+        values = frame[column].dropna().astype(float)
+        largest = values.abs().max() if len(values) else 0.0
+        whole = bool((values == values.round()).all())
+        if whole or largest >= 1000:
+            found[column] = 0
+        else:
+            found[column] = 1 if largest >= 10 else 2 if largest >= 1 else 3
+    return found
+
+
 def table_html(
     frame: pd.DataFrame,
     titles: Mapping[str, str] | None = None,

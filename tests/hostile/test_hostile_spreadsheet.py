@@ -72,4 +72,4 @@ def test_figure_downloads_quote_formula_like_text_and_keep_numbers() -> None:
     table = pd.DataFrame({"navn": FORMULA_LIKE, "mengde": [-5.0, 1.5, 2.0, 3.0, 4.0]})
     rows = list(csv.reader(io.StringIO(charts.excel_csv(table).decode("utf-8-sig")), delimiter=";"))
     assert [row[0] for row in rows[1:]] == ["'" + value for value in FORMULA_LIKE]
-    assert [row[1] for row in rows[1:]] == ["-5,0", "1,5", "2,0", "3,0", "4,0"]
+    assert [row[1] for row in rows[1:]] == ["-5,00", "1,50", "2,00", "3,00", "4,00"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sirkbok import charts, format
+from sirkbok import charts, format, tables
 from sirkbok.core.vocabulary import MISSING, STATUS_COLOURS, STATUSES, column_title
 from sirkbok.tables import table_html
 
@@ -118,8 +118,14 @@ def test_reader_table() -> None:
 
 
 def test_column_titles_are_readable() -> None:
-    assert column_title("unngatt_t_co2e_per_aar") == "Unngatt t co2e per aar"
+    """Norwegian words with the unit in brackets, never the identifier's ASCII spelling."""
+    assert column_title("unngatt_t_co2e_per_aar") == "Unngått (tonn CO₂e per år)"
+    assert column_title("ombrukbart_t_per_aar") == "Ombrukbart (tonn per år)"
+    assert column_title("lagret_gwh") == "Lagret (GWh)"
+    assert column_title("hoy_verdi_kg") == "Høy verdi (kg)"
+    assert column_title("spenn_gwh") == "Spenn (GWh/år)"  # beside its siblings in GWh per year
     assert column_title("co2e_t") == "Unngått (t CO₂e/år)"
+    assert column_title("t") == "T"  # a unit alone is a name, not a unit of nothing
     assert column_title("Kommune") == "Kommune"
 
 
@@ -131,11 +137,40 @@ def test_excel_csv_is_norwegian() -> None:
     assert data.startswith("\ufeff".encode())
     text = data.decode("utf-8-sig")
     assert text.splitlines()[0] == "Navn;Energi (GWh/år);Folketall"
-    assert "1247,0" in text or "1247" in text
-    assert "1246.918" not in text
+    assert text.splitlines()[1] == "Gjøvik;1247;31581"  # no decimals from 1000 up
+
+
+def test_csv_values_carry_the_precision_the_page_shows() -> None:
+    """The figure's CSV and its table on the page print each number with the same decimals:
+    826.3 is «826,3» in both (it was «826,0» in the CSV), small values keep their digits."""
+    frame = pd.DataFrame(
+        {
+            "inndata_navn": ["Energi per tonn", "Utsorteringsfaktor", "Metan"],
+            "lav_verdi": [826.3, 0.5, 36.8],
+            "spenn_gwh": [7.67, 0.487, 0.347],
+            "andel": [0.368, 0.8, 0.0],
+            "antall": [3.0, 4.0, None],
+        }
+    )
+    rows = charts.excel_csv(frame).decode("utf-8-sig").splitlines()
+    assert rows[0] == "Forutsetning;Lav verdi;Spenn (GWh/år);Andel;Antall"
+    assert rows[1:] == [
+        "Energi per tonn;826,3;7,67;0,368;3",
+        "Utsorteringsfaktor;0,5;0,49;0,800;4",
+        "Metan;36,8;0,35;0,000;",
+    ]
+    page = table_html(frame, decimals=tables.float_decimals(frame))
+    shown = [
+        cell.replace("\u202f", "")
+        for cell in re.findall(r'<td class="sirk-num"[^>]*>([^<]*)</td>', page)
+    ]
+    csv_numbers = [cell for row in rows[1:] for cell in row.split(";")[1:] if cell]
+    assert shown == csv_numbers
 
 
 FIGURE_CSVS = sorted((ROOT / "chapters").rglob("figurer/*.csv"))
+FIGURE_SVGS = sorted((ROOT / "chapters").rglob("figurer/*.svg"))
+ASCII_SPELLING = r"(?i)\b(aar|hoy|gwh|mwh|kwh|co2e?|t|unngatt|aktor)\b"
 TEXT_ONLY = {"strategi-tidslinje", "strategi-ansvarsmatrise", "naeringsparker-nettverk"}  # lists
 
 
@@ -150,8 +185,23 @@ def test_figure_download_opens_in_norwegian_excel(path: Path) -> None:
     assert numeric.empty == (path.stem in TEXT_ONLY), f"{path.name}: ingen tallkolonne"
     snake = [c for c in frame.columns if re.fullmatch(r"[a-zæøå0-9]+(_[a-zæøå0-9]+)+", c)]
     assert not snake, f"{path.name}: kolonnenavn fra koden: {snake}"
+    # Norwegian words: no identifier spelling («aar», «hoy»), no bare unit («gwh», «t co2e»)
+    words = {c: re.sub(r"\(.*?\)", "", c) for c in frame.columns}  # a unit in brackets is fine
+    ascii_words = [c for c, outside in words.items() if re.search(ASCII_SPELLING, outside)]
+    assert not ascii_words, f"{path.name}: kode-stavemåte eller enhet uten parentes: {ascii_words}"
+    header = raw.decode("utf-8-sig").splitlines()[0].split(";")
+    assert len(header) == len(set(header)), f"{path.name}: samme kolonnenavn to ganger: {header}"
     for column in numeric.columns:
         values = numeric[column].dropna()
-        # three significant digits, or a whole number where the whole part has more
-        rounded = all(v == float(f"{v:.3g}") or v == round(v) for v in values)
+        # at most the decimals the figure's table on the page shows (tables.float_decimals)
+        rounded = all(v == round(v, 3) for v in values)
         assert rounded, f"{path.name}: {column} uavrundet"
+
+
+@pytest.mark.parametrize("path", FIGURE_SVGS, ids=lambda p: p.name)
+def test_exported_figures_show_whole_labels(path: Path) -> None:
+    """The figure images (the fallback and the download) have no label Vega shortened to «…»."""
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", path.read_text(encoding="utf-8"))
+    assert texts, f"{path.name}: ingen tekst"
+    cut = [text for text in texts if text.rstrip().endswith("…")]
+    assert not cut, f"{path.name}: forkortet tekst {cut}"

@@ -68,15 +68,61 @@ COLUMN_TITLES: dict[str, str] = {
     "tonn": "Tonn per år",
     "verdi": "Verdi",
     "verdi_t": "Tonn per år",
+    # figure tables (sirkbok.figures): a unit in brackets, the year where the values are per year
+    "spenn_gwh": "Spenn (GWh/år)",
+    "tonn_per_aar_estimat": "Tonn per år (estimat)",
+    "klimagevinst_lav_t_co2e": "Klimagevinst, lav (tonn CO₂e per år)",
+    "klimagevinst_hoy_t_co2e": "Klimagevinst, høy (tonn CO₂e per år)",
+    "klimagevinst_t_co2": "Klimagevinst (tonn CO₂ per år)",
+    "ombrukbart_t_per_aar": "Ombrukbart (tonn per år)",
+    "tonn_holdt_unna_avfall": "Holdt unna avfall (tonn per år)",
 }
 _SNAKE = re.compile(r"^[a-zæøå0-9]+(?:_[a-zæøå0-9]+)+$")
+# Units at the end of a column name, longest first, as a reader's unit in brackets:
+# `ombrukbart_t_per_aar` -> «Ombrukbart (tonn per år)», `spenn_gwh` -> «Spenn (GWh)».
+UNIT_SUFFIXES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("t", "co2e", "per", "aar"), "tonn CO₂e per år"),
+    (("t", "co2", "per", "aar"), "tonn CO₂ per år"),
+    (("t", "per", "aar"), "tonn per år"),
+    (("tonn", "per", "aar"), "tonn per år"),
+    (("gwh", "per", "aar"), "GWh per år"),
+    (("t", "co2e"), "tonn CO₂e"),
+    (("t", "co2"), "tonn CO₂"),
+    (("gwh",), "GWh"),
+    (("mwh",), "MWh"),
+    (("kwh",), "kWh"),
+    (("nm3",), "Nm³"),
+    (("m3",), "m³"),
+    (("kg",), "kg"),
+    (("t",), "tonn"),
+    (("l",), "liter"),
+)
+# Words that identifiers spell without æ, ø and å.
+SPELLED: dict[str, str] = {
+    "aar": "år",
+    "hoy": "høy",
+    "unngatt": "unngått",
+    "aktor": "aktør",
+    "aktorer": "aktører",
+    "maal": "mål",
+    "naering": "næring",
+    "folsomhet": "følsomhet",
+    "gjodsel": "gjødsel",
+}
 
 
 def column_title(name: str) -> str:
-    """A reader's title for a column: the known title, else the name with spaces and a capital."""
+    """A reader's title for a column: the known title, else the name's words with a capital and its
+    unit in brackets (`spenn_gwh` -> «Spenn (GWh)»); other names are left as they are."""
     if name in COLUMN_TITLES:
         return COLUMN_TITLES[name]
-    if name and name[0].islower() and (_SNAKE.match(name) or name.isalpha()):
-        text = name.replace("_", " ")
-        return text[0].upper() + text[1:]
-    return name
+    if not (name and name[0].islower() and (_SNAKE.match(name) or name.isalpha())):
+        return name
+    words = name.split("_")
+    unit = ""
+    for suffix, shown in UNIT_SUFFIXES:
+        if len(words) > len(suffix) and tuple(words[-len(suffix) :]) == suffix:
+            words, unit = words[: -len(suffix)], f" ({shown})"
+            break
+    text = " ".join(SPELLED.get(word, word) for word in words)
+    return text[0].upper() + text[1:] + unit

@@ -172,7 +172,7 @@ def sensitivity(result: pd.DataFrame) -> charts.Figure:
                 "inndata_navn:N",
                 sort=result["inndata_navn"].tolist(),
                 title=None,
-                axis=alt.Axis(labelLimit=150),
+                axis=alt.Axis(labelExpr=charts.TWO_LINE_LABEL),
             ),
             x=alt.X(
                 "gwh:Q", title="Energi (GWh per år)", axis=alt.Axis(format=",.0f", tickCount=4)

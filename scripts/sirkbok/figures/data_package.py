@@ -14,7 +14,12 @@ def _bars(long: pd.DataFrame, division: str, order: list[str]) -> alt.Chart:
         alt.Chart(long[long["inndeling"] == division], title=division)
         .mark_bar()
         .encode(
-            y=alt.Y("gruppe:N", sort=order, title=None, axis=alt.Axis(labelLimit=150)),
+            y=alt.Y(
+                "gruppe:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelExpr=charts.TWO_LINE_LABEL),
+            ),
             x=alt.X(
                 "sum(antall):Q", title="Antall verdier", axis=alt.Axis(format="d", tickCount=4)
             ),
@@ -31,7 +36,7 @@ def _bars(long: pd.DataFrame, division: str, order: list[str]) -> alt.Chart:
                 alt.Tooltip("antall:Q", title="Antall verdier"),
             ],
         )
-        .properties(width=170, height=alt.Step(26))
+        .properties(width=170, height=alt.Step(34))  # room for two-line labels
     )
 
 

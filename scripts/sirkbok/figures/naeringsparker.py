@@ -9,7 +9,15 @@ from sirkbok import charts
 from sirkbok.themes import naeringsparker
 
 ROLES = {"sidestrom": "Sidestrøm", "aktor": "Aktør", "park": "Park"}
-WRAP = 14  # characters per label line: three columns share a 375 px phone
+WRAP = 14  # characters per label line: a label stays within its column's LABEL_ZONE
+# Horizontal layout in pixels at the chart's narrowest (MIN_WIDTH; wider screens stretch it): each
+# column's labels sit in a band LABEL_ZONE wide around its nodes, and a line leaves a node along its
+# row (above the label under it) and turns only in the free space between two bands, so no line
+# ever runs through a label. On a phone the figure is MIN_WIDTH wide and scrolls sideways.
+MIN_WIDTH = 540
+LABEL_ZONE = 124
+COLUMN_X = [LABEL_ZONE / 2, MIN_WIDTH / 2, MIN_WIDTH - LABEL_ZONE / 2]
+STUB = LABEL_ZONE / 2 + 4
 
 
 def _wrap(text: str) -> str:
@@ -21,6 +29,22 @@ def _wrap(text: str) -> str:
         else:
             lines.append(word)
     return "|".join(lines)
+
+
+def _segments(edges: pd.DataFrame) -> pd.DataFrame:
+    """Each edge as three straight pieces: along the start row out of the label band, across the
+    gap to the next band, and along the end row into the node (x in pixels, y in rows)."""
+    pieces = []
+    for edge in edges.itertuples(index=False):
+        start, end = COLUMN_X[int(edge.x)], COLUMN_X[int(edge.x2)]
+        turn_out, turn_in = start + STUB, end - STUB
+        for x, y, x2, y2 in (
+            (start, edge.y, turn_out, edge.y),
+            (turn_out, edge.y, turn_in, edge.y2),
+            (turn_in, edge.y2, end, edge.y2),
+        ):
+            pieces.append({**edge._asdict(), "x": x, "y": y, "x2": x2, "y2": y2})
+    return pd.DataFrame(pieces, columns=[*edges.columns])
 
 
 def network(
@@ -37,9 +61,11 @@ def network(
         rolle=nodes["type"].map(ROLES),
     )
     nodes["etikett"] = nodes["navn"].map(_wrap)
+    nodes["x"] = nodes["x"].map(lambda column: COLUMN_X[int(column)])
     edges = edges.assign(fra_navn=edges["fra"].map(names), til_navn=edges["til"].map(names))
+    pieces = _segments(edges)
     height = float(nodes["y"].max())
-    x = alt.X("x:Q", scale=alt.Scale(domain=[-0.5, 2.5]), axis=None)
+    x = alt.X("x:Q", scale=alt.Scale(domain=[0, MIN_WIDTH], nice=False, zero=False), axis=None)
     y = alt.Y("y:Q", scale=alt.Scale(domain=[-0.9, height + 0.7], reverse=True), axis=None)
     tips = [
         alt.Tooltip("fra_navn:N", title="Fra"),
@@ -47,7 +73,7 @@ def network(
         alt.Tooltip("type:N", title="Kobling"),
     ]
     membership = (
-        alt.Chart(edges[edges["type"] != "utveksling"])
+        alt.Chart(pieces[pieces["type"] != "utveksling"])
         .mark_rule(color="#767676", strokeWidth=1.5)
         .encode(
             x=x,
@@ -66,7 +92,7 @@ def network(
         )
     )
     exchange_lines = (
-        alt.Chart(edges[edges["type"] == "utveksling"])
+        alt.Chart(pieces[pieces["type"] == "utveksling"])
         .mark_rule(color=charts.THEME_COLOURS["naeringsparker"], strokeWidth=3)
         .encode(
             x=x, y=y, x2="x2:Q", y2="y2:Q", tooltip=[*tips, alt.Tooltip("status:N", title="Mengde")]
@@ -96,15 +122,16 @@ def network(
         .encode(x=x, y=y, text="etikett:N")
     )
     headings = (
-        alt.Chart(pd.DataFrame({"x": [0, 1, 2], "tekst": ["Sidestrømmer", "Aktører", "Parker"]}))
+        alt.Chart(pd.DataFrame({"x": COLUMN_X, "tekst": ["Sidestrømmer", "Aktører", "Parker"]}))
         .mark_text(fontSize=13, fontWeight="bold", color=charts.TEXT_COLOUR)
         .encode(x=x, y=alt.datum(-0.7), text="tekst:N")
     )
     parks = nodes.loc[nodes["type"] == "park", "id"].tolist()
     exchanged = edges[edges["type"] == "utveksling"]
     return charts.publish(
+        # No background of its own: the scroll shadows of .sirk-chart show on a phone.
         (membership + exchange_lines + points + labels + headings).properties(
-            height=78 * (height + 2)
+            height=78 * (height + 2), background="transparent"
         ),
         "naeringsparker-nettverk",
         f"Nettverk av sidestrømmer, aktører og næringsparker (nærhet: "
@@ -131,4 +158,5 @@ def network(
         edges[["fra_navn", "til_navn", "type", "status"]].rename(
             columns={"fra_navn": "Fra", "til_navn": "Til", "type": "Kobling", "status": "Mengde"}
         ),
+        min_width=MIN_WIDTH,
     )

@@ -41,7 +41,7 @@ def actors(
             sort=theme_order,
             title=None,
             # long theme names on two lines (at the last space), so three columns fit on a phone
-            axis=alt.Axis(labelExpr=r"split(replace(datum.label, / (\S+)$/, '|$1'), '|')"),
+            axis=alt.Axis(labelExpr=charts.TWO_LINE_LABEL),
         ),
         tooltip=[
             alt.Tooltip("tema:N", title="Tema"),
@@ -52,7 +52,7 @@ def actors(
     )
     chart = (
         base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
-            color=alt.Color("rolle:N", scale=roles, title="Foreslått å lede temaet i fase 1")
+            color=alt.Color("rolle:N", scale=roles, title=["Foreslått å lede", "temaet i fase 1"])
         )
         + base.mark_text(fontSize=14).encode(
             text=alt.Text("aktorer:Q", format=",.0f"),
@@ -79,7 +79,7 @@ def actors(
         f"{int(grid['aktorer'].sum())}. "
         + ". ".join(f"{region} er foreslått å lede {themes}" for region, themes in leaders.items())
         + ".",
-        grid,
+        grid.drop(columns=["rolle"]),  # the colour key; «leder» says the same in words
     )
 
 
@@ -97,7 +97,12 @@ def coverage(
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("temanavn:N", sort=theme_order, title=None, axis=alt.Axis(labelLimit=130)),
+            y=alt.Y(
+                "temanavn:N",
+                sort=theme_order,
+                title=None,
+                axis=alt.Axis(labelExpr=charts.TWO_LINE_LABEL),
+            ),
             x=alt.X("antall:Q", title="Antall verdier", axis=alt.Axis(tickMinStep=1, tickCount=4)),
             color=alt.Color(
                 "status:N",
@@ -122,7 +127,7 @@ def coverage(
             ],
         )
         .transform_calculate(statusrekke=f"indexof({list(STATUSES)}, datum.status)")
-        .properties(width=150, height=alt.Step(22))
+        .properties(width=150, height=alt.Step(34))  # room for two-line labels
     )
     return charts.publish(
         chart,
@@ -138,5 +143,8 @@ def coverage(
             + "."
             for region in region_order
         ),
-        counts.drop(columns=["gruppe"]).rename(columns={"temanavn": "tema"}),
+        # readers' names instead of the ids, each column once
+        counts.drop(columns=["region", "tema"])
+        .rename(columns={"gruppe": "region", "temanavn": "tema"})
+        .loc[:, ["region", "tema", *STATUSES, "i_alt", "andel_mangler"]],
     )
