@@ -102,5 +102,8 @@ def prepare(
 
 
 def run(args: argparse.Namespace) -> int:
-    status = prepare(args.jobs, args.skip_regenerate, args.timeout)
-    return status or build_html(full=args.all)
+    from sirkbok.core import locks
+
+    with locks.data(paths.root(), write=False):  # an import waits until the site is built
+        status = prepare(args.jobs, args.skip_regenerate, args.timeout)
+        return status or build_html(full=args.all)
