@@ -86,10 +86,23 @@ def write_generated(root: Path | None = None) -> None:
     write_atomic(stamp, json.dumps(state(), indent=1, sort_keys=True))
 
 
+def check_yaml(root: Path) -> None:
+    """The book's YAML through safeyaml (aliases and size bounded, the shape checked), before Jupyter
+    Book and Sphinx read it with their own loaders: CITATION.cff through `edition`."""
+    from sirkbok.book import edition
+    from sirkbok.core import safeyaml
+
+    for name in ("_config.yml", "_toc.yml"):
+        safeyaml.mapping((root / name).read_text(encoding="utf-8"), name)
+    edition.read(root)
+
+
 def prepare(
     jobs: int | None = None, skip_regenerate: bool = False, timeout: int | None = None
 ) -> int:
-    """What every build needs first: generated files, and no stale notebook (0 when all is well)."""
+    """What every build needs first: readable YAML, generated files, and no stale notebook (0 when
+    all is well)."""
+    check_yaml(paths.root())
     write_generated()
     if not skip_regenerate:
         from sirkbok.run import regenerate

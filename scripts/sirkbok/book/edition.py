@@ -36,9 +36,7 @@ def read(root: Path) -> Edition:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UserError(Problem(file=CITATION, message=f"Fila kan ikke leses ({error}).")) from None
-    data = safeyaml.load(text, CITATION)  # aliases and oversized files refused, lines named
-    if not isinstance(data, dict):
-        raise UserError(_shape("Fila", data, "«nøkkel: verdi»-linjer som version: og title:"))
+    data = safeyaml.mapping(text, CITATION)  # aliases and oversized files refused, lines named
     version = str(data.get("version", ""))
     released = data.get("date-released")
     if not VERSION_PATTERN.fullmatch(version):
@@ -51,7 +49,9 @@ def read(root: Path) -> Edition:
         )
     people = data.get("authors", [])
     if not isinstance(people, list) or not all(isinstance(a, dict) for a in people):
-        raise UserError(_shape("«authors:»", people, "en liste med «- name: …»-linjer"))
+        raise safeyaml.wrong_shape(
+            CITATION, "«authors:»", people, "en liste med «- name: …»-linjer"
+        )
     authors = tuple(str(a.get("name", "")).strip() for a in people)
     return Edition(
         title=str(data.get("title", "")),
@@ -60,10 +60,3 @@ def read(root: Path) -> Edition:
         authors=tuple(a for a in authors if a),
         repository=str(data.get("repository-code", "")),
     )
-
-
-def _shape(what: str, found: object, expected: str) -> Problem:
-    kind = {list: "en liste", str: "en tekst", type(None): "ingenting"}.get(type(found), "en verdi")
-    if isinstance(found, dict):
-        kind = "nøkkel: verdi-linjer"
-    return Problem(file=CITATION, message=f"{what} har feil form.", found=kind, expected=expected)

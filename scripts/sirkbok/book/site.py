@@ -26,6 +26,7 @@ fingerprint is written to `_build/` only after a build without warnings, so:
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import platform
@@ -246,7 +247,11 @@ def sphinx_build(root: Path, plan: Plan) -> int:
             return app.statuscode
     except Exception as error:  # Sphinx's own report (an extension or a file it cannot handle)
         cause = _ours(error)
-        if cause is not None:  # a user error or a file error: its Norwegian message, via the CLI
+        if isinstance(cause, OSError):  # named by the file that could not be written, else _build
+            name = cause.filename2 if cause.errno in (errno.ENOSPC, errno.EDQUOT) else None
+            name = name or cause.filename or build_dir(root)
+            raise OSError(cause.errno, cause.strerror, str(name)) from None
+        if cause is not None:  # a user error: its Norwegian message, via the CLI
             raise cause from None
         handle_exception(app, _Quiet(), error, sys.stderr)
         return 2
@@ -354,4 +359,10 @@ def _build(root: Path, full: bool) -> int:
     status = sphinx_build(root, chosen)
     if status == 0:
         save_record(root, current)
+    else:
+        print(
+            "feil: Nettstedet ble ikke bygget uten feil og advarsler. Hver melding over begynner "
+            "med filen (og linjen) den gjelder; rett dem og kjør «sirkbok build» igjen.",
+            file=sys.stderr,
+        )
     return status

@@ -85,3 +85,29 @@ def compose(text: str, file: str) -> yaml.Node | None:
         return yaml.compose(_sized(text, file), Loader=SafeLoader)  # noqa: S506 - safe subclass
     except yaml.YAMLError as error:
         raise UserError(problem(error, file)) from None
+
+
+def wrong_shape(file: str, what: str, value: object, expected: str) -> UserError:
+    """A value of the wrong kind (a list where a mapping belongs), named in Norwegian."""
+    kinds = {
+        list: "en liste",
+        dict: "«nøkkel: verdi»-linjer",
+        str: "en tekst",
+        type(None): "ingenting",
+    }
+    return UserError(
+        Problem(
+            file=file,
+            message=f"{what} har feil form.",
+            found=kinds.get(type(value), f"en verdi ({value})"),
+            expected=expected,
+        )
+    )
+
+
+def mapping(text: str, file: str) -> dict[str, Any]:
+    """A YAML file whose top level must be «key: value» lines (configuration, citation, toc)."""
+    content = load(text, file)
+    if not isinstance(content, dict):
+        raise wrong_shape(file, "Fila", content, "«nøkkel: verdi»-linjer øverst i fila")
+    return content

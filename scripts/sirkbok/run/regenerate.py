@@ -17,6 +17,7 @@ import queue
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -158,20 +159,18 @@ def report_check(root: Path, selected: list[Path] | None) -> int:
     return 0
 
 
-def lock(root: Path) -> contextlib.AbstractContextManager[None]:
+@contextlib.contextmanager
+def lock(root: Path) -> Iterator[None]:
     """One regeneration per book at a time (a second is told so at once), reading data/ (an import
     waits until the notebooks have run)."""
-    with contextlib.ExitStack() as stack:  # a refused second lock releases the first
-        stack.enter_context(
-            locks.alone(
-                root,
-                "regenerate",
-                "En annen «sirkbok regenerate» (eller «make book») kjører allerede i denne boka. "
-                "Vent til den er ferdig, og prøv igjen.",
-            )
-        )
-        stack.enter_context(locks.data(root, write=False))
-        return stack.pop_all()
+    alone = locks.alone(
+        root,
+        "regenerate",
+        "En annen «sirkbok regenerate» (eller «make book») kjører allerede i denne boka. Vent til "
+        "den er ferdig, og prøv igjen.",
+    )
+    with alone, locks.data(root, write=False):
+        yield
 
 
 def clean_interrupted(root: Path) -> None:
