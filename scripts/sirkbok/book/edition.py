@@ -48,9 +48,10 @@ def read(root: Path) -> Edition:
             f"{CITATION}: fant date-released «{released}», forventet en dato som 2026-11-26"
         )
     people = data.get("authors", [])
-    if not isinstance(people, list) or not all(isinstance(a, dict) for a in people):
+    wrong = [a for a in people if not isinstance(a, dict)] if isinstance(people, list) else [people]
+    if wrong:
         raise safeyaml.wrong_shape(
-            CITATION, "«authors:»", people, "en liste med «- name: …»-linjer"
+            CITATION, "«authors:»", wrong[0], "en liste med «- name: …»-linjer"
         )
     authors = tuple(str(a.get("name", "")).strip() for a in people)
     return Edition(
