@@ -229,3 +229,38 @@ def test_a_killed_imports_temporary_file_is_cleaned_by_the_next_import(
     source.write_text((book / "data/kommuner.csv").read_text("utf-8"), "utf-8")
     assert cli.main(["import", str(source), "--table", "kommuner"]) == 0
     assert not stale.exists() and mine.exists()
+
+
+@pytest.mark.parametrize("size", ["2m", "16m"])  # full while reading pages; while copying notebooks
+def test_a_full_disk_during_build_ends_in_a_norwegian_message_naming_the_file(
+    size: str, book: Path
+) -> None:
+    """A real full disk: `_build` on a tmpfs of `size` (needs root, as in CI's container)."""
+    build = book / "_build"
+    build.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(build)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"kan ikke montere en liten tmpfs her: {mounted.stderr.strip()}")
+    try:
+        before = state(book)
+        result = subprocess.run(
+            [str(BIN / "sirkbok"), "build", "--skip-regenerate"],
+            cwd=book,
+            env=dict(os.environ, SIRKBOK_ROOT=str(book)),
+            text=True,
+            capture_output=True,
+            timeout=600,
+        )
+    finally:
+        subprocess.run(["umount", str(build)], check=True)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"feil: {build}"), last
+    assert last.endswith(
+        ": Filen eller mappa kan ikke skrives fordi disken er full. Frigjør plass og prøv igjen. "
+        "Ingenting er endret."
+    ), last
+    assert "Traceback" not in result.stderr and "Uventet feil" not in result.stderr
+    assert state(book) == before
