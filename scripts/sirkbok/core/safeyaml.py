@@ -59,24 +59,28 @@ def _sized(text: str, file: str) -> str:
     return text
 
 
-def problem(error: yaml.YAMLError, file: str, line_offset: int = 0) -> Problem:
+INVALID = "Fila er ikke gyldig YAML"
+
+
+def problem(error: yaml.YAMLError, file: str, line_offset: int = 0, what: str = INVALID) -> Problem:
     """A YAML error as a Problem with the line it points at (`line_offset` for embedded YAML)."""
     mark = getattr(error, "problem_mark", None)
     return Problem(
         file=file,
         line=mark.line + 1 + line_offset if mark is not None else None,
-        message=f"Fila er ikke gyldig YAML: {getattr(error, 'problem', None) or error}.".replace(
-            "..", "."
-        ),
+        message=f"{what}: {getattr(error, 'problem', None) or error}.".replace("..", "."),
     )
 
 
-def load(text: str, file: str, plain: bool = False) -> Any:
-    """The YAML document in `text`; a syntax error or an alias is a UserError naming file and line."""
+def load(
+    text: str, file: str, plain: bool = False, line_offset: int = 0, what: str = INVALID
+) -> Any:
+    """The YAML document in `text`; a syntax error or an alias is a UserError naming file and line
+    (`line_offset` and `what` for YAML inside another file, like a chapter's front matter)."""
     try:
         return yaml.load(_sized(text, file), Loader=PlainLoader if plain else SafeLoader)  # noqa: S506 - safe subclasses
     except yaml.YAMLError as error:
-        raise UserError(problem(error, file)) from None
+        raise UserError(problem(error, file, line_offset, what)) from None
 
 
 def compose(text: str, file: str) -> yaml.Node | None:
