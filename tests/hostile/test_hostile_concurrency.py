@@ -12,7 +12,9 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from conftest import sirkbok, state
+from sirkbok import cli
 from sirkbok.core import locks
 
 BIN = Path(sys.executable).parent
@@ -93,6 +95,43 @@ def test_an_import_waits_while_a_build_reads_the_data(book: Path, tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert waited >= 2.5, waited
     assert table(book / "data/kommuner.csv") == rows
+
+
+def test_an_import_is_refused_when_the_data_stays_busy(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another process reads data/ (as a long build does) past the wait: nothing is written."""
+    rows = table(book / "data/kommuner.csv")
+    rows[2][rows[0].index("merknad")] = "Skulle ikke komme inn"
+    source = tmp_path / "kommuner.csv"
+    write(source, rows)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from sirkbok.core import locks\n"
+            "with locks.data(Path(sys.argv[1]), write=False):\n"
+            "    print('holder', flush=True); time.sleep(60)",
+            str(book),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "holder\n"
+        before = state(book)
+        monkeypatch.setattr(locks, "DATA_WAIT", 1)
+        assert cli.main(["import", str(source), "--table", "kommuner", "--yes"]) == 1
+    finally:
+        holder.kill()
+        holder.wait()
+    err = capsys.readouterr().err
+    assert "Venter på data/: en annen kommando bygger eller importerer i denne boka" in err
+    assert (
+        "feil: data/: Kunne ikke importere til data/: en annen kommando bygger eller importerer i "
+        "denne boka nå. Ventet 1 sekunder. Ingenting er endret" in err
+    ), err
+    assert state(book) == before
 
 
 def test_a_second_build_at_once_is_refused_and_the_first_finishes(book: Path) -> None:

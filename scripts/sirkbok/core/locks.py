@@ -15,6 +15,7 @@ The operating system drops a lock when its process dies (even `kill -9`): nothin
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,11 +31,21 @@ def data(root: Path, write: bool) -> Iterator[None]:
     from filelock import ReadWriteLock, Timeout
 
     lock = ReadWriteLock(cache_dir(root) / "data.lock")
+    acquire = lock.acquire_write if write else lock.acquire_read
+    others = "bygger eller importerer" if write else "importerer"
     try:
-        (lock.acquire_write if write else lock.acquire_read)(timeout=DATA_WAIT)
+        try:
+            acquire(timeout=0)
+        except Timeout:
+            print(
+                f"Venter på data/: en annen kommando {others} i denne boka (høyst {DATA_WAIT} "
+                "sekunder) …",
+                file=sys.stderr,
+                flush=True,
+            )
+            acquire(timeout=DATA_WAIT)
     except Timeout:
         doing = "importere til" if write else "lese"
-        others = "bygger eller importerer" if write else "importerer"
         raise UserError(
             Problem(
                 file="data/",
