@@ -1,4 +1,5 @@
-"""One way to read YAML (parameters, scenarios, front matter, `_toc.yml`): aliases are refused.
+"""One way to read YAML (parameters, scenarios, front matter, `_toc.yml`, `_config.yml`,
+CITATION.cff): aliases are refused, and a file of the wrong shape is named in Norwegian.
 
 A YAML alias (`*name`) repeats a node without copying it, so a few hundred bytes of nested aliases
 ("billion laughs") expand to gigabytes. None of the book's YAML needs aliases, so the loaders here
@@ -16,7 +17,7 @@ from yaml.parser import Parser
 
 from sirkbok.core.errors import Problem, UserError
 
-MAX_BYTES = 1_000_000  # parameters, scenarios, front matter and the table of contents are small
+MAX_BYTES = 1_000_000  # parameters, scenarios, front matter, configuration and citation are small
 
 
 class AliasRefused(ComposerError):
