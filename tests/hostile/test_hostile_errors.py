@@ -140,6 +140,15 @@ CASES: dict[str, tuple[Callable[[Path, Path], object], list[str], str]] = {
         ["build", "--skip-regenerate"],
         "data/regioner.csv, linje 3, kolonne «navn»: Teksten inneholder markering",
     ),
+    "build med en lenke til et ukjent mål": (
+        lambda book, tmp: (book / "chapters/ordliste.md").write_text(
+            (book / "chapters/ordliste.md").read_text("utf-8") + "\nSe {ref}`finnes-ikke`.\n",
+            "utf-8",
+        ),
+        ["build", "--skip-regenerate"],
+        "feil: Nettstedet ble ikke bygget uten feil og advarsler. Hver melding over begynner med "
+        "filen (og linjen) den gjelder",
+    ),
 }
 
 
