@@ -10,6 +10,20 @@ PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
 # Development tools live beside the package in scripts/sirkbok_dev and are not installed with it.
 DEV := PYTHONPATH=scripts $(BIN)/python -m
 
+# What a user passes (make chapter TITLE="…", make release VERSION=…) reaches a recipe only as an
+# environment variable the shell reads as "$$NAME": never as text in a command line, so quotes,
+# `;` or backquotes in it stay text. Each is kept exactly as typed ($(value …) does not expand it,
+# so a `$(shell …)` in it is never run, not even when it is exported). Only `NAME:=…` on the command
+# line is expanded by make itself, before this file is read.
+override REGION := $(value REGION)
+override THEME := $(value THEME)
+override TITLE := $(value TITLE)
+override AUTHOR := $(value AUTHOR)
+override VERSION := $(value VERSION)
+override RUNS := $(value RUNS)
+override OUT := $(value OUT)
+export REGION THEME TITLE AUTHOR VERSION RUNS OUT
+
 .PHONY: book figures test check serve clean bench bench-data bench-web bench-scale lint chapter regions \
 	screenshots lock pdf release structure
 
@@ -32,7 +46,7 @@ pdf: $(DEV_STAMP)
 	$(BIN)/sirkbok pdf
 
 # A citable edition: make release VERSION=1.2.0 (stamps CITATION.cff, .zenodo.json, CHANGELOG.md,
-# commits and tags v1.2.0). VERSION reaches the command as an environment variable, never as code.
+# commits and tags v1.2.0). VERSION reaches the command as an environment variable (see the top).
 release: $(STAMP)
 	$(BIN)/sirkbok release "$$VERSION"
 
@@ -48,12 +62,12 @@ check: $(STAMP)
 # Regeneration against its targets (no-op, one changed table, 1 vs 2 workers, make book vs the naive
 # jupyter-book build), on a temporary copy of the book: `make bench RUNS=5` for more runs.
 bench: $(DEV_STAMP)
-	$(DEV) sirkbok_dev.bench --runs $(or $(RUNS),3)
+	$(DEV) sirkbok_dev.bench --runs "$${RUNS:-3}"
 
 # How make book grows: today's book against one ten times its size (3 regions × 30 chapters, 10× the
 # resource-flow rows), made in a temporary copy: no-op, one edit, one table, full runs.
 bench-scale: $(DEV_STAMP)
-	$(DEV) sirkbok_dev.bench_scale --runs $(or $(RUNS),3)
+	$(DEV) sirkbok_dev.bench_scale --runs "$${RUNS:-3}"
 
 # Median of 5 wall times: the package (target < 1 s) and a generated 100 000-row table (< 5 s).
 bench-data: $(DEV_STAMP)
@@ -66,7 +80,7 @@ bench-web: $(DEV_STAMP)
 
 # PNGs of a theme chapter at 375 and 1280 px in _build/skjermbilder (or OUT=folder) for review.
 screenshots: $(DEV_STAMP)
-	$(DEV) sirkbok_dev.screenshots $(if $(OUT),--out $(OUT))
+	$(DEV) sirkbok_dev.screenshots $${OUT:+--out "$$OUT"}
 
 # The locks, from the one list in pyproject.toml (uv, pinned here), for Python 3.11 on Linux, every
 # package pinned with hashes: requirements.lock (dependencies) and requirements-dev.lock (plus [dev],
@@ -98,8 +112,8 @@ clean:
 
 # A region's new chapter: make chapter REGION=hadelandsregionen THEME=tekstiler TITLE="…" [AUTHOR="…"]
 chapter: $(STAMP)
-	$(BIN)/sirkbok new-chapter --region "$(REGION)" --theme "$(THEME)" --title "$(TITLE)" \
-		$(if $(AUTHOR),--author "$(AUTHOR)")
+	$(BIN)/sirkbok new-chapter --region "$$REGION" --theme "$$THEME" --title "$$TITLE" \
+		$${AUTHOR:+--author "$$AUTHOR"}
 
 regions: $(STAMP)
 	$(BIN)/sirkbok regions

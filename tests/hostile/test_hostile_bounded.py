@@ -75,6 +75,60 @@ def test_a_yaml_alias_bomb_in_front_matter_and_toc_is_reported(book: Path) -> No
     assert state(book) == before
 
 
+BOOK_YAML = ["CITATION.cff", "_config.yml", "_toc.yml"]
+WRONG_SHAPE = "- version: 1.0.0\n- title: Boka\n"  # a list where «key: value» lines belong
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (BOMB, "linje 2: Fila er ikke gyldig YAML: YAML-aliaser («*a») er ikke tillatt"),
+        (WRONG_SHAPE, "Fila har feil form. Fant: «en liste». Forventet: «nøkkel: verdi»-linjer"),
+    ],
+    ids=["aliasbombe", "liste"],
+)
+@pytest.mark.parametrize("name", BOOK_YAML)
+def test_the_books_own_yaml_goes_through_safeyaml_before_a_build(
+    name: str, content: str, expected: str, book: Path
+) -> None:
+    """Jupyter Book and Sphinx read these with their own loaders: ours reads them first."""
+    (book / name).write_text(content, "utf-8")
+    before = state(book)
+    result, seconds = run("build", "--skip-regenerate", root=book)
+    assert result.returncode == 1 and seconds < 60
+    assert f"feil: {name}, {expected}" in result.stderr or f"feil: {name}: {expected}" in (
+        result.stderr
+    ), result.stderr
+    assert "Traceback" not in result.stderr and "Uventet feil" not in result.stderr
+    assert state(book) == before and not (book / "_build/html").exists()
+
+
+@pytest.mark.parametrize("command", [["pdf", "--skip-regenerate"], ["release", "9.9.9"]])
+def test_a_citation_file_of_the_wrong_shape_is_named_by_pdf_and_release(
+    command: list[str], book: Path
+) -> None:
+    """A list of authors as plain names (not «- name: …») passes the stamping and used to crash
+    `pdf` with a traceback; `release` now names it and leaves the edition as it was."""
+    from conftest import git
+
+    citation = book / "CITATION.cff"
+    text = citation.read_text("utf-8").replace('  - name: "Redaksjonen', '  - "Redaksjonen')
+    citation.write_text(text, "utf-8")
+    git(book, "commit", "-qam", "forfattere som tekst", "--author", "t <t@example.org>")
+    head = git(book, "rev-parse", "HEAD")
+    before = state(book), citation.read_bytes(), (book / "CHANGELOG.md").read_bytes()
+    result, _ = run(*command, root=book)
+    assert result.returncode == 1
+    assert (
+        "feil: CITATION.cff: «authors:» har feil form. Fant: «en tekst». Forventet: en liste med "
+        "«- name: …»-linjer." in result.stderr
+    ), result.stderr
+    assert "Traceback" not in result.stderr
+    after = state(book), citation.read_bytes(), (book / "CHANGELOG.md").read_bytes()
+    assert after == before and git(book, "rev-parse", "HEAD") == head
+    assert git(book, "status", "--porcelain") == "" and git(book, "tag") == ""
+
+
 def test_an_oversized_csv_is_refused_unread(
     book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -140,6 +140,15 @@ CASES: dict[str, tuple[Callable[[Path, Path], object], list[str], str]] = {
         ["build", "--skip-regenerate"],
         "data/regioner.csv, linje 3, kolonne «navn»: Teksten inneholder markering",
     ),
+    "build med en lenke til et ukjent mål": (
+        lambda book, tmp: (book / "chapters/ordliste.md").write_text(
+            (book / "chapters/ordliste.md").read_text("utf-8") + "\nSe {ref}`finnes-ikke`.\n",
+            "utf-8",
+        ),
+        ["build", "--skip-regenerate"],
+        "feil: Nettstedet ble ikke bygget uten feil og advarsler. Hver melding over begynner med "
+        "filen (og linjen) den gjelder",
+    ),
 }
 
 
@@ -229,3 +238,41 @@ def test_a_killed_imports_temporary_file_is_cleaned_by_the_next_import(
     source.write_text((book / "data/kommuner.csv").read_text("utf-8"), "utf-8")
     assert cli.main(["import", str(source), "--table", "kommuner"]) == 0
     assert not stale.exists() and mine.exists()
+
+
+@pytest.mark.parametrize("size", ["2m", "16m"])  # full while reading pages; while copying notebooks
+def test_a_full_disk_during_build_ends_in_a_norwegian_message_naming_the_file(
+    size: str, book: Path
+) -> None:
+    """A real full disk: `_build` on a tmpfs of `size` (mounting needs root; skipped, saying why,
+    where it is not allowed)."""
+    build = book / "_build"
+    build.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(build)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"kan ikke montere en liten tmpfs her: {mounted.stderr.strip()}")
+    try:
+        before = state(book)
+        result = subprocess.run(
+            [str(BIN / "sirkbok"), "build", "--skip-regenerate"],
+            cwd=book,
+            env=dict(os.environ, SIRKBOK_ROOT=str(book)),
+            text=True,
+            capture_output=True,
+            timeout=600,
+        )
+    finally:
+        subprocess.run(["umount", str(build)], check=True)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"feil: {build}"), last
+    assert last.endswith(
+        ": Filen eller mappa kan ikke skrives fordi disken er full. Frigjør plass og prøv igjen. "
+        "Ingenting er endret."
+    ), last
+    assert "Traceback" not in result.stderr and "Uventet feil" not in result.stderr
+    assert state(book) == before

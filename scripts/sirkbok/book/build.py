@@ -86,14 +86,27 @@ def write_generated(root: Path | None = None) -> None:
     write_atomic(stamp, json.dumps(state(), indent=1, sort_keys=True))
 
 
+def check_yaml(root: Path) -> None:
+    """The book's YAML through safeyaml (aliases and size bounded, the shape checked), before Jupyter
+    Book and Sphinx read it with their own loaders: CITATION.cff through `edition`."""
+    from sirkbok.book import edition
+    from sirkbok.core import safeyaml
+
+    for name in ("_config.yml", "_toc.yml"):
+        safeyaml.mapping((root / name).read_text(encoding="utf-8"), name)
+    edition.read(root)
+
+
 def prepare(
     jobs: int | None = None, skip_regenerate: bool = False, timeout: int | None = None
 ) -> int:
     """What every build needs first: no symbolic link or special file among the book's inputs (refused
-    before anything is read or run), generated files, and no stale notebook (0 when all is well)."""
+    before anything is read or run), readable YAML, generated files, and no stale notebook (0 when
+    all is well)."""
     from sirkbok.core.files import require_plain
 
     require_plain(paths.root())
+    check_yaml(paths.root())
     write_generated()
     if skip_regenerate:  # regenerate refuses untrusted notebooks itself, after updating the pages
         from sirkbok.run import trust
@@ -110,5 +123,8 @@ def prepare(
 
 
 def run(args: argparse.Namespace) -> int:
-    status = prepare(args.jobs, args.skip_regenerate, args.timeout)
-    return status or build_html(full=args.all)
+    from sirkbok.core import locks
+
+    with locks.data(paths.root(), write=False):  # an import waits until the site is built
+        status = prepare(args.jobs, args.skip_regenerate, args.timeout)
+        return status or build_html(full=args.all)

@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from sirkbok.core.errors import UserError
+from sirkbok.core import safeyaml
+from sirkbok.core.errors import Problem, UserError
 
 VERSION_PATTERN = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 CITATION = "CITATION.cff"
@@ -34,9 +33,10 @@ def read(root: Path) -> Edition:
     """The edition in `root/CITATION.cff`, checked (a bad value never reaches a page)."""
     path = root / CITATION
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise UserError(f"{CITATION}: kunne ikke leses ({error})") from error
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(Problem(file=CITATION, message=f"Fila kan ikke leses ({error}).")) from None
+    data = safeyaml.mapping(text, CITATION)  # aliases and oversized files refused, lines named
     version = str(data.get("version", ""))
     released = data.get("date-released")
     if not VERSION_PATTERN.fullmatch(version):
@@ -47,7 +47,13 @@ def read(root: Path) -> Edition:
         raise UserError(
             f"{CITATION}: fant date-released «{released}», forventet en dato som 2026-11-26"
         )
-    authors = tuple(str(a.get("name", "")).strip() for a in data.get("authors", []))
+    people = data.get("authors", [])
+    wrong = [a for a in people if not isinstance(a, dict)] if isinstance(people, list) else [people]
+    if wrong:
+        raise safeyaml.wrong_shape(
+            CITATION, "«authors:»", wrong[0], "en liste med «- name: …»-linjer"
+        )
+    authors = tuple(str(a.get("name", "")).strip() for a in people)
     return Edition(
         title=str(data.get("title", "")),
         version=version,

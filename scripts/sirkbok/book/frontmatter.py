@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sirkbok.core import safeyaml
 from sirkbok.core.errors import Problem, UserError, relative
 from sirkbok.format import markup
@@ -61,22 +59,16 @@ def read_chapter(path: Path, root: Path) -> Chapter:
     if match:
         body_offset = match.end()
         raw = match.group(1) or ""
-        try:
-            # plain strings (no date surprises), aliases refused
-            loaded = yaml.load(raw, Loader=safeyaml.PlainLoader)  # noqa: S506 - a safe loader
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = mark.line + 2 if mark is not None else 1
-            chapter.problems.append(
-                Problem(
-                    file=name,
-                    line=line,
-                    message=(
-                        "Forside-dataene (YAML mellom «---»-linjene øverst) kan ikke leses: "
-                        f"{getattr(error, 'problem', None) or error}."
-                    ),
-                )
+        try:  # plain strings (no date surprises), aliases and oversized YAML refused
+            loaded = safeyaml.load(
+                raw,
+                name,
+                plain=True,
+                line_offset=1,
+                what="Forside-dataene (YAML mellom «---»-linjene øverst) kan ikke leses",
             )
+        except UserError as error:
+            chapter.problems.extend(error.problems)
             loaded = {}
         if loaded is not None and not isinstance(loaded, dict):
             chapter.problems.append(

@@ -95,23 +95,55 @@ def release(root: Path, version: str, day: datetime.date) -> None:
         ZENODO: lambda text: stamp_zenodo(text, version, day),
         CHANGELOG: lambda text: stamp_changelog(text, version, day),
     }
-    stamped = {}
+    stamped, original = {}, {}
     for name, stamp in files.items():
         path = root / name
         if not path.is_file():
             raise UserError(f"{name} mangler i {root}.")
-        stamped[name] = stamp(path.read_text(encoding="utf-8"))
-    for name, text in stamped.items():
-        write_atomic(root / name, text)
-    edition.read(root)  # the stamped file must read back as a valid edition
-    for args in (
-        ("add", "--", *stamped),
-        ("commit", "-q", "-m", f"Release v{version}"),
-        ("tag", "-a", f"v{version}", "-m", f"Versjon {version}, {day.isoformat()}"),
-    ):
-        result = _git(root, *args)
-        if result.returncode != 0:
-            raise UserError(f"git {args[0]} feilet: {result.stderr.strip()}")
+        original[name] = path.read_bytes()
+        stamped[name] = stamp(original[name].decode("utf-8"))
+    head = _git(root, "rev-parse", "-q", "--verify", "HEAD").stdout.strip()
+    try:
+        for name, text in stamped.items():
+            write_atomic(root / name, text)
+        edition.read(root)  # the stamped file must read back as a valid edition
+        for args in (
+            ("add", "--", *stamped),
+            ("commit", "-q", "-m", f"Release v{version}"),
+            ("tag", "-a", f"v{version}", "-m", f"Versjon {version}, {day.isoformat()}"),
+        ):
+            result = _git(root, *args)
+            if result.returncode != 0:
+                raise UserError(_git_failed(args[0], result.stderr))
+    except BaseException:
+        _roll_back(root, head, original)
+        raise
+
+
+def _roll_back(root: Path, head: str, original: dict[str, bytes]) -> None:
+    """Back to the clean tree the release started from: no release commit, nothing staged, the
+    files as they were (the tree was checked clean first, so nothing of the user's is lost)."""
+    if head and _git(root, "rev-parse", "HEAD").stdout.strip() != head:
+        _git(root, "reset", "-q", "--soft", head)
+    if head:
+        _git(root, "reset", "-q", "--", *original)
+    else:  # a repository without a first commit: unstage by removing from the index only
+        _git(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *original)
+    for name, data in original.items():
+        write_atomic(root / name, data)
+
+
+def _git_failed(step: str, stderr: str) -> str:
+    """What failed in Norwegian, what to do, and git's own last line for the details."""
+    said = stderr.strip().splitlines()[-1] if stderr.strip() else "ingen melding"
+    restored = f"{edition.CITATION}, {ZENODO} og {CHANGELOG} er satt tilbake; ingenting er endret."
+    if "ident" in stderr or "user.email" in stderr or "user.name" in stderr:
+        return (
+            f"git {step} feilet fordi git ikke vet hvem som lager versjonen (navn og e-post "
+            f'mangler). {restored} Sett dem med «git config user.name "Ditt Navn"» og '
+            f"«git config user.email navn@example.org», og kjør release på nytt. (git: {said})"
+        )
+    return f"git {step} feilet. {restored} Rett feilen og kjør release på nytt. (git: {said})"
 
 
 def _day(text: str) -> datetime.date:

@@ -26,6 +26,7 @@ fingerprint is written to `_build/` only after a build without warnings, so:
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import platform
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from sirkbok.book import chapters
+from sirkbok.core import locks
 from sirkbok.core.files import write_atomic
 from sirkbok.run import provenance
 
@@ -244,8 +246,30 @@ def sphinx_build(root: Path, plan: Plan) -> int:
             app.build(force_all=full)
             return app.statuscode
     except Exception as error:  # Sphinx's own report (an extension or a file it cannot handle)
+        cause = _ours(error)
+        if isinstance(cause, OSError):  # named by the file that could not be written, else _build
+            name = cause.filename2 if cause.errno in (errno.ENOSPC, errno.EDQUOT) else None
+            name = name or cause.filename or build_dir(root)
+            raise OSError(cause.errno, cause.strerror, str(name)) from None
+        if cause is not None:  # a user error: its Norwegian message, via the CLI
+            raise cause from None
         handle_exception(app, _Quiet(), error, sys.stderr)
         return 2
+
+
+def _ours(error: BaseException) -> BaseException | None:
+    """The UserError or OSError (a full disk, a read-only folder) Sphinx wrapped in its own
+    English ExtensionError or SphinxParallelError, if there is one: the CLI says it in Norwegian."""
+    from sirkbok.core.errors import UserError
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, UserError | OSError):
+            return current
+        current = getattr(current, "orig_exc", None) or current.__cause__ or current.__context__
+    return None
 
 
 def _template_cache(app: Any) -> None:
@@ -312,7 +336,18 @@ class _Quiet:
 
 
 def build(root: Path, full: bool = False) -> int:
-    """Build the site when an input changed; 0 on success without warnings."""
+    """Build the site when an input changed; 0 on success without warnings. One Sphinx build of
+    `_build/html` at a time: a second is refused at once (two wrote the same files and doctrees)."""
+    with locks.alone(
+        root,
+        "sphinx",
+        "En annen bygging av nettstedet («sirkbok build» eller «make book») kjører allerede i "
+        "denne boka. Vent til den er ferdig, og prøv igjen.",
+    ):
+        return _build(root, full)
+
+
+def _build(root: Path, full: bool) -> int:
     current = fingerprint(root)
     chosen = plan(root, current, full)
     if chosen.action == "skip":
@@ -324,4 +359,10 @@ def build(root: Path, full: bool = False) -> int:
     status = sphinx_build(root, chosen)
     if status == 0:
         save_record(root, current)
+    else:
+        print(
+            "feil: Nettstedet ble ikke bygget uten feil og advarsler. Hver melding over begynner "
+            "med filen (og linjen) den gjelder; rett dem og kjør «sirkbok build» igjen.",
+            file=sys.stderr,
+        )
     return status

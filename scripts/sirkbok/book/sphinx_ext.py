@@ -281,6 +281,7 @@ def write_templates(folder: Path) -> list[Path]:
     for table in table_names():
         target = folder / f"{table}.xlsx"
         write_template(table, target)
+        target.chmod(0o644)  # published: readable by a web server, also over an older 0600 copy
         written.append(target)
     return written
 

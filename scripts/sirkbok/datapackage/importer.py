@@ -277,6 +277,13 @@ def _confirm(target: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sirkbok.core import locks, paths
+
+    with locks.data(paths.root(), write=True):  # validated and written with no one else in data/
+        return _import(args)
+
+
+def _import(args: argparse.Namespace) -> int:
     from sirkbok.core import paths
     from sirkbok.core.files import clean_temporary
     from sirkbok.datapackage import descriptor, validate

@@ -95,10 +95,15 @@ def read_xlsx_sheet(path: Path, label: str, table: str) -> Sheet:
         raise UserError(problems)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
         sheet = book[table] if table in book.sheetnames else book.worksheets[0]
-        records = []
-        for row in sheet.iter_rows(values_only=True):
+        records, unsaved = [], []
+        # The same sheet twice: saved values, and formulas. A formula whose value was never saved
+        # (a file written by a program, not Excel) reads as empty, and must not erase a value.
+        written = formulas[sheet.title].iter_rows(values_only=True)
+        for row, as_written in zip(sheet.iter_rows(values_only=True), written, strict=False):
             records.append(list(row))
+            unsaved += _unsaved(label, sheet.title, len(records), row, as_written)
             if len(records) > MAX_ROWS + 1:
                 raise UserError(
                     too_large(
@@ -106,6 +111,7 @@ def read_xlsx_sheet(path: Path, label: str, table: str) -> Sheet:
                     )
                 )
         book.close()
+        formulas.close()
     except UserError:
         raise
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
@@ -116,6 +122,8 @@ def read_xlsx_sheet(path: Path, label: str, table: str) -> Sheet:
                 expected="en Excel-arbeidsbok (.xlsx) lagret av Excel eller LibreOffice",
             )
         ) from None
+    if unsaved:
+        raise UserError(unsaved)
     if not records or all(cell is None for cell in records[0]):
         raise UserError(
             Problem(
@@ -129,6 +137,27 @@ def read_xlsx_sheet(path: Path, label: str, table: str) -> Sheet:
         header.pop()
     rows = [(number + 2, record) for number, record in enumerate(records[1:])]
     return Sheet(label, header, rows, decimal_comma=True)
+
+
+def _unsaved(
+    label: str, title: str, line: int, values: tuple[Any, ...], written: tuple[Any, ...]
+) -> list[Problem]:
+    """Cells holding a formula but no saved value, named as the spreadsheet names them."""
+    from openpyxl.utils import get_column_letter
+
+    return [
+        Problem(
+            file=label,
+            line=line,
+            message=f"Ark «{title}», celle {get_column_letter(index + 1)}{line}: en formel uten "
+            "lagret verdi. Ingenting er importert.",
+            found=str(getattr(formula, "text", formula))[:200],
+            expected="en verdi: åpne arbeidsboka i Excel eller LibreOffice og lagre den (da regnes "
+            "formlene ut og verdiene lagres), eller skriv inn verdien i stedet for formelen",
+        )
+        for index, (value, formula) in enumerate(zip(values, written, strict=False))
+        if value is None and formula is not None
+    ]
 
 
 # An .xlsx is a zip: its parts are checked unpacked, before openpyxl inflates them into memory.

@@ -10,13 +10,12 @@ validator.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
+import io
 from pathlib import Path
 from typing import Any
 
 from sirkbok.core.errors import Problem, UserError, from_exception, relative
-from sirkbok.core.files import inside
+from sirkbok.core.files import inside, write_atomic
 from sirkbok.datapackage import checks
 from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage.validate import validated_tables
@@ -218,19 +217,14 @@ def write_template(table: str, out: Path, prefill: bool = True) -> int:
     for worksheet in book.worksheets:
         text_not_formula(worksheet)
     out = inside(out.parent, out.name)
-    temp = None
-    try:  # the finished workbook moves into place in one step, never half-written
+    buffer = io.BytesIO()
+    try:  # the finished workbook moves into place in one step (0644, never half-written)
+        book.save(buffer)
         out.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-        os.close(handle)
-        book.save(temp)
-        os.replace(temp, out)
+        write_atomic(out, buffer.getvalue())
     except OSError as error:  # a missing, read-only or full folder: named as the user wrote it
         named = OSError(error.errno, error.strerror, str(out))
         raise UserError(from_exception(named) or str(error)) from None
-    finally:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
     return 0 if frame is None else len(frame)
 
 

@@ -10,17 +10,19 @@ than its inputs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import queue
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from sirkbok.core import paths
+from sirkbok.core import locks, paths
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import require_plain
 from sirkbok.format import number
@@ -162,30 +164,18 @@ def report_check(root: Path, selected: list[Path] | None) -> int:
     return 0
 
 
-class lock:
-    """One regeneration per book at a time; a second run is told so at once instead of waiting."""
-
-    def __init__(self, root: Path) -> None:
-        self.path = cache_dir(root) / "regenerate.lock"
-
-    def __enter__(self) -> lock:
-        from filelock import FileLock, Timeout
-
-        self.lock = FileLock(str(self.path))
-        try:
-            self.lock.acquire(timeout=0)
-        except Timeout:
-            raise UserError(
-                Problem(
-                    file=f"{CACHE}/regenerate.lock",
-                    message="En annen «sirkbok regenerate» (eller «make book») kjører allerede "
-                    "i denne boka. Vent til den er ferdig, og prøv igjen.",
-                )
-            ) from None
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.lock.release()
+@contextlib.contextmanager
+def lock(root: Path) -> Iterator[None]:
+    """One regeneration per book at a time (a second is told so at once), reading data/ (an import
+    waits until the notebooks have run)."""
+    alone = locks.alone(
+        root,
+        "regenerate",
+        "En annen «sirkbok regenerate» (eller «make book») kjører allerede i denne boka. Vent til "
+        "den er ferdig, og prøv igjen.",
+    )
+    with alone, locks.data(root, write=False):
+        yield
 
 
 def clean_interrupted(root: Path) -> None:
