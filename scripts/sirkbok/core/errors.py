@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import errno
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# Characters a reader cannot see (controls, bidi controls, zero-width): written as [U+XXXX] in every
+# message, so a message never carries one raw. CR and LF stay: messages may span lines.
+CONTROL_CHARS = "\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f"
+BIDI_CHARS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+INVISIBLE_CHARS = "\u200b-\u200d\u2060-\u2065\ufeff\u2028\u2029"
+HIDDEN = re.compile(f"[{CONTROL_CHARS}{BIDI_CHARS}{INVISIBLE_CHARS}]")
+
+
+def visible(text: str, limit: int | None = None) -> str:
+    """`text` with every hidden character written as [U+XXXX], cut to about `limit` characters."""
+    shown = HIDDEN.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+    return shown if limit is None or len(shown) <= limit else shown[:limit] + "…"
 
 
 @dataclass(frozen=True)
@@ -29,7 +43,7 @@ class Problem:
             text += f" Fant: «{self.found}»."
         if self.expected is not None:
             text += f" Forventet: {self.expected}."
-        return text
+        return visible(text)
 
 
 class UserError(Exception):
