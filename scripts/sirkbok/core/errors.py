@@ -6,6 +6,7 @@ import errno
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 # Characters a reader cannot see (controls, bidi controls, zero-width): written as [U+XXXX] in every
 # message, so a message never carries one raw. CR and LF stay: messages may span lines.
@@ -44,6 +45,22 @@ class Problem:
         if self.expected is not None:
             text += f" Forventet: {self.expected}."
         return visible(text)
+
+
+MAX_REPORTED = 50  # enough to see the pattern and start fixing; a million more help nobody
+
+
+def report(problems: list[Problem], stream: TextIO, limit: int = MAX_REPORTED) -> None:
+    """The first `limit` problems, one `feil:` line each, then how many more there are."""
+    for problem in problems[:limit]:
+        print(f"feil: {problem}", file=stream)
+    rest = len(problems) - limit
+    if rest > 0:
+        count = f"{rest:,}".replace(",", " ")
+        print(
+            f"feil: … og {count} feil til. De første {limit} er vist; rett dem og kjør igjen.",
+            file=stream,
+        )
 
 
 class UserError(Exception):

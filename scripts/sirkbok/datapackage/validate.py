@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sirkbok.core import paths
-from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.errors import Problem, UserError, report
 from sirkbok.datapackage import characters, checks, descriptor
 from sirkbok.datapackage.checks import Source, row_problems
 from sirkbok.datapackage.textcsv import header_problems, read_text_table
@@ -342,8 +342,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     result = validate_package(paths.data_dir())
     if result.problems:
-        for problem in result.problems:
-            print(f"feil: {problem}", file=sys.stderr)
+        report(result.problems, sys.stderr)
         count = len(result.problems)
         print(f"Datapakken er ikke gyldig: {count} feil funnet.", file=sys.stderr)
         return 1
