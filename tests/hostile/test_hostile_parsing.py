@@ -172,7 +172,8 @@ def test_a_descriptor_path_outside_data_is_refused(
     before = state(book)
     assert cli.main(["validate"]) == 1
     err = capsys.readouterr().err
-    assert "data/datapackage.json: Tabellen «tema» har en ugyldig sti" in err or (
-        "data/datapackage.json: Tabellen «tema» peker ut av data/. Fant: «../_toc.csv»." in err
+    assert (
+        "data/datapackage.json: I «resources[2] «tema».path»: Verdien har feil form. "
+        "Fant: «../_toc.csv». Forventet: et filnavn i data/" in err
     ), err
     assert state(book) == before

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
@@ -149,7 +148,7 @@ def graph(root: Path, base_url: str) -> Graph:
     licences = [LICENCES.get(item.get("name", "")) for item in descriptor.get("licenses", [])]
     licence = next((item for item in licences if item), None)
     for resource in descriptor["resources"]:
-        path = quote(resource["path"])  # a space or `>` in a file name must not break the URI
+        path = resource["path"]  # checked: letters, digits and _ before .csv
         distribution = URIRef(f"{base}data/{path}#distribusjon")
         url = URIRef(f"{base}data/{path}")
         g.add((dataset, DCAT.distribution, distribution))

@@ -142,6 +142,9 @@ def _translate(error: Any, data: Any, label: str, standard: bool) -> Problem:
         expected = described or f"tekst etter mønsteret {value}"
     elif kind == "minItems":
         message, expected = "Lista er tom.", f"minst {value} element"
+    elif kind in ("oneOf", "anyOf"):
+        message = "Verdien passer ikke med noen av formene som er tillatt her."
+        expected = described or (schema.get("title") if isinstance(schema, dict) else None)
     elif kind == "maxLength":
         message, expected = "Teksten er for lang.", f"høyst {value} tegn"
     else:
