@@ -3,36 +3,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import state
+from conftest import as_csv, rows, set_cell, state
 from sirkbok import cli
 
 LINE3 = "3310,Hole,ringeriksregionen,Buskerud,6973,"
-
-
-def rows(book: Path) -> list[list[str]]:
-    return list(csv.reader((book / "data/kommuner.csv").open(encoding="utf-8")))
-
-
-def as_csv(table: list[list[str]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(table)
-    return out.getvalue()
-
-
-def set_cell(column: str, value: str, line: int = 3) -> Callable[[list[list[str]]], str]:
-    """A change to kommuner.csv: one cell (spreadsheet line `line`) gets `value`."""
-
-    def change(table: list[list[str]]) -> str:
-        table[line - 1][table[0].index(column)] = value
-        return as_csv(table)
-
-    return change
 
 
 def raw(edit: Callable[[str], str]) -> Callable[[list[list[str]]], str]:

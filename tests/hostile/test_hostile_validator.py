@@ -3,17 +3,15 @@ Norwegian, for every command that reads the data, and a refused run changes noth
 
 from __future__ import annotations
 
-import csv
 import json
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import sirkbok, state
+from conftest import as_csv, rows, set_cell, sirkbok, state
 from sirkbok import cli
 from sirkbok.core.errors import UserError
-from test_hostile_parsing import as_csv, rows, set_cell
 
 KOMMUNER = "data/kommuner.csv"
 DESCRIPTOR = "data/datapackage.json"
@@ -73,7 +71,7 @@ def test_template_and_build_give_the_validators_message(book: Path, tmp_path: Pa
 
 def kilder_with_url(book: Path, url: str) -> tuple[str, int]:
     """kilder.csv with `url` in the first row that has an address; returns the text and its line."""
-    table = list(csv.reader((book / "data/kilder.csv").open(encoding="utf-8")))
+    table = rows(book, "kilder")
     column = table[0].index("url")
     index = next(i for i, row in enumerate(table) if i and row[column].startswith("https://"))
     table[index][column] = url

@@ -49,6 +49,17 @@ def row_problems(
     ]
 
 
+def limit(value: float, field_type: str) -> str:
+    """A bound from the descriptor as people read it: `400 000`, `0,5`; a year stays `2100`."""
+    from sirkbok.format import number
+
+    if field_type == "year":
+        return str(int(value))
+    if float(value).is_integer():
+        return number(value)
+    return number(value, 6).rstrip("0")
+
+
 def _any_value(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
     return (frame[fields] != "").any(axis=1)
 

@@ -173,10 +173,11 @@ def _check_fields(
             if key in constraints and kind in ("integer", "number", "year"):
                 limit = constraints[key]
                 outside = getattr(values, compare)(limit).fillna(False).astype(bool)
+                shown = checks.limit(limit, kind)
                 message = (
                     "Negativ mengde er ikke tillatt."
                     if key == "minimum" and limit == 0
-                    else f"Verdien er utenfor tillatt område ({word} {limit})."
+                    else f"Verdien er utenfor tillatt område ({word} {shown})."
                 )
                 problems += row_problems(
                     outside,
@@ -184,7 +185,7 @@ def _check_fields(
                     label,
                     name,
                     message,
-                    f"et tall {'≥' if key == 'minimum' else '≤'} {limit}",
+                    f"et tall {'≥' if key == 'minimum' else '≤'} {shown}",
                 )
         if constraints.get("unique"):
             duplicated = ~empty & column.duplicated(keep="first")
