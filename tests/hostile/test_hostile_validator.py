@@ -242,7 +242,7 @@ def test_every_number_field_in_the_package_declares_both_bounds(repo_root: Path)
             if field.get("type") in ("integer", "number", "year"):
                 bounds = field["constraints"]
                 assert bounds["minimum"] <= bounds["maximum"] < 1e16, field
-                assert "Grense:" in field["description"], field
+                assert "Tillatt fra" in field["description"], field
 
 
 # --- 5. pages are made only from data that validates --------------------------------------------

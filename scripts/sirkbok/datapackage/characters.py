@@ -47,6 +47,8 @@ def describe(text: str) -> str | None:
 
 def cell_problems(column: pd.Series, label: str, name: str) -> list[Problem]:
     """One problem per cell of `column` (index = line) holding a hidden character."""
+    if not HIDDEN.search("\n".join(column)):  # one search over the column, cell by cell if needed
+        return []
     hits = column[column.str.contains(HIDDEN.pattern, regex=True)]
     return [
         Problem(
