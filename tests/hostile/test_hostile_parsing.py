@@ -64,6 +64,14 @@ CASES = {
         set_cell("merknad", "x" * 140_000),
         "data/kommuner.csv, linje 3: En celle er for lang.",
     ),
+    "kontrolltegn (BEL)": (
+        set_cell("navn", "Ho\u0007le"),
+        "data/kommuner.csv, linje 3, kolonne «navn»: Cellen inneholder U+0007 (et kontrolltegn)",
+    ),
+    "retningstegn (RLO)": (
+        set_cell("navn", "Ho\u202ele"),
+        "data/kommuner.csv, linje 3, kolonne «navn»: Cellen inneholder U+202E",
+    ),
     "HTML i en tekst": (
         set_cell("merknad", "<script>alert(1)</script>"),
         "linje 3, kolonne «merknad»: Teksten inneholder markering",
