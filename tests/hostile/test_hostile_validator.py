@@ -144,6 +144,10 @@ DESCRIPTORS = {
         lambda d: _set(d, [*FIELD, 7, "constraints", "maximum"], None),
         "«areal_km2».constraints»: Feltet «maximum» mangler.",
     ),
+    "uendelig grense": (
+        lambda d: _set(d, [*FIELD, 7, "constraints", "maximum"], float("inf")),
+        "Beskrivelsen inneholder «Infinity», som ikke er gyldig JSON.",
+    ),
     "kontroll uten valg": (
         lambda d: _set(d, ["resources", 1, "checks", 0, "source"], None),
         "I «resources[1] «kommuner».checks[0].source» (kontrollen «source»): Valget mangler.",

@@ -46,8 +46,18 @@ def _read(path: Path) -> dict:
     too_large = check_size(path, label)
     if too_large:
         raise UserError(too_large)
+
+    def no_constant(name: str) -> Any:  # Python's json reads NaN and Infinity; JSON has neither
+        raise UserError(
+            Problem(
+                file=label,
+                message=f"Beskrivelsen inneholder «{name}», som ikke er gyldig JSON.",
+                expected="endelige tall, for eksempel 400000",
+            )
+        )
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=no_constant)
     except json.JSONDecodeError as error:
         raise UserError(
             Problem(file=str(path), line=error.lineno, message=f"Ugyldig JSON: {error.msg}.")
