@@ -32,6 +32,7 @@ class Problem:
     column: str | None = None
     found: str | None = None
     expected: str | None = None
+    repeats: int = 0  # how many more lines below have the same problem in the same column
 
     def __str__(self) -> str:
         where = self.file
@@ -44,21 +45,32 @@ class Problem:
             text += f" Fant: «{self.found}»."
         if self.expected is not None:
             text += f" Forventet: {self.expected}."
+        if self.repeats:
+            text += f" Det samme gjelder {_count(self.repeats)} linjer til i kolonnen."
         return visible(text)
 
 
 MAX_REPORTED = 50  # enough to see the pattern and start fixing; a million more help nobody
 
 
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
+def count(problems: list[Problem]) -> int:
+    """How many problems, counting each line a summarised problem stands for."""
+    return sum(1 + problem.repeats for problem in problems)
+
+
 def report(problems: list[Problem], stream: TextIO, limit: int = MAX_REPORTED) -> None:
     """The first `limit` problems, one `feil:` line each, then how many more there are."""
     for problem in problems[:limit]:
         print(f"feil: {problem}", file=stream)
-    rest = len(problems) - limit
+    rest = count(problems) - count(problems[:limit])
     if rest > 0:
-        count = f"{rest:,}".replace(",", " ")
         print(
-            f"feil: … og {count} feil til. De første {limit} er vist; rett dem og kjør igjen.",
+            f"feil: … og {_count(rest)} feil til. De første {min(limit, len(problems))} er vist; "
+            "rett dem og kjør igjen.",
             file=stream,
         )
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sirkbok.core import paths
-from sirkbok.core.errors import Problem, UserError, report
+from sirkbok.core.errors import Problem, UserError, count, report
 from sirkbok.datapackage import characters, checks, descriptor
 from sirkbok.datapackage.checks import Source, row_problems
 from sirkbok.datapackage.textcsv import header_problems, read_text_table
@@ -344,8 +344,8 @@ def run(args: argparse.Namespace) -> int:
     result = validate_package(paths.data_dir())
     if result.problems:
         report(result.problems, sys.stderr)
-        count = len(result.problems)
-        print(f"Datapakken er ikke gyldig: {count} feil funnet.", file=sys.stderr)
+        total = count(result.problems)
+        print(f"Datapakken er ikke gyldig: {total} feil funnet.", file=sys.stderr)
         return 1
     print(f"Datapakken er gyldig: {len(result.tables)} tabeller, {result.rows} rader.")
     return 0
