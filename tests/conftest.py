@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +125,27 @@ def book(git_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     root = Path(shutil.copytree(git_template, tmp_path / "bok", symlinks=True))
     monkeypatch.setenv("SIRKBOK_ROOT", str(root))
     return root
+
+
+def rows(book: Path, table: str = "kommuner") -> list[list[str]]:
+    """A table of the book's data package as lists of cells (header first)."""
+    return list(csv.reader((book / "data" / f"{table}.csv").open(encoding="utf-8")))
+
+
+def as_csv(table: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(table)
+    return out.getvalue()
+
+
+def set_cell(column: str, value: str, line: int = 3) -> Callable[[list[list[str]]], str]:
+    """A change to a table from `rows`: one cell (spreadsheet line `line`) gets `value`."""
+
+    def change(table: list[list[str]]) -> str:
+        table[line - 1][table[0].index(column)] = value
+        return as_csv(table)
+
+    return change
 
 
 def state(root: Path) -> tuple[str, dict[str, str]]:

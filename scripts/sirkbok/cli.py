@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sirkbok.core.errors import UserError, from_exception
+from sirkbok.core.errors import UserError, from_exception, report
 
 # verb -> (module defining `add_arguments(parser)` and `run(args) -> int`, Norwegian help text)
 VERBS: dict[str, tuple[str, str]] = {
@@ -126,8 +126,7 @@ def report_errors(run: Callable[[argparse.Namespace], int | None], args: argpars
     try:
         return int(run(args) or 0)
     except UserError as error:
-        for problem in error.problems:
-            print(f"feil: {problem}", file=sys.stderr)
+        report(error.problems, sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("avbrutt", file=sys.stderr)

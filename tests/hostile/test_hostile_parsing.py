@@ -3,36 +3,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import state
+from conftest import as_csv, rows, set_cell, state
 from sirkbok import cli
 
 LINE3 = "3310,Hole,ringeriksregionen,Buskerud,6973,"
-
-
-def rows(book: Path) -> list[list[str]]:
-    return list(csv.reader((book / "data/kommuner.csv").open(encoding="utf-8")))
-
-
-def as_csv(table: list[list[str]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(table)
-    return out.getvalue()
-
-
-def set_cell(column: str, value: str, line: int = 3) -> Callable[[list[list[str]]], str]:
-    """A change to kommuner.csv: one cell (spreadsheet line `line`) gets `value`."""
-
-    def change(table: list[list[str]]) -> str:
-        table[line - 1][table[0].index(column)] = value
-        return as_csv(table)
-
-    return change
 
 
 def raw(edit: Callable[[str], str]) -> Callable[[list[list[str]]], str]:
@@ -85,6 +63,14 @@ CASES = {
     "celle over 128 kB": (
         set_cell("merknad", "x" * 140_000),
         "data/kommuner.csv, linje 3: En celle er for lang.",
+    ),
+    "kontrolltegn (BEL)": (
+        set_cell("navn", "Ho\u0007le"),
+        "data/kommuner.csv, linje 3, kolonne «navn»: Cellen inneholder U+0007 (et kontrolltegn)",
+    ),
+    "retningstegn (RLO)": (
+        set_cell("navn", "Ho\u202ele"),
+        "data/kommuner.csv, linje 3, kolonne «navn»: Cellen inneholder U+202E",
     ),
     "HTML i en tekst": (
         set_cell("merknad", "<script>alert(1)</script>"),
@@ -172,7 +158,8 @@ def test_a_descriptor_path_outside_data_is_refused(
     before = state(book)
     assert cli.main(["validate"]) == 1
     err = capsys.readouterr().err
-    assert "data/datapackage.json: Tabellen «tema» har en ugyldig sti" in err or (
-        "data/datapackage.json: Tabellen «tema» peker ut av data/. Fant: «../_toc.csv»." in err
+    assert (
+        "data/datapackage.json: I «resources[2] «tema».path»: Verdien har feil form. "
+        "Fant: «../_toc.csv». Forventet: et filnavn i data/" in err
     ), err
     assert state(book) == before

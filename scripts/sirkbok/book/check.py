@@ -166,7 +166,10 @@ def region_problems(root: Path) -> list[Problem]:
 def data_problems(root: Path) -> list[Problem]:
     from sirkbok.datapackage import validate
 
-    return validate.validate_package(root / "data").problems
+    try:
+        return validate.validate_package(root / "data").problems
+    except UserError as error:  # a descriptor that fails its profile: listed with the rest
+        return error.problems
 
 
 def figure_problems(root: Path) -> list[Problem]:

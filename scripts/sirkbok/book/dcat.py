@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import csv
 import datetime
-import json
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from sirkbok.book import edition
-from sirkbok.core.errors import UserError
+from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage import snapshots
 from sirkbok.format import listing
 
@@ -92,10 +91,8 @@ def _coverage(data_dir: Path, descriptor: dict) -> tuple[datetime.date, datetime
 def graph(root: Path, base_url: str) -> Graph:
     """The catalogue, the dataset and its distributions; `base_url` is the site's address."""
     data_dir = root / "data"
-    try:
-        descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise UserError(f"data/datapackage.json kunne ikke leses: {error}") from error
+    # Checked against its profiles: the media type is a valid one, so a URI made of it is too.
+    descriptor = package.descriptor(data_dir)
     book = edition.read(root)
     base = base_url if base_url.endswith("/") else base_url + "/"
     site = URIRef(base)
@@ -170,8 +167,9 @@ def graph(root: Path, base_url: str) -> Graph:
     licences = [LICENCES.get(item.get("name", "")) for item in descriptor.get("licenses", [])]
     licence = next((item for item in licences if item), None)
     for resource in descriptor["resources"]:
-        distribution = URIRef(f"{base}data/{resource['path']}#distribusjon")
-        url = URIRef(f"{base}data/{resource['path']}")
+        path = resource["path"]  # checked: letters, digits and _ before .csv
+        distribution = URIRef(f"{base}data/{path}#distribusjon")
+        url = URIRef(f"{base}data/{path}")
         g.add((dataset, DCAT.distribution, distribution))
         g.add((distribution, RDF.type, DCAT.Distribution))
         g.add((distribution, DCTERMS.title, _text(resource.get("title", resource["name"]))))

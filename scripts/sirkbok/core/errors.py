@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 import errno
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
+
+# Characters a reader cannot see (controls, bidi controls, zero-width): written as [U+XXXX] in every
+# message, so a message never carries one raw. CR and LF stay: messages may span lines.
+CONTROL_CHARS = "\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f"
+BIDI_CHARS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+INVISIBLE_CHARS = "\u200b-\u200d\u2060-\u2065\ufeff\u2028\u2029"
+HIDDEN = re.compile(f"[{CONTROL_CHARS}{BIDI_CHARS}{INVISIBLE_CHARS}]")
+
+
+def visible(text: str, limit: int | None = None) -> str:
+    """`text` with every hidden character written as [U+XXXX], cut to about `limit` characters."""
+    shown = HIDDEN.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+    return shown if limit is None or len(shown) <= limit else shown[:limit] + "…"
 
 
 @dataclass(frozen=True)
@@ -17,6 +32,7 @@ class Problem:
     column: str | None = None
     found: str | None = None
     expected: str | None = None
+    repeats: int = 0  # how many more lines below have the same problem in the same column
 
     def __str__(self) -> str:
         where = self.file
@@ -29,7 +45,34 @@ class Problem:
             text += f" Fant: «{self.found}»."
         if self.expected is not None:
             text += f" Forventet: {self.expected}."
-        return text
+        if self.repeats:
+            text += f" Det samme gjelder {_count(self.repeats)} linjer til i kolonnen."
+        return visible(text)
+
+
+MAX_REPORTED = 50  # enough to see the pattern and start fixing; a million more help nobody
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
+def count(problems: list[Problem]) -> int:
+    """How many problems, counting each line a summarised problem stands for."""
+    return sum(1 + problem.repeats for problem in problems)
+
+
+def report(problems: list[Problem], stream: TextIO, limit: int = MAX_REPORTED) -> None:
+    """The first `limit` problems, one `feil:` line each, then how many more there are."""
+    for problem in problems[:limit]:
+        print(f"feil: {problem}", file=stream)
+    rest = count(problems) - count(problems[:limit])
+    if rest > 0:
+        print(
+            f"feil: … og {_count(rest)} feil til. De første {min(limit, len(problems))} er vist; "
+            "rett dem og kjør igjen.",
+            file=stream,
+        )
 
 
 class UserError(Exception):

@@ -8,7 +8,7 @@ from `RULES`, so a new kind of rule is one entry here. Every rule works on whole
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sirkbok.core.errors import Problem, UserError
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 STATUS_MISSING = MISSING
+KEPT = 50  # problems kept per rule and column (as many as are ever printed); the rest are counted
 
 
 @dataclass
@@ -42,11 +43,27 @@ class Table:
 def row_problems(
     mask: pd.Series, values: pd.Series, label: str, column: str, message: str, expected: str | None
 ) -> list[Problem]:
-    """One Problem per True in `mask` (index = line)."""
-    return [
+    """One Problem per True in `mask` (index = line), the first KEPT of them; the last one kept
+    counts the rest (`repeats`), so a million bad rows cost a few problems, not gigabytes."""
+    hits = values[mask]
+    problems = [
         Problem(label, message, int(line), column, str(value), expected)
-        for line, value in values[mask].items()
+        for line, value in hits.iloc[:KEPT].items()
     ]
+    if len(hits) > KEPT:
+        problems[-1] = replace(problems[-1], repeats=len(hits) - KEPT)
+    return problems
+
+
+def limit(value: float, field_type: str) -> str:
+    """A bound from the descriptor as people read it: `400 000`, `0,5`; a year stays `2100`."""
+    from sirkbok.format import number
+
+    if field_type == "year":
+        return str(int(value))
+    if float(value).is_integer():
+        return number(value)
+    return number(value, 6).rstrip("0")
 
 
 def _any_value(frame: pd.DataFrame, fields: list[str]) -> pd.Series:

@@ -36,14 +36,48 @@ def descriptor(data_dir: Path | None = None) -> dict:
             Problem(file=str(path), message="Datapakken mangler beskrivelsen datapackage.json.")
         ) from None
     if _cache.get("descriptor_stamp") != stamp:
-        try:
-            _cache["descriptor"] = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise UserError(
-                Problem(file=str(path), line=error.lineno, message=f"Ugyldig JSON: {error.msg}.")
-            ) from None
+        _cache["descriptor"] = _read(path)
         _cache["descriptor_stamp"] = stamp
     return _cache["descriptor"]
+
+
+def _read(path: Path) -> dict:
+    """The descriptor parsed and checked against its profiles (`profile`), or a UserError."""
+    from sirkbok.datapackage import profile
+    from sirkbok.datapackage.textcsv import check_size
+
+    label = f"data/{DESCRIPTOR}"
+    too_large = check_size(path, label)
+    if too_large:
+        raise UserError(too_large)
+
+    def no_constant(name: str) -> Any:  # Python's json reads NaN and Infinity; JSON has neither
+        raise UserError(
+            Problem(
+                file=label,
+                message=f"Beskrivelsen inneholder «{name}», som ikke er gyldig JSON.",
+                expected="endelige tall, for eksempel 400000",
+            )
+        )
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=no_constant)
+    except json.JSONDecodeError as error:
+        raise UserError(
+            Problem(file=str(path), line=error.lineno, message=f"Ugyldig JSON: {error.msg}.")
+        ) from None
+    except RecursionError:
+        raise UserError(
+            Problem(
+                file=label,
+                message="Beskrivelsen er nøstet for dypt til å leses.",
+                expected=f"høyst {profile.MAX_DEPTH} nivåer med lister og objekter inni hverandre",
+            )
+        ) from None
+    problems = profile.problems(data, label)
+    if problems:
+        raise UserError(problems)
+    return data
 
 
 def table_names(data_dir: Path | None = None) -> list[str]:

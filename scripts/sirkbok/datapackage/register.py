@@ -41,9 +41,9 @@ def _rules(field: dict, units_listed: bool) -> str:
     if "enum" in constraints:
         rules.append("én av: " + ", ".join(f"`{v}`" for v in constraints["enum"]))
     if "minimum" in constraints:
-        rules.append(f"≥ {constraints['minimum']}")
+        rules.append(f"≥ {checks.limit(constraints['minimum'], field.get('type', ''))}")
     if "maximum" in constraints:
-        rules.append(f"≤ {constraints['maximum']}")
+        rules.append(f"≤ {checks.limit(constraints['maximum'], field.get('type', ''))}")
     if "pattern" in constraints:
         rules.append(f"mønster `{constraints['pattern']}`")
     if field.get("isUnit") and units_listed:

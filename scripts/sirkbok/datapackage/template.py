@@ -253,9 +253,9 @@ def _explain(
     if "pattern" in constraints:
         rules.append(f"mønster {constraints['pattern']}")
     if "minimum" in constraints:
-        rules.append(f"minst {constraints['minimum']}")
+        rules.append(f"minst {checks.limit(constraints['minimum'], field.get('type', ''))}")
     if "maximum" in constraints:
-        rules.append(f"høyst {constraints['maximum']}")
+        rules.append(f"høyst {checks.limit(constraints['maximum'], field.get('type', ''))}")
     unit = field.get("unit")
     description = " – ".join(t for t in (field.get("title"), field.get("description")) if t)
     return [

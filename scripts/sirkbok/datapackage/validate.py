@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sirkbok.core import paths
-from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.errors import Problem, UserError, count, report
 from sirkbok.core.files import not_plain
-from sirkbok.datapackage import checks, descriptor
+from sirkbok.datapackage import characters, checks, descriptor
 from sirkbok.datapackage.checks import Source, row_problems
 from sirkbok.datapackage.textcsv import header_problems, read_text_table
 
@@ -85,6 +85,16 @@ def markup_problems(column: pd.Series, label: str, name: str) -> list[Problem]:
     ]
 
 
+def pattern_matches(column: pd.Series, pattern: str) -> pd.Series:
+    """Which cells match a descriptor's pattern whole, with RE2: linear time, so a pattern such as
+    `(a+)+$` cannot make a 31-character value take a minute (Python's `re` backtracks). The
+    descriptor check has already refused a pattern RE2 cannot compile."""
+    import re2
+
+    compiled = re2.compile(pattern)
+    return column.map(lambda value: compiled.fullmatch(value) is not None).astype(bool)
+
+
 def convert(column: pd.Series, field_type: str) -> tuple[pd.Series, pd.Series]:
     """Text cells -> typed Series (missing = <NA>), and a mask of the cells not of that type."""
     import pandas as pd
@@ -130,8 +140,11 @@ def _check_fields(
         problems += row_problems(
             bad, column, label, name, "Feil datatype.", TYPE_EXPECTED.get(kind)
         )
+        problems += characters.cell_problems(column, label, name)
         if kind == "string":
             problems += markup_problems(column, label, name)
+        if spec.get("format") == "uri":
+            problems += characters.url_problems(column, label, name)
         constraints = spec.get("constraints", {})
         if constraints.get("required"):
             problems += row_problems(
@@ -148,7 +161,7 @@ def _check_fields(
                 "en av: " + ", ".join(map(str, allowed)),
             )
         if "pattern" in constraints:
-            matches = column.str.fullmatch(constraints["pattern"])
+            matches = pattern_matches(column, constraints["pattern"])
             problems += row_problems(
                 ~empty & ~matches,
                 column,
@@ -161,10 +174,11 @@ def _check_fields(
             if key in constraints and kind in ("integer", "number", "year"):
                 limit = constraints[key]
                 outside = getattr(values, compare)(limit).fillna(False).astype(bool)
+                shown = checks.limit(limit, kind)
                 message = (
                     "Negativ mengde er ikke tillatt."
                     if key == "minimum" and limit == 0
-                    else f"Verdien er utenfor tillatt område ({word} {limit})."
+                    else f"Verdien er utenfor tillatt område ({word} {shown})."
                 )
                 problems += row_problems(
                     outside,
@@ -172,7 +186,7 @@ def _check_fields(
                     label,
                     name,
                     message,
-                    f"et tall {'≥' if key == 'minimum' else '≤'} {limit}",
+                    f"et tall {'≥' if key == 'minimum' else '≤'} {shown}",
                 )
         if constraints.get("unique"):
             duplicated = ~empty & column.duplicated(keep="first")
@@ -335,10 +349,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     result = validate_package(paths.data_dir())
     if result.problems:
-        for problem in result.problems:
-            print(f"feil: {problem}", file=sys.stderr)
-        count = len(result.problems)
-        print(f"Datapakken er ikke gyldig: {count} feil funnet.", file=sys.stderr)
+        report(result.problems, sys.stderr)
+        total = count(result.problems)
+        print(f"Datapakken er ikke gyldig: {total} feil funnet.", file=sys.stderr)
         return 1
     print(f"Datapakken er gyldig: {len(result.tables)} tabeller, {result.rows} rader.")
     return 0

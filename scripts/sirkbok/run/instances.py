@@ -28,7 +28,7 @@ FOLDER = Path("chapters") / "kommuner"
 TABLE = "kommuner"
 KEY = "kommunenummer"
 PARAMETER = "kommune"
-INSTANCE_NAME = re.compile(r"^\d{4}\.ipynb$")
+INSTANCE_NAME = re.compile(r"^[0-9]{4}\.ipynb$")
 _MARKUP = re.compile(r"([\\`*_{}\[\]<>#+\-!|~:$^&=])")
 
 
@@ -49,8 +49,9 @@ def _rows(root: Path) -> list[dict[str, str]]:
         return []
     path = descriptor.table_path(TABLE, folder)
     with path.open(encoding="utf-8", newline="") as handle:
-        rows = [row for row in csv.DictReader(handle) if (row.get(KEY) or "").strip()]
-    bad = [row[KEY] for row in rows if not re.fullmatch(r"\d{4}", row[KEY].strip())]
+        rows = [row for row in csv.DictReader(handle) if row.get(KEY)]
+    # ASCII digits exactly as written: `\d` would take «３３９９», strip() a padded duplicate.
+    bad = [row[KEY] for row in rows if not re.fullmatch(r"[0-9]{4}", row[KEY])]
     if bad:
         raise UserError(
             Problem(
@@ -105,9 +106,9 @@ def planned(root: Path) -> list[Instance]:
     template = json.loads(TEMPLATE.read_text(encoding="utf-8"))
     return [
         Instance(
-            path=root / FOLDER / f"{row[KEY].strip()}.ipynb",
-            number=row[KEY].strip(),
-            notebook=instantiate(template, row[KEY].strip(), row.get("navn", "")),
+            path=root / FOLDER / f"{row[KEY]}.ipynb",
+            number=row[KEY],
+            notebook=instantiate(template, row[KEY], row.get("navn", "")),
         )
         for row in _rows(root)
     ]

@@ -25,6 +25,7 @@ from typing import Any, TextIO
 from sirkbok.core import locks, paths
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import require_plain
+from sirkbok.datapackage import descriptor, validate
 from sirkbok.format import number
 from sirkbok.run import engine, execute, instances, provenance, status, trust
 
@@ -98,6 +99,10 @@ def regenerate(
         return report_check(root, select(root, only))
     with lock(root):
         clean_interrupted(root)
+        # The data is the gate: a page is named and titled from it, so nothing is written from
+        # data that does not validate (a refused run writes nothing).
+        if descriptor.package_file(root / "data").is_file():
+            validate.validated_tables(root / "data")
         for page in instances.sync(root):  # pages made from a template come first: then they run
             print(f"Oppdaterte {page.relative_to(root).as_posix()} fra malen")
         selected = select(root, only)
