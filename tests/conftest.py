@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -72,6 +73,31 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if result.returncode != 0:
         pytest.fail(f"Boka bygget ikke:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return out / "_build" / "html"
+
+
+def tiny_package(root: Path, tables: dict[str, list[int]]) -> Path:
+    """A data package of small `id,verdi` tables at `root/data` that passes the descriptor's
+    profile (name, title, bounds on every number): for test books that are not the real book."""
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    for table, values in tables.items():
+        lines = "".join(f"{i},{v}\n" for i, v in enumerate(values))
+        (root / "data" / f"{table}.csv").write_text(f"id,verdi\n{lines}")
+    fields = [
+        {"name": "id", "type": "integer", "constraints": {"minimum": 0, "maximum": 1000}},
+        {"name": "verdi", "type": "number", "constraints": {"minimum": 0, "maximum": 1000}},
+    ]
+    descriptor = {
+        "name": "test",
+        "title": "Test",
+        "description": "En liten datapakke for testene.",
+        "sist_oppdatert": "2026-01-01",
+        "units": [{"name": "t", "title": "tonn"}],
+        "resources": [
+            {"name": t, "path": f"{t}.csv", "schema": {"fields": fields}} for t in tables
+        ],
+    }
+    (root / "data" / "datapackage.json").write_text(json.dumps(descriptor, indent=1))
+    return root / "data"
 
 
 def snapshot(folder: Path) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import orphans, state
+from conftest import orphans, state, tiny_package
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from openpyxl import Workbook
 from sirkbok import cli
@@ -180,12 +179,8 @@ def test_an_xlsx_that_inflates_beyond_the_limit_is_refused_before_opening(
 
 def tiny_book(root: Path) -> Path:
     """One table, one notebook that draws one figure file from it."""
-    (root / "data").mkdir(parents=True)
+    tiny_package(root, {"a": [1]})
     (root / "_config.yml").write_text("title: test\nexecute:\n  timeout: 300\n")
-    (root / "data/a.csv").write_text("id,verdi\n0,1\n")
-    (root / "data/datapackage.json").write_text(
-        json.dumps({"resources": [{"name": "a", "path": "a.csv"}]})
-    )
     cells = [
         new_markdown_cell("# Løkke"),
         new_code_cell("import os\nfrom pathlib import Path"),

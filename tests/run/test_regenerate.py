@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import BIN, orphans, sirkbok
+from conftest import BIN, orphans, sirkbok, tiny_package
 from filelock import FileLock
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -73,13 +73,8 @@ def notebook(name: str, tables: list[str], body: str, sleep: bool = False) -> nb
 
 def make_book(root: Path, sleep: bool = False) -> Path:
     """chapters/tema/alfa.ipynb reads table «a», tema/beta.ipynb «a» and «b», gamma.ipynb «c»."""
-    (root / "data").mkdir(parents=True)
+    tiny_package(root, {"a": [1, 2], "b": [3, 4], "c": [5]})
     (root / "_config.yml").write_text("title: test\n")
-    for table, values in {"a": [1, 2], "b": [3, 4], "c": [5]}.items():
-        rows = "".join(f"{i},{v}\n" for i, v in enumerate(values))
-        (root / "data" / f"{table}.csv").write_text(f"id,verdi\n{rows}")
-    resources = [{"name": t, "path": f"{t}.csv"} for t in "abc"]
-    (root / "data" / "datapackage.json").write_text(json.dumps({"resources": resources}, indent=1))
     books = {
         "chapters/tema/alfa.ipynb": notebook(
             "alfa", ["a"], FIGURE.format(table="a", name="alfa"), sleep

@@ -40,6 +40,7 @@ TEST_TOOLS = {
     "pre-commit",
     "mypy",
     "import-linter",
+    "pyshacl",
     "types-pyyaml",
     "types-openpyxl",
 }
