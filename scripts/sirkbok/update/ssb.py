@@ -10,6 +10,10 @@ A value SSB marks with a symbol (`..`, `:`, `.`) is not written: an empty cell s
 the symbol is explained. A fall of more than 20 % from the value already in the book is not
 written either but listed for a person to check. The same responses give the same bytes: a
 snapshot whose response is unchanged is left as it is (with its first fetch date).
+
+`--summary` writes the run for a pull request: every changed value, and the book's headline
+numbers before and after (`sirkbok.headlines`, worked out in a copy of data/ before anything is
+written, so a plan that would break the package stops the run).
 """
 
 from __future__ import annotations
