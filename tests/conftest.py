@@ -7,17 +7,21 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psutil
 import pytest
 from sirkbok.core import paths
+
+if TYPE_CHECKING:
+    from sirkbok.headlines import Headline
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -252,3 +256,31 @@ def leaks(folder: Path, secret: str = SECRET) -> list[str]:
             if secret in text:
                 found.append(path.relative_to(folder).as_posix())
     return found
+
+
+# A number as the book prints it: digits in groups of three with a narrow space, and decimals.
+NUMBER = re.compile(r"\d+(?:[\u202f,]\d+)*")
+
+
+def page_text(notebook: Path) -> str:
+    """Everything a notebook shows: its Markdown cells and the Markdown its code cells print."""
+    doc = json.loads(notebook.read_text(encoding="utf-8"))
+    parts = []
+    for cell in doc["cells"]:
+        if cell["cell_type"] == "markdown":
+            parts.append("".join(cell["source"]))
+        for output in cell.get("outputs", []):
+            parts.append("".join(output.get("data", {}).get("text/markdown", "")))
+    return "\n".join(parts)
+
+
+def shown_on_pages(root: Path, found: list[Headline]) -> list[str]:
+    """The headline numbers whose digits do not all appear on their page (an empty list is good)."""
+    texts: dict[str, str] = {}
+    wrong = []
+    for headline in found:
+        if headline.path not in texts:
+            texts[headline.path] = page_text(root / headline.path)
+        if not all(token in texts[headline.path] for token in NUMBER.findall(headline.shown)):
+            wrong.append(f"{headline.path}: {headline.label} = {headline.shown}")
+    return wrong

@@ -110,6 +110,16 @@ def test_ssb_update_runs_monthly_opens_one_pull_request_and_keeps_event_text_out
     assert "${{" not in run
     assert all("${{ github.event" not in str(step) for step in steps(workflow))
     assert "actions/github-script" in uses(workflow)
+    # Nothing after the check runs unless data/ changed.
+    names = [step.get("name") for step in steps(workflow)]
+    after = steps(workflow)[names.index("Anything changed?") + 1 :]
+    assert after and all(s["if"] == "steps.changed.outputs.any == 'true'" for s in after)
+    # One pull request, its text read from the summary file the update wrote.
+    [script] = [s for s in steps(workflow) if s.get("uses", "").startswith("actions/github-script")]
+    assert script["env"]["SUMMARY"].endswith("/ssb.md") and '"$RUNNER_TEMP/ssb.md"' in run
+    code = script["with"]["script"]
+    assert "readFileSync(process.env.SUMMARY" in code
+    assert "pulls.list" in code and "pulls.update" in code and "pulls.create" in code
 
 
 # --- pull requests run without secrets or write rights --------------------------------------------

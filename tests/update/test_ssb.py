@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, git, sirkbok, state
+from conftest import ROOT, git, shown_on_pages, sirkbok, state
+from sirkbok import headlines
 from sirkbok.run import provenance
 from sirkbok.update import jsonstat
 
@@ -221,6 +222,11 @@ def test_a_fall_of_more_than_a_fifth_is_flagged_for_a_person_not_written(
     assert "Til kontroll" in text and "Gjøvik" in text
     assert "| Ringerike (3305) | folketall |" in text
     assert after["3305"]["folketall_kilde"] == "ssb-07459"
+    headline_table = text.split("### Hovedtall før og etter")[1]
+    ringerike = "| Folketall | Kommunesiden for Ringerike (`chapters/kommuner/3305.ipynb`) |"
+    assert ringerike in headline_table
+    assert "Kommunesiden for Gjøvik" not in headline_table  # the flagged fall was not written
+    assert "Hovedtall på Kommunesiden for Ringerike, folketall:" in result.stdout
 
 
 def test_fixtures_never_reached_the_repository_data() -> None:
@@ -330,8 +336,13 @@ def test_after_an_update_a_municipality_page_shows_the_new_number_and_its_source
     book: Path,
 ) -> None:
     assert sirkbok("update", "ssb", "--from", str(SAVED), root=book).returncode == 0
-    result = sirkbok("regenerate", "--only", "chapters/kommuner/3305.ipynb", root=book)
+    pages = ["chapters/kommuner/3305.ipynb", "chapters/tema/biogass.ipynb"]
+    result = sirkbok("regenerate", *(f"--only={p}" for p in pages), root=book)
     assert result.returncode == 0, result.stderr
+    # The headline numbers, computed from the updated package, are what the rerun pages show.
+    updated = [h for h in headlines.compute() if h.path in pages]
+    assert {h.key for h in updated} >= {"kommune/3305/folketall", "biogass/energi_gwh"}
+    assert shown_on_pages(book, updated) == []
     page = json.dumps(json.loads((book / "chapters/kommuner/3305.ipynb").read_text("utf-8")))
     value = fixture("07459.json")["value"][0]
     shown = f"{value:,}".replace(",", "\\u202f")

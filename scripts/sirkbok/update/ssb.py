@@ -10,6 +10,10 @@ A value SSB marks with a symbol (`..`, `:`, `.`) is not written: an empty cell s
 the symbol is explained. A fall of more than 20 % from the value already in the book is not
 written either but listed for a person to check. The same responses give the same bytes: a
 snapshot whose response is unchanged is left as it is (with its first fetch date).
+
+`--summary` writes the run for a pull request: every changed value, and the book's headline
+numbers before and after (`sirkbok.headlines`, worked out in a copy of data/ before anything is
+written, so a plan that would break the package stops the run).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sirkbok import headlines
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import inside, write_atomic
@@ -75,6 +80,8 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     flagged: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    headline_changes: list[headlines.Change] = field(default_factory=list)
+    headline_count: int = 0
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -145,21 +152,23 @@ def snapshot_text(
     return json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def _snapshot(root: Path, plan: Plan, answer: Answer, doc: object, url: str, how: str) -> None:
+def _snapshot(root: Path, plan: Plan, answer: Answer, doc: object, url: str, how: str) -> str:
+    """Plan the snapshot of a response; the date it was fetched (the source's «lest»)."""
     folder = root / SNAPSHOTS / answer.table.id
     path = folder / f"{answer.period}.json"
     try:
         old = json.loads(path.read_text(encoding="utf-8"))
         if old.get("svar") == json.loads(json.dumps(doc)):
-            return  # the same response: keep the snapshot and its first fetch date
-    except (OSError, ValueError, AttributeError):
+            return str(old["opphav"]["hentet"])  # the same response: keep its first fetch date
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
         pass
     query = answer.table.query(municipalities=[v.municipality for v in answer.values])
     today = datetime.date.today().isoformat()
     plan.files[path] = snapshot_text(answer, doc, url, query, today, how)
+    return today
 
 
-def _source_row(answer: Answer, header: list[str]) -> list[str]:
+def _source_row(answer: Answer, header: list[str], fetched: str) -> list[str]:
     table = answer.table
     cells = {
         "id": table.source_id,
@@ -170,6 +179,7 @@ def _source_row(answer: Answer, header: list[str]) -> list[str]:
         "kildegrad": "H",
         "merknad": f"Offisiell statistikk, hentet med «sirkbok update ssb» (PxWebApi v2). "
         f"Siste periode: {answer.period}. Lisens {ssb_tables.LICENCE}",
+        "lest": fetched,
     }
     return [cells.get(name, "") for name in header]
 
@@ -242,8 +252,10 @@ def plan_update(root: Path, folder: Path | None) -> tuple[Plan, int]:
     written = 0
     for answer, doc, url in answers:
         written += _apply(answer, k_header, k_rows, plan)
-        _snapshot(root, plan, answer, doc, url, "fil (--from)" if folder else "PxWebApi v2")
-        source = _source_row(answer, s_header)
+        fetched = _snapshot(
+            root, plan, answer, doc, url, "fil (--from)" if folder else "PxWebApi v2"
+        )
+        source = _source_row(answer, s_header, fetched)
         ids = [row[s_header.index("id")] for row in s_rows]
         if answer.table.source_id in ids:
             s_rows[ids.index(answer.table.source_id)] = source
@@ -271,6 +283,7 @@ def summary(plan: Plan) -> str:
         lines.append("Ingen verdier er endret.")
     if plan.flagged:
         lines += ["", "### Til kontroll (ikke skrevet)", ""] + [f"- {f}" for f in plan.flagged]
+    lines += ["", headlines.markdown(plan.headline_changes, plan.headline_count).rstrip("\n")]
     if plan.notices:
         lines += ["", "### Merknader", ""] + [f"- {n}" for n in plan.notices]
     return "\n".join(lines) + "\n"
@@ -282,12 +295,22 @@ def run(args: argparse.Namespace) -> int:
     if folder is not None and not folder.is_dir():
         raise UserError(Problem(file=args.folder, message="Mappa finnes ikke."))
     plan, written = plan_update(root, folder)
+    # Before and after, from data/ as it is and a copy with the plan written: a plan that would
+    # leave an invalid package stops here, before anything is written.
+    plan.headline_changes, plan.headline_count = headlines.changes(root, plan.files)
     for notice in plan.notices:
         print(f"merk: {notice}", file=sys.stderr)
     for flag in plan.flagged:
         print(f"til kontroll: {flag}", file=sys.stderr)
     for change in plan.changes:
         print(f"{change.name}: {change.column} {change.before or '–'} → {change.after}")
+    for moved in plan.headline_changes:
+        shown = moved.headline
+        print(
+            f"Hovedtall på {shown.page}, {shown.label.lower()}: "
+            f"{moved.before.shown if moved.before else '–'} → "
+            f"{moved.after.shown if moved.after else '–'}"
+        )
     if args.summary:
         write_atomic(Path(args.summary), summary(plan))
     if args.dry_run:
