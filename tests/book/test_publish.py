@@ -301,7 +301,7 @@ def test_frictionless_reports_a_broken_table(data_book: Path) -> None:
 
     path = data_book / "data" / "kommuner.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].replace("31581", "mange", 1)
+    lines[1] = lines[1].replace("31444", "mange", 1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = validate(str(data_book / "data" / "datapackage.json"))
     assert not report.valid

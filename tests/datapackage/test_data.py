@@ -49,9 +49,9 @@ def test_loader_returns_typed_tables() -> None:
     assert str(kommuner["kommunenummer"].dtype) == "string"
     assert pd.api.types.is_datetime64_any_dtype(kommuner["folketall_dato"])
     modum = kommuner.set_index("kommunenummer").loc["3316"]
-    # Filled from the source notes (Wikipedia, 1.1.2023, grade M) until SSB's table replaces it.
-    assert modum["folketall"] == 14527 and modum["folketall_dato"].year == 2023
-    assert modum["folketall_kilde"] == "wikipedia-modum-it" and "07459" in modum["fylles_fra"]
+    # From the Nynorsk Wikipedia fact box (1.1.2018, grade M) until SSB's table replaces it.
+    assert modum["folketall"] == 13880 and modum["folketall_dato"].year == 2018
+    assert modum["folketall_kilde"] == "wikipedia-modum-nn" and "07459" in modum["fylles_fra"]
     assert set(kommuner["region"]) == {"gjovikregionen", "hadelandsregionen", "ringeriksregionen"}
     assert set(data.load("tema")["id"]) == {
         "naeringsparker",

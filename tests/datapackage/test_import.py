@@ -62,7 +62,7 @@ def test_xlsx_is_imported_and_diffed(
         cells[7] = float(row[7]) if row[7] else None
         if row[1] == "Gran":
             cells[4] = 13600
-            cells[5] = "1.1.2025"  # a Norwegian date typed as text
+            cells[5] = "1.1.2026"  # a Norwegian date typed as text
         sheet.append(cells)
     sheet.append([None] * len(rows[0]))  # Excel's trailing blank row
     path = tmp_path / "kommuner.xlsx"
@@ -72,7 +72,7 @@ def test_xlsx_is_imported_and_diffed(
     assert code == 0, err
     assert "0 nye, 1 endrede og 0 fjernede rader" in out
     assert (
-        "~ 3446: folketall: «13593» → «13600»; folketall_dato: «2024-01-01» → «2025-01-01»" in out
+        "~ 3446: folketall: «13660» → «13600»; folketall_dato: «2025-01-01» → «2026-01-01»" in out
     )
     assert "Ingenting er skrevet" in out
     assert snapshot(data_book / "data") == before

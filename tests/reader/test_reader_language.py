@@ -38,6 +38,7 @@ ENGLISH = re.compile(
 LOWER_START = re.compile(r"(?<=[.!?] )ca\. \d")
 # Words that look like keys but are the reader's: URLs are links, not text, and these are names.
 ALLOWED = {"nn.wikipedia", "no.wikipedia"}
+URL = re.compile(r"https?://\S+")
 
 
 def _source_keys() -> set[str]:
@@ -62,9 +63,10 @@ def article_text(page: Path) -> str:
 def problems(text: str, keys: set[str]) -> list[str]:
     """Each snake_case name, internal key or English word found in `text`, with a little context."""
     found = []
+    words = URL.sub(" ", text)  # a source's address is copied as it is, underscores and all
     for pattern in (SNAKE, ENGLISH, LOWER_START):
-        for hit in pattern.finditer(text):
-            found.append(text[max(hit.start() - 40, 0) : hit.end() + 40])
+        for hit in pattern.finditer(words):
+            found.append(words[max(hit.start() - 40, 0) : hit.end() + 40])
     for key in keys:
         for hit in re.finditer(rf"(?<![\w/.-]){re.escape(key)}(?![\w/-])", text):
             context = text[max(hit.start() - 40, 0) : hit.end() + 40]
@@ -81,6 +83,10 @@ def test_the_scan_finds_what_it_should() -> None:
     assert problems("i året (estimat). ca. 1 400 tonn havner i restavfallet", keys)
     assert not problems("i året (estimat). Om lag 1 400 tonn, blir det ca. 1 400 tonn.", keys)
     assert not problems("(Laitala mfl., 2012) og https://x.no/ssb-avfall-hushald/a", set())
+    assert not problems(
+        "Tabell: http://www.miljokommune.no/omregningsverktoy_tabeller/ (lest)", set()
+    )
+    assert problems("http://x.no/a og så matavfall_per_innbygger", set())
     assert not problems("Folketallet er kjent for alle kommunene.", keys)
 
 
