@@ -84,3 +84,53 @@ def source_link(sources: pd.DataFrame, source_id: str) -> str:
     row = sources.loc[source_id]
     title, address = cell(row["tittel"]), fmt.url(row["url"])
     return f"[{title}]({address})" if address else title
+
+
+def pending_sources(descriptor: dict, sources: pd.DataFrame) -> str:
+    """The data chapter's list of sources still without an address or full printed reference (the
+    `pending` list of the kilder table's reference check), and what is known of when each was read."""
+    check = next(
+        rule
+        for resource in descriptor["resources"]
+        if resource["name"] == "kilder"
+        for rule in resource.get("checks", [])
+        if rule["type"] == "reference"
+    )
+    pending = check.get("pending", [])
+    lines = ["| Kilde | Utgiver | Hva som mangler |", "| --- | --- | --- |"]
+    for source_id in pending:
+        row = sources.loc[source_id]
+        publisher = row["forfatter"] if missing(row["utgiver"]) else row["utgiver"]
+        lacking = ["adresse"] + [
+            name
+            for column, name in (("aar", "år"), ("sider", "side, tabell eller nummer"))
+            if missing(row[column])
+        ]
+        lines.append(
+            f"| {source_link(sources, source_id)} | {cell(publisher)} | {', '.join(lacking)} |"
+        )
+    listing = (
+        "\n".join(lines)
+        if pending
+        else "Alle kildene har adresse eller fullstendig trykt referanse."
+    )
+    return f"{listing}\n\n{_read_dates(sources['lest'])}"
+
+
+def _read_dates(read: pd.Series) -> str:
+    """One sentence on the read dates, for none, some or all of the sources bounded or unknown."""
+    bounded = int(read.astype(str).str.startswith("senest ").sum())
+    unknown = int((read == "ukjent").sum())
+    if not bounded and not unknown:
+        return "Lesedatoen er registrert for alle kildene."
+    said = []
+    if bounded:
+        whom = "alle kildene" if bounded == len(read) else f"{bounded} av {len(read)} kilder"
+        said.append(
+            f"For {whom} registrerte ikke kildenotatet når kilden ble lest; der står «lest senest» "
+            "og dagen kilden ble ført inn i boka, for da var den lest."
+        )
+    if unknown:
+        whom = "noen av kildene" if unknown == len(read) else f"{unknown} av {len(read)} kilder"
+        said.append(f"Lesedatoen er ikke kjent for {whom}.")
+    return " ".join(said)

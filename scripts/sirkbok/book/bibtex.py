@@ -27,15 +27,19 @@ def _field(name: str, value: str) -> str:
 
 
 def _read(value: object) -> str:
-    """When the source was read, as the list of sources says it («Lest 7. desember 2026»)."""
+    """When the source was read, as the list of sources says it: «Lest 7. desember 2026», or
+    «Lest senest 26. november 2026» where only the day it entered the book is known."""
     from datetime import date
 
     from sirkbok import format as fmt
 
+    text = str(value)
+    bound = text.startswith("senest ")
     try:
-        return f"Lest {fmt.date(date.fromisoformat(str(value)))}"
+        when = fmt.date(date.fromisoformat(text.removeprefix("senest ")))
     except ValueError:
         return "Lesedato ikke registrert"
+    return f"Lest senest {when}" if bound else f"Lest {when}"
 
 
 def bibtex() -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sirkbok.datapackage.snapshots import origins
+from sirkbok.prose import cell
 from sirkbok.update import ssb_tables
 
 COMMAND = "sirkbok update ssb"
@@ -65,3 +66,18 @@ def lines(root: Path) -> list[Line]:
             )
         )
     return [*found, *NOT_FETCHED]
+
+
+def markdown(root: Path) -> str:
+    """The data chapter's table: per SSB table, publisher, last fetch, period and how it refreshes."""
+    rows = [
+        "| Tabell | Innhold | Utgiver | Hentet | Periode | Oppdateres med |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for line in lines(root):
+        refresh = f"`{line.refresh}`" if line.refresh == COMMAND else cell(line.refresh)
+        rows.append(
+            f"| {cell(line.table)} | {cell(line.title)} | {cell(line.publisher)} | "
+            f"{cell(line.fetched)} | {cell(line.period)} | {refresh} |"
+        )
+    return "\n".join(rows)
