@@ -69,10 +69,12 @@ def test_every_kind_of_edit_reaches_the_site_and_equals_a_full_build(book: Path)
     notebook_path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1), encoding="utf-8")
     figure = sorted((book / "chapters" / "tema" / "figurer").glob("*.csv"))[0]
     append(figure, "testrad,1\n")
-    download = book / "data" / "milepaeler.csv"
+    # statistikk, not milepaeler: the milestones also give every page a substitution (the joint
+    # meeting's wording), and a changed substitution rightly rewrites every page.
+    download = book / "data" / "statistikk.csv"
     download.write_text(
         download.read_text("utf-8").replace(
-            "fellesmote-follum-2026,2026-04-29", "fellesmote-follum-2026,2026-05-06"
+            "Husholdningsavfall,Norge,2021,2336,", "Husholdningsavfall,Norge,2021,2337,"
         ),
         encoding="utf-8",
     )
@@ -87,7 +89,7 @@ def test_every_kind_of_edit_reaches_the_site_and_equals_a_full_build(book: Path)
     assert "En setning lagt inn i notatboka av testen." in regionene
     copied = site / figure.relative_to(book)
     assert copied.read_bytes() == figure.read_bytes()
-    assert (site / "data" / "milepaeler.csv").read_bytes() == download.read_bytes()
+    assert (site / "data" / "statistikk.csv").read_bytes() == download.read_bytes()
     assert bundle.stat().st_size > 100_000  # the whole chart library again
     assert "ødelagt" not in bundle.read_text("utf-8")
     # A text edit changes no title or link target: the other pages were not rewritten.
