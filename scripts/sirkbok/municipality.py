@@ -18,6 +18,7 @@ from sirkbok.format import date, doc_link, estimate, listing, missing, number, p
 from sirkbok.format import text as escape
 from sirkbok.municipality_data import Page, optional_text
 from sirkbok.municipality_data import page as page  # the page notebook's one import: page + text
+from sirkbok.themes import quantities
 
 CASE = "sak0926"  # the case document that proposes the strategy and the roles
 
@@ -219,6 +220,14 @@ def template_link(table: str) -> str:
     return f'<a href="{href}" download>Last ned Excel-malen for {title}</a>'
 
 
+def _contact() -> str:
+    """The contact address from the publisher block as a `mailto:` link."""
+    from sirkbok.core import paths, publisher
+
+    who = publisher.read(paths.root())
+    return f"[{escape(who.email)}]({who.mailto})"
+
+
 def missing_markdown(p: Page) -> str:
     """What the data package lacks for the municipality, where to get it, and the template."""
     if p.missing.empty:
@@ -227,12 +236,14 @@ def missing_markdown(p: Page) -> str:
     for _, row in p.missing.iterrows():
         where = escape(row["fylles_fra"]) or "ikke kjent ennå"
         what, detail = _what(p, row)
-        lines.append(f"- **{what}**{detail}. Hentes fra: {where}.")
+        send = quantities.gap_markdown(str(row["tabell"]), str(row["id"]))
+        lines.append(f"- **{what}**{detail}. Hentes fra: {where}.{send}")
     tables = list(dict.fromkeys(p.missing["tabell"]))
     links = " · ".join(template_link(t) for t in tables)
     return (
         "\n".join(lines)
-        + "\n\nSlik fyller du inn: last ned malen, skriv tallene med kilde og årstall i radene for "
-        f"kommunenummer {escape(p.number)}, og send filen til redaksjonen (se {{doc}}`/chapters/bidra`). "
-        "Malene har dagens rader ferdig utfylt.\n\n" + links
+        + "\n\nLenken «Send inn tallet» åpner et skjema der kommunen og størrelsen er fylt ut: du "
+        "skriver verdien, året og kilden. Har du mange tall, kan du i stedet laste ned malen, fylle "
+        f"inn radene for kommunenummer {escape(p.number)} med kilde og årstall, og sende filen til "
+        f"redaksjonen på {_contact()} (se {{doc}}`/chapters/bidra`).\n\n" + links
     )

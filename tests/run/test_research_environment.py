@@ -126,7 +126,7 @@ def test_citation_file_has_what_cff_1_2_0_requires(repo_root: Path) -> None:
         assert citation.get(key), key
     assert citation["cff-version"] == "1.2.0"
     config = yaml.safe_load((repo_root / "_config.yml").read_text(encoding="utf-8"))
-    assert [author["name"] for author in citation["authors"]] == [config["author"]]
+    assert [author["name"] for author in citation["authors"]] == [config["publisher"]["navn"]]
     assert isinstance(citation["date-released"], datetime.date)
     assert re.fullmatch(r"\d+\.\d+\.\d+", citation["version"])
     assert citation["license"] == ["MIT", "CC-BY-4.0"]  # code, then text and data

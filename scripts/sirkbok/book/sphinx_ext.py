@@ -364,7 +364,7 @@ def _theme_in_norwegian(app: Sphinx) -> None:
 def _book_facts(app: Sphinx, config: Any) -> None:
     """{{ forfatter }} and {{ sist_oppdatert }} for every page, and a footer line with both.
 
-    The maintainers' name comes from `author` in _config.yml, the date from the data package: one home
+    The maintainers' name comes from `publisher.navn` in _config.yml (page_facts), the date from the data package: one home
     each. Both are escaped, since text from configuration or data never becomes markup.
     """
     from sirkbok import decisions
@@ -385,7 +385,7 @@ def _book_facts(app: Sphinx, config: Any) -> None:
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = (
         f"<p>En uavhengig kunnskapsbase laget av {html.escape(author)}, bygd på regionrådenes "
-        "offentlige dokumenter.</p>"
+        "offentlige dokumenter.</p>" + getattr(app, "sirkbok_contact", "")
     )
     config.html_theme_options = options
 
@@ -413,6 +413,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     code_section.setup(app)  # one «Slik er det regnet ut» section per notebook chapter
     contained.setup(app)  # no link or special file is read, nothing is published through one
     guard.setup(app)  # nothing from outside the repository, no raw HTML from contributions
+    app.connect("config-inited", page_facts.publisher_config, priority=400)
     app.connect("config-inited", _book_facts)
     app.connect("config-inited", _edition)
     app.connect("builder-inited", _theme_in_norwegian)
