@@ -188,6 +188,13 @@ def citation(current: str, who: publisher.Publisher) -> str:
     return text.replace("\nkeywords:", "\n" + block + "keywords:", 1)
 
 
+def jupyter_book_keys(current: str, who: publisher.Publisher) -> str:
+    """_config.yml with Jupyter Book's own address keys copied from the publisher block."""
+    text = re.sub(r"(?m)^(repository:\n  url: ).*$", rf"\g<1>{who.repository}", current)
+    text = re.sub(r"(?m)^(  baseurl: ).*$", rf"\g<1>{who.site}", text)
+    return re.sub(r"(?m)^(      repository_url: ).*$", rf"\g<1>{who.repository}", text)
+
+
 def _dump(form: dict[str, Any]) -> str:
     return _HEAD + yaml.safe_dump(form, allow_unicode=True, sort_keys=False, width=100)
 
@@ -201,7 +208,11 @@ def expected(root: Path) -> dict[str, str]:
             f"{FOLDER}/{CHAPTER_FORM}": _dump(chapter_form()),
         }
     files[f"{FOLDER}/config.yml"] = _dump(config_yml(who))
-    for name, make in ((".github/CODEOWNERS", codeowners), ("CITATION.cff", citation)):
+    for name, make in (
+        (".github/CODEOWNERS", codeowners),
+        ("CITATION.cff", citation),
+        (publisher.CONFIG, jupyter_book_keys),
+    ):
         files[name] = make((root / name).read_text(encoding="utf-8"), who)
     return files
 

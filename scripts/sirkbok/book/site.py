@@ -202,18 +202,6 @@ def _rewrites_all(key: str) -> bool:
     return key.startswith(STATIC) or key.endswith(BIBLIOGRAPHY)
 
 
-def jupyter_book_yaml(root: Path) -> dict[str, Any]:
-    """_config.yml with Jupyter Book's own address keys (`repository.url`, `html.baseurl`) taken
-    from the publisher block, so the addresses are set in one place."""
-    from sirkbok.core import publisher, safeyaml
-
-    config = safeyaml.load((root / "_config.yml").read_text(encoding="utf-8"), "_config.yml")
-    who = publisher.read(root)
-    config.setdefault("repository", {})["url"] = who.repository
-    config.setdefault("html", {})["baseurl"] = who.site
-    return dict(config)
-
-
 def sphinx_build(root: Path, plan: Plan) -> int:
     """Jupyter Book's own configuration and Sphinx run, in this process (no second start-up)."""
     from jupyter_book.config import get_final_config
@@ -227,7 +215,7 @@ def sphinx_build(root: Path, plan: Plan) -> int:
         "nitpicky": OPTIONS["nitpicky"],
     }
     config, _ = get_final_config(
-        user_yaml=jupyter_book_yaml(root),
+        user_yaml=root / "_config.yml",
         cli_config=overrides,
         sourcedir=root,
         use_external_toc=True,
