@@ -116,9 +116,13 @@ def gap_link(table: str, row_id: str) -> str | None:
     from sirkbok.core import paths, publisher
 
     key, municipality = key_of(table, row_id)
-    found = {q.key: q for q in quantities(data.load("ressursstrommer"))}.get(key)
+    flows = data.load("ressursstrommer")
+    found = {q.key: q for q in quantities(flows)}.get(key)
     if found is None:
         return None
+    if municipality is None and table == "ressursstrommer":  # an actor's flow in a municipality
+        place = flows.loc[flows["id"] == row_id, "kommunenummer"].dropna()
+        municipality = str(place.iloc[0]) if len(place) else None
     named = None
     if municipality is not None:
         kommuner = data.load("kommuner")
