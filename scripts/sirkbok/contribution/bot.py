@@ -13,6 +13,7 @@ talks to GitHub: it prints (and with --out writes) the calls the workflow makes 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -61,11 +62,17 @@ def reply(problems: list[Problem]) -> str:
         "Takk for bidraget! Roboten kunne ikke ta det inn slik det står. Rett dette ved å redigere "
         "saken (… → «Edit»), så sjekker roboten på nytt:",
         "",
-        *(f"- {plain(str(p))}" for p in problems[:30]),
+        *(_line(p) for p in problems[:30]),
         "",
         "Ingenting i boka er endret. Spør gjerne i saken om noe er uklart.",
     ]
     return "\n".join(lines)
+
+
+def _line(problem: Problem) -> str:
+    """One thing to fix: the field's label in bold, then what was found and what is expected."""
+    field = f"**{plain(problem.column)}:** " if problem.column else ""
+    return f"- {field}{plain(str(dataclasses.replace(problem, column=None)))}"
 
 
 def _api(who: publisher.Publisher) -> str:
