@@ -50,6 +50,12 @@ def value_of(text: str) -> float | None:
     return float(compact.replace(",", ".")) if _NUMBER.fullmatch(compact) else None
 
 
+def title_and_publisher(text: str) -> list[str]:
+    """«Årsrapport 2024, HRA» -> [«Årsrapport 2024», «HRA»] (split at the last comma)."""
+    parts = [part.strip() for part in text.rsplit(",", 1)]
+    return parts if len(parts) == 2 and all(parts) else []
+
+
 def _problem(label: str, message: str, found: str | None, expected: str) -> Problem:
     return Problem(file="", column=label, message=message, found=found, expected=expected)
 
@@ -75,7 +81,7 @@ def read(
                 "Ukjent størrelse.",
                 fields["storrelse"] or None,
                 "et av valgene i listen «Størrelse»",
-            )  # fmt: skip
+            )
         )
     municipality = towns.get(fields["kommune"]) if fields["kommune"] else None
     if fields["kommune"] and municipality is None:
@@ -85,7 +91,7 @@ def read(
                 "Ukjent kommune.",
                 fields["kommune"],
                 "en av kommunene i listen, som «3446 Gran»",
-            )  # fmt: skip
+            )
         )
     elif quantity is not None and quantity.per_municipality and municipality is None:
         problems.append(
@@ -94,7 +100,7 @@ def read(
                 "Størrelsen gjelder én kommune; velg hvilken.",
                 None,
                 "en av kommunene i listen",
-            )  # fmt: skip
+            )
         )
     value = value_of(fields["verdi"])
     if value is None:
@@ -104,7 +110,7 @@ def read(
                 "Verdien er ikke et tall.",
                 fields["verdi"] or None,
                 "bare sifre, med komma som desimaltegn, som 1234,5",
-            )  # fmt: skip
+            )
         )
     if quantity is not None and fields["enhet"] != quantity.unit:
         problems.append(
@@ -113,7 +119,7 @@ def read(
                 "Enheten passer ikke til størrelsen.",
                 fields["enhet"] or None,
                 f"«{quantity.unit}» (regn om tallet til denne enheten)",
-            )  # fmt: skip
+            )
         )
     year = int(fields["aar"]) if re.fullmatch(r"[0-9]{4}", fields["aar"]) else None
     if year is None or not FIRST_YEAR <= year <= today.year:
@@ -123,7 +129,7 @@ def read(
                 "Året er ikke gyldig.",
                 fields["aar"] or None,
                 f"fire sifre mellom {FIRST_YEAR} og {today.year}",
-            )  # fmt: skip
+            )
         )
     if not fields["kilde_tittel"].strip():
         problems.append(
@@ -132,7 +138,16 @@ def read(
                 "Kilden mangler: hvert tall i boka har en kilde.",
                 None,
                 "tittel og utgiver, f.eks. «Årsrapport 2024, HRA»",
-            )  # fmt: skip
+            )
+        )
+    elif not title_and_publisher(fields["kilde_tittel"]):
+        problems.append(
+            _problem(
+                labels["kilde_tittel"],
+                "Kilden trenger både tittel og utgiver, med komma mellom.",
+                fields["kilde_tittel"],
+                "«Årsrapport 2024, HRA»",
+            )
         )
     url = fields["kilde_url"]
     if url and not re.fullmatch(r"https?://[^\s/@]+\.[^\s/@]+(/\S*)?", url):
@@ -142,7 +157,7 @@ def read(
                 "Adressen er ikke en nettadresse.",
                 url,
                 "en adresse som begynner med https://",
-            )  # fmt: skip
+            )
         )
     grade = {v: k for k, v in forms.GRADES.items()}.get(fields["kildegrad"])
     if grade is None:
@@ -152,12 +167,15 @@ def read(
                 "Ukjent kildegrad.",
                 fields["kildegrad"] or None,
                 ", ".join(forms.GRADES.values()),
-            )  # fmt: skip
+            )
         )
     checked = {
-        "quantity": quantity, "municipality": municipality, "value": value, "year": year,
+        "quantity": quantity,
+        "municipality": municipality,
+        "value": value,
+        "year": year,
         "grade": grade,
-    }  # fmt: skip
+    }
     return checked, problems
 
 
@@ -173,7 +191,8 @@ def _source(root: Path, number: int, fields: dict[str, str], grade: str, today: 
     new.update(
         id=f"bidrag-{number}",
         type="online" if url else "misc",
-        tittel=fields["kilde_tittel"],
+        tittel=title_and_publisher(fields["kilde_tittel"])[0],
+        utgiver=title_and_publisher(fields["kilde_tittel"])[1],
         aar=fields["aar"],
         url=url,
         kildegrad=grade,
