@@ -31,6 +31,7 @@ from sirkbok.datapackage.validate import validate_package
 from sirkbok.format import text as plain
 
 BOT = "sirkbok-bidrag"
+PAGES = (".ipynb", ".md")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -147,7 +148,9 @@ def handle(root: Path, event: dict[str, Any], today: dt.date) -> dict[str, Any]:
     git(root, "add", "-A")
     changed = git(root, "diff", "--cached", "--name-only").split()
     git(root, "commit", "-q", "-m", f"Contribution from issue #{sub.number}: {summary}")
-    pages = sorted({n.rsplit(".", 1)[0] for n in changed if n.startswith("chapters/")})
+    pages = sorted(
+        n.rsplit(".", 1)[0] for n in changed if n.startswith("chapters/") and n.endswith(PAGES)
+    )
     body = pr_text(who, sub, summary, headlines.table(before, after), pages)
     title = f"Bidrag fra sak #{sub.number}"
     calls = [
@@ -181,7 +184,7 @@ def handle(root: Path, event: dict[str, Any], today: dt.date) -> dict[str, Any]:
 def pr_text(
     who: publisher.Publisher, sub: issue.Submission, summary: str, table: str, pages: list[str]
 ) -> str:
-    links = [f"- [{p}]({who.site}{p}.html)" for p in pages if not p.startswith("chapters/figurer")]
+    links = [f"- [{p}]({who.site}{p}.html)" for p in pages]
     kind = "tallet" if sub.kind == "tall" else "kapitlet"
     return "\n".join(
         [

@@ -240,8 +240,9 @@ def change(
     if sources_text is not None:
         result.files["data/kilder.csv"] = sources_text
     was = f"{before} {quantity.unit}" if before else "mangler"
+    place = f" for {fields['kommune']}" if fields["kommune"] else ""
     result.summary = (
-        f"{quantity.label}{' for ' + municipality if isinstance(municipality, str) else ''}: "
-        f"{was} → {format_number(value)} {quantity.unit} ({checked['year']}), kilde `{source}`"
+        f"{quantity.label}{place}: {was} → {fields['verdi']} {quantity.unit} "
+        f"({checked['year']}), kilde {source}"
     )
     return result, []
