@@ -82,7 +82,8 @@ def test_every_page_has_the_contact_address_in_its_footer(built_book: Path) -> N
     pages = [
         p
         for p in sorted(built_book.rglob("*.html"))
-        if not p.is_relative_to(built_book / "_static") and p != built_book / "index.html"  # a redirect
+        if not p.is_relative_to(built_book / "_static")
+        and p != built_book / "index.html"  # a redirect
     ]
     assert len(pages) > 30
     mailto = f'<a href="{WHO.mailto}">{WHO.email}</a>'
