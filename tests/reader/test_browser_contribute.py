@@ -68,6 +68,7 @@ def test_every_gap_on_every_municipality_page_opens_the_prefilled_form(
                 f"{WHO.repository}/issues/new"
             )
             query = parse_qs(address.query)
+            assert "kommune" in query, (number, gap)
             assert query["template"] == [quantities.FORM]
             assert query["kommune"] == [f"{number} {name}"]
             assert query["storrelse"] == [label]
