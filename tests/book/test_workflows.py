@@ -88,6 +88,14 @@ def test_pages_deploys_main_after_ci_passed() -> None:
     assert "make book" in commands(pages)
 
 
+def test_pages_refuses_to_publish_placeholders() -> None:
+    workflow = load("pages.yml")
+    build = workflow["jobs"]["build"]["steps"]
+    names = [str(step.get("run", "")) for step in build]
+    gate = next(i for i, run in enumerate(names) if "sirkbok check --publish" in run)
+    assert gate < next(i for i, run in enumerate(names) if "make book" in run)
+
+
 def test_links_are_checked_weekly() -> None:
     linkcheck = load("linkcheck.yml")
     crons = [entry["cron"] for entry in triggers(linkcheck)["schedule"]]

@@ -37,8 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     root = paths.root()
     problems = check_book(root, figures=not args.skip_figures)
-    if args.publish:
-        problems += publisher.placeholder_problems(root)
+    if args.publish:  # no placeholder address, and the forms and GitHub files match the block
+        problems += publisher.placeholder_problems(root) + forms.stale(root)
     if problems:
         raise UserError(problems)
     checked = "innholdsfortegnelse, forside-data, lenker, bilder, innhentede filer, HTML, "
@@ -72,7 +72,6 @@ def _check_book(root: Path, figures: bool) -> list[Problem]:
     problems += encoding_problems(root)
     problems += content_problems(root)
     problems += trust.screen(root)  # notebooks that may not run: untrusted, or not notebooks
-    problems += forms.stale(root)  # the issue forms, CODEOWNERS and CITATION.cff
     if figures:
         problems += figure_problems(root)
     return list(dict.fromkeys(problems))  # an unreadable region chapter is found twice
