@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from sirkbok import data, decisions
+from sirkbok import decisions
 from sirkbok.datapackage.template import TEMPLATE_FOLDER
 from sirkbok.format import date, doc_link, estimate, listing, missing, number, percent
 from sirkbok.format import text as escape
@@ -211,13 +211,10 @@ def _what(p: Page, row: pd.Series) -> tuple[str, str]:
     return escape(row["id"]), ""
 
 
-def template_link(table: str) -> str:
-    """A download link to the build's pre-filled Excel template for `table` (see sphinx_ext)."""
-    if not re.fullmatch(r"[a-z_]+", table):
-        raise ValueError(f"not a table name: {table!r}")
-    href = html.escape(f"../../{TEMPLATE_FOLDER}/{table}.xlsx", quote=True)
-    title = html.escape(str(data.resource(table).get("title", table)).lower())
-    return f'<a href="{href}" download>Last ned Excel-malen for {title}</a>'
+def template_link(p: Page) -> str:
+    """A download link to the build's Excel template for this municipality alone (sphinx_ext)."""
+    href = html.escape(f"../../{TEMPLATE_FOLDER}/{quantities.template_name(p.number)}", quote=True)
+    return f'<a href="{href}" download>Last ned Excel-malen for {html.escape(p.name)}</a>'
 
 
 def _contact() -> str:
@@ -238,12 +235,10 @@ def missing_markdown(p: Page) -> str:
         what, detail = _what(p, row)
         send = quantities.gap_markdown(str(row["tabell"]), str(row["id"]))
         lines.append(f"- **{what}**{detail}. Hentes fra: {where}.{send}")
-    tables = list(dict.fromkeys(p.missing["tabell"]))
-    links = " · ".join(template_link(t) for t in tables)
     return (
         "\n".join(lines)
         + "\n\nLenken «Send inn tallet» åpner et skjema der kommunen og størrelsen er fylt ut: du "
-        "skriver verdien, året og kilden. Har du mange tall, kan du i stedet laste ned malen, fylle "
-        f"inn radene for kommunenummer {escape(p.number)} med kilde og årstall, og sende filen til "
-        f"redaksjonen på {_contact()} (se {{doc}}`/chapters/bidra`).\n\n" + links
+        "skriver verdien, året og kilden. Har du mange tall, kan du i stedet fylle inn Excel-malen "
+        f"for {escape(p.name)}, som har bare kommunens egne tall, og sende den til redaksjonen på "
+        f"{_contact()} (se {{doc}}`/chapters/bidra`).\n\n" + template_link(p)
     )

@@ -243,7 +243,7 @@ def _templates_key(source: Path) -> str:
     for path in sorted((source / "data").rglob("*")):
         if path.is_file():
             parts.append(f"{path.relative_to(source).as_posix()} {provenance.sha256_file(path)}")
-    for path in provenance.package_files(["import sirkbok.datapackage.template"]):
+    for path in provenance.package_files(["import sirkbok.book.municipality_template"]):
         parts.append(f"{provenance.package_key(path)} {provenance.sha256_file(path)}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -272,8 +272,9 @@ def _write_templates_if_changed(source: Path, folder: Path, cache: Path) -> None
 
 
 def write_templates(folder: Path) -> list[Path]:
-    """The pre-filled Excel templates (`sirkbok template --table TABLE`) the municipality pages link to,
-    one per table of the data package, made fresh from the data at every build."""
+    """The pre-filled Excel templates: one per table (`sirkbok template --table TABLE`) and one per
+    municipality with only its own numbers (the municipality pages link to it)."""
+    from sirkbok.book import municipality_template
     from sirkbok.datapackage.descriptor import table_names
     from sirkbok.datapackage.template import write_template
 
@@ -282,7 +283,7 @@ def write_templates(folder: Path) -> list[Path]:
         target = folder / f"{table}.xlsx"
         write_template(table, target)
         written.append(target)
-    return written
+    return written + municipality_template.write_all(folder)
 
 
 def _write_sitemap(app: Sphinx) -> None:

@@ -90,6 +90,13 @@ def key_of(table: str, row_id: str) -> tuple[str, str | None]:
     return row_id, None
 
 
+def template_name(municipality: str) -> str:
+    """The municipality's own Excel template in the site's maler/ (book.municipality_template)."""
+    if not re.fullmatch(r"[0-9]{4}", municipality):
+        raise ValueError(f"not a municipality number: {municipality!r}")
+    return f"kommune-{municipality}.xlsx"
+
+
 def municipality_option(number: str, name: str) -> str:
     """The municipality dropdown's option: «3446 Gran»."""
     return f"{number} {name}"
