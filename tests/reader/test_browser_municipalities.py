@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from sirkbok import data, municipality
+from sirkbok import data
 from sirkbok_dev import browser
 
 pytestmark = [
