@@ -229,8 +229,8 @@ def test_codeowners_gives_the_trusted_paths_to_the_maintainers(repo_root: Path) 
 def test_the_guidance_names_every_step(repo_root: Path) -> None:
     contributing = (repo_root / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for step in (
-        "Nytt kapittel",
-        "Datakorreksjon",
+        "Foreslå et kapittel",
+        "Send inn et tall",
         "make chapter",
         "make serve",
         "make book",
