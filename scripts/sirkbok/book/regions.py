@@ -215,7 +215,8 @@ def missing_lines(region: str) -> list[str]:
     lines.append("")
     for what, group in mine.groupby("hva", sort=True):
         places = ", ".join(quantities.linked(r.hvor, r.tabell, r.id) for r in group.itertuples())
-        lines.append(f"- **{fmt.text(what)}:** {places}")
+        resource = str(what).split(" (")[0]  # the resource, without the data package's stage word
+        lines.append(f"- **{fmt.text(resource[:1].upper() + resource[1:])}:** {places}")
     return lines
 
 
