@@ -23,7 +23,7 @@ def test_the_template_holds_only_the_municipalitys_numbers(number: str) -> None:
     assert sheet.title == f"Tall for {name}"[:31]
     headings = [cell.value for cell in sheet[3]]
     assert headings == [heading for heading, _ in municipality_template.HEADINGS]
-    assert all("_" not in h for h in headings)  # readers' words, not column names
+    assert all("_" not in str(h) for h in headings)  # readers' words, not column names
     labels = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
     # Every value the municipality page lists as missing has its row, and nothing of another
     # municipality is there (the per-municipality rows name no other municipality).

@@ -63,6 +63,7 @@ def workbook(municipality: str) -> bytes:
     """The template for `municipality` (its four-digit number) as .xlsx bytes."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     name = str(data.load("kommuner").set_index("kommunenummer").loc[municipality, "navn"])
@@ -81,7 +82,7 @@ def workbook(municipality: str) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if heading in TO_FILL:
             cell.fill = fill
-        sheet.column_dimensions[cell.column_letter].width = width
+        sheet.column_dimensions[get_column_letter(column)].width = width
     for label, unit, shown in rows(municipality):
         sheet.append([label, unit, shown])
     grades = DataValidation(type="list", formula1='"' + ",".join(forms.GRADES.values()) + '"')

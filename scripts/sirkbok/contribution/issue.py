@@ -115,10 +115,12 @@ def screen(submission: Submission, labels: dict[str, str]) -> list[Problem]:
             message = "Feltet har usynlige styretegn eller linjeskift; skriv det på én linje."
         elif key != "tekst" and (hit := markup(value.replace("\n", " "))):
             message, found = "Feltet har formatering eller kode; skriv bare vanlig tekst.", hit
-        elif key != "tekst" and (hit := (URL_SHELL if key == "kilde_url" else SHELL).search(value)):
+        elif key != "tekst" and (
+            shell := (URL_SHELL if key == "kilde_url" else SHELL).search(value)
+        ):
             message = "Feltet har tegn som kan leses som en kommando eller en filsti; skriv bare "
             message += "vanlig tekst."
-            found = hit[0]
+            found = shell[0]
         else:
             continue
         problems.append(Problem(file="", column=label, message=message, found=found))

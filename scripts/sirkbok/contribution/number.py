@@ -169,7 +169,7 @@ def read(
                 ", ".join(forms.GRADES.values()),
             )
         )
-    checked = {
+    checked: dict[str, object] = {
         "quantity": quantity,
         "municipality": municipality,
         "value": value,
