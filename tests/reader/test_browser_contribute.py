@@ -101,3 +101,15 @@ def test_the_data_chapter_and_the_region_pages_link_their_gaps(built_book: Path)
     for region in data.load("regioner")["id"]:
         text = (built_book / f"chapters/regioner/{region}/index.html").read_text(encoding="utf-8")
         assert text.count("template=send-inn-tall.yml") == int((missing["region"] == region).sum())
+
+
+def test_the_built_site_reads_the_publisher_block(built_book: Path) -> None:
+    """Open Graph, «Slik siterer du», the DCAT contact point and the theme's buttons: one block."""
+    front = (built_book / "chapters/forside.html").read_text(encoding="utf-8")
+    assert f'<meta property="og:url" content="{WHO.site}chapters/forside.html"' in front
+    assert f'href="{WHO.repository}"' in front  # the repository button
+    cite = (built_book / "chapters/slik-siterer-du.html").read_text(encoding="utf-8")
+    assert f'href="{WHO.site}"' in cite and f'href="{WHO.repository}/tree/main/data"' in cite
+    dcat = (built_book / "data/dcat.ttl").read_text(encoding="utf-8")
+    assert f"<{WHO.mailto}>" in dcat and f"<{WHO.repository}/issues>" in dcat
+    assert "sirkulaer-verdiskaping" not in front + cite + dcat
