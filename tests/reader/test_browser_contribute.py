@@ -112,4 +112,5 @@ def test_the_built_site_reads_the_publisher_block(built_book: Path) -> None:
     assert f'href="{WHO.site}"' in cite and f'href="{WHO.repository}/tree/main/data"' in cite
     dcat = (built_book / "data/dcat.ttl").read_text(encoding="utf-8")
     assert f"<{WHO.mailto}>" in dcat and f"<{WHO.repository}/issues>" in dcat
-    assert "sirkulaer-verdiskaping" not in front + cite + dcat
+    for old in ("github.com/sirkulaer-verdiskaping", "sirkulaer-verdiskaping.github.io"):
+        assert old not in front + cite + dcat  # the addresses set before the block existed
