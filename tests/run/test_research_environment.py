@@ -148,7 +148,8 @@ def test_citation_chapter_shows_the_book_a_chapter_and_the_data(repo_root: Path)
         "[Datasett]",
         "CC BY 4.0",
         "MIT",
-        "/tree/main/data",
+        "{{ data_adresse }}",  # the repository's data folder, from the publisher block
+        "{{ nettsted_adresse }}",
     ):
         assert part in text, part
 
