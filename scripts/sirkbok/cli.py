@@ -46,6 +46,14 @@ VERBS: dict[str, tuple[str, str]] = {
         "sirkbok.book.check",
         "Sjekk boka: innholdsfortegnelse, forside-data, lenker, bilder, data og figurer.",
     ),
+    "forms": (
+        "sirkbok.book.forms",
+        "Skriv skjemaene og GitHub-filene fra utgiverblokken i _config.yml og datapakken.",
+    ),
+    "contribution": (
+        "sirkbok.contribution.bot",
+        "Gjør et innsendt skjema (GitHub-sak) om til en sjekket gren, eller et svar om hva som må rettes.",
+    ),
     "template": (
         "sirkbok.datapackage.template",
         "Lag en Excel-mal for en datatabell, med nedtrekkslister og forklaring.",

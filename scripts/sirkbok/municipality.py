@@ -12,12 +12,13 @@ import re
 
 import pandas as pd
 
-from sirkbok import data, decisions
+from sirkbok import decisions
 from sirkbok.datapackage.template import TEMPLATE_FOLDER
 from sirkbok.format import date, doc_link, estimate, listing, missing, number, percent
 from sirkbok.format import text as escape
 from sirkbok.municipality_data import Page, optional_text
 from sirkbok.municipality_data import page as page  # the page notebook's one import: page + text
+from sirkbok.themes import quantities
 
 CASE = "sak0926"  # the case document that proposes the strategy and the roles
 
@@ -210,13 +211,18 @@ def _what(p: Page, row: pd.Series) -> tuple[str, str]:
     return escape(row["id"]), ""
 
 
-def template_link(table: str) -> str:
-    """A download link to the build's pre-filled Excel template for `table` (see sphinx_ext)."""
-    if not re.fullmatch(r"[a-z_]+", table):
-        raise ValueError(f"not a table name: {table!r}")
-    href = html.escape(f"../../{TEMPLATE_FOLDER}/{table}.xlsx", quote=True)
-    title = html.escape(str(data.resource(table).get("title", table)).lower())
-    return f'<a href="{href}" download>Last ned Excel-malen for {title}</a>'
+def template_link(p: Page) -> str:
+    """A download link to the build's Excel template for this municipality alone (sphinx_ext)."""
+    href = html.escape(f"../../{TEMPLATE_FOLDER}/{quantities.template_name(p.number)}", quote=True)
+    return f'<a href="{href}" download>Last ned Excel-malen for {html.escape(p.name)}</a>'
+
+
+def _contact() -> str:
+    """The contact address from the publisher block as a `mailto:` link."""
+    from sirkbok.core import paths, publisher
+
+    who = publisher.read(paths.root())
+    return f"[{escape(who.email)}]({who.mailto})"
 
 
 def missing_markdown(p: Page) -> str:
@@ -227,12 +233,12 @@ def missing_markdown(p: Page) -> str:
     for _, row in p.missing.iterrows():
         where = escape(row["fylles_fra"]) or "ikke kjent ennå"
         what, detail = _what(p, row)
-        lines.append(f"- **{what}**{detail}. Hentes fra: {where}.")
-    tables = list(dict.fromkeys(p.missing["tabell"]))
-    links = " · ".join(template_link(t) for t in tables)
+        send = quantities.gap_markdown(str(row["tabell"]), str(row["id"]))
+        lines.append(f"- **{what}**{detail}. Hentes fra: {where}.{send}")
     return (
         "\n".join(lines)
-        + "\n\nSlik fyller du inn: last ned malen, skriv tallene med kilde og årstall i radene for "
-        f"kommunenummer {escape(p.number)}, og send filen til redaksjonen (se {{doc}}`/chapters/bidra`). "
-        "Malene har dagens rader ferdig utfylt.\n\n" + links
+        + "\n\nLenken «Send inn tallet» åpner et skjema der kommunen og størrelsen er fylt ut: du "
+        "skriver verdien, året og kilden. Har du mange tall, kan du i stedet fylle inn Excel-malen "
+        f"for {escape(p.name)}, som har bare kommunens egne tall, og sende den til redaksjonen på "
+        f"{_contact()} (se {{doc}}`/chapters/bidra`).\n\n" + template_link(p)
     )

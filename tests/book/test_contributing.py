@@ -18,7 +18,10 @@ import pytest
 import yaml
 from conftest import BIN, copy_repo, sirkbok
 from sirkbok import data
+from sirkbok.core import paths, publisher
 from sirkbok.run import trust
+
+OWNER = publisher.read(paths.root()).owner
 
 SLUG = "ombruk-av-tekstiler-pa-hadeland"
 FOLDER = "chapters/regioner/hadelandsregionen"
@@ -156,10 +159,11 @@ def test_the_issue_forms_offer_exactly_the_data_packages_ids(repo_root: Path) ->
         body = yaml.safe_load((forms / form).read_text(encoding="utf-8"))["body"]
         return next(item for item in body if item.get("id") == field)["attributes"]["options"]
 
-    assert options("nytt-kapittel.yml", "region") == list(data.load("regioner")["id"])
-    assert options("nytt-kapittel.yml", "tema") == list(data.load("tema")["id"])
-    *tables, unsure = options("datakorreksjon.yml", "tabell")
-    assert sorted(tables) == sorted(data.table_names()) and unsure == "vet ikke"
+    assert options("foreslaa-kapittel.yml", "region") == list(data.load("regioner")["id"])
+    assert options("foreslaa-kapittel.yml", "tema") == list(data.load("tema")["id"])
+    towns = options("send-inn-tall.yml", "kommune")
+    assert [t.split()[0] for t in towns] == list(data.load("kommuner")["kommunenummer"])
+    assert "Matavfall fra husholdningene (t/år)" in options("send-inn-tall.yml", "storrelse")
     assert (
         yaml.safe_load((forms / "config.yml").read_text(encoding="utf-8"))["blank_issues_enabled"]
         is False
@@ -173,9 +177,9 @@ def test_codeowners_gives_each_region_its_folder(repo_root: Path) -> None:
             path, *teams = line.split()
             owners[path] = teams
     for region in data.load("regioner")["id"]:
-        assert owners[f"/chapters/regioner/{region}/"] == [f"@sirkulaer-verdiskaping/{region}"]
+        assert owners[f"/chapters/regioner/{region}/"] == [f"@{OWNER}/{region}"]
         assert (repo_root / "chapters/regioner" / region / "index.md").is_file()
-    assert owners["/data/"] == ["@sirkulaer-verdiskaping/data"]
+    assert owners["/data/"] == [f"@{OWNER}/data"]
     contributing = (repo_root / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert "plassholdere" in contributing
 
@@ -198,7 +202,7 @@ def code_owners(root: Path, path: str) -> list[str]:
 
 
 def test_codeowners_gives_the_trusted_paths_to_the_maintainers(repo_root: Path) -> None:
-    maintainers = ["@sirkulaer-verdiskaping/redaksjon"]
+    maintainers = [f"@{OWNER}/redaksjon"]
     trusted = [
         *(f"{folder}ny.ipynb" for folder in trust.TRUSTED_FOLDERS),
         f"{trust.TOP}/data-og-kilder.ipynb",
@@ -217,16 +221,16 @@ def test_codeowners_gives_the_trusted_paths_to_the_maintainers(repo_root: Path) 
     for path in trusted:
         assert code_owners(repo_root, path) == maintainers, path
     assert code_owners(repo_root, "chapters/regioner/hadelandsregionen/ny.md") == [
-        "@sirkulaer-verdiskaping/hadelandsregionen"
+        f"@{OWNER}/hadelandsregionen"
     ]
-    assert code_owners(repo_root, "data/kommuner.csv") == ["@sirkulaer-verdiskaping/data"]
+    assert code_owners(repo_root, "data/kommuner.csv") == [f"@{OWNER}/data"]
 
 
 def test_the_guidance_names_every_step(repo_root: Path) -> None:
     contributing = (repo_root / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for step in (
-        "Nytt kapittel",
-        "Datakorreksjon",
+        "Foreslå et kapittel",
+        "Send inn et tall",
         "make chapter",
         "make serve",
         "make book",

@@ -88,6 +88,14 @@ def test_pages_deploys_main_after_ci_passed() -> None:
     assert "make book" in commands(pages)
 
 
+def test_pages_refuses_to_publish_placeholders() -> None:
+    workflow = load("pages.yml")
+    build = workflow["jobs"]["build"]["steps"]
+    names = [str(step.get("run", "")) for step in build]
+    gate = next(i for i, run in enumerate(names) if "sirkbok check --publish" in run)
+    assert gate < next(i for i, run in enumerate(names) if "make book" in run)
+
+
 def test_links_are_checked_weekly() -> None:
     linkcheck = load("linkcheck.yml")
     crons = [entry["cron"] for entry in triggers(linkcheck)["schedule"]]
@@ -167,6 +175,11 @@ def safety_problems(workflow: dict[Any, Any]) -> list[str]:
         checks_out = any(
             str(s.get("uses", "")).startswith("actions/checkout@") for s in job.get("steps", [])
         )
+        for step in job.get("steps", []):
+            ref = str((step.get("with") or {}).get("ref", ""))
+            issue_text = "issues" in on or "issue_comment" in on
+            if issue_text and "github.event." in ref and "repository.default_branch" not in ref:
+                problems.append(f"{job_name}: en sak styrer hvilken kode som sjekkes ut")
         if "workflow_run" in on and checks_out:
             if "workflow_run.event == 'push'" not in str(job.get("if", "")):
                 problems.append(f"{job_name}: workflow_run sjekker ut kode fra et endringsforslag")
@@ -265,10 +278,22 @@ jobs:
     runs-on: ubuntu-24.04
     steps: [{run: make test}]
 """,
+    "issue chooses the code": """
+on: {issues: {types: [opened]}}
+permissions: {contents: read}
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@v4
+        with: {ref: "${{ github.event.issue.title }}"}
+      - run: make book
+""",
 }
 
 
 CAUGHT_AS = {
+    "issue chooses the code": "en sak styrer hvilken kode som sjekkes ut",
     "pull_request_target": "pull_request_target",
     "no permissions": "mangler «permissions:»",
     "write-all": "write-all",
@@ -287,3 +312,38 @@ def test_a_planted_unsafe_workflow_is_caught(name: str, tmp_path: Path) -> None:
     planted.write_text(f"name: plantet\n{UNSAFE[name]}", encoding="utf-8")
     found = safety_problems(safeyaml.load(planted.read_text(encoding="utf-8"), "plantet.yml"))
     assert any(CAUGHT_AS[name] in problem for problem in found), found
+
+
+def test_contributions_run_the_default_branchs_code_with_the_issue_text_in_a_file() -> None:
+    workflow = load("bidrag.yml")
+    assert safety_problems(workflow) == []
+    assert triggers(workflow) == {"issues": {"types": ["opened", "edited"]}}
+    assert workflow["permissions"] == {"contents": "read"}
+    check, publish = workflow["jobs"]["check"], workflow["jobs"]["publish"]
+    assert "'tall'" in check["if"] and "'nytt kapittel'" in check["if"]  # the forms' labels
+    assert check["permissions"] == {"contents": "read"}
+    assert publish["permissions"] == {
+        "contents": "write",
+        "pull-requests": "write",
+        "issues": "write",
+    }
+    for job in (check, publish):
+        [checkout] = [
+            s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/checkout@")
+        ]
+        assert checkout["with"]["ref"] == "${{ github.event.repository.default_branch }}"
+    assert check["steps"][0]["with"]["persist-credentials"] is False
+    run = commands({"jobs": {"check": check}})
+    assert 'sirkbok contribution "$GITHUB_EVENT_PATH"' in run
+    for command in (
+        "sirkbok validate",
+        "sirkbok regenerate --check",
+        "sirkbok check",
+        "sirkbok build",
+    ):
+        assert command in run
+    assert "${{" not in commands(workflow)  # issue text and number reach shells as env or file
+    # The job that may write runs nothing from the submission: a bundle, then the bot's calls.
+    publish_run = commands({"jobs": {"publish": publish}})
+    assert "sirkbok" not in publish_run and "make" not in publish_run
+    assert "actions/github-script" in uses(workflow)

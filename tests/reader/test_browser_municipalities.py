@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from sirkbok import data, municipality
+from sirkbok import data
 from sirkbok_dev import browser
 
 pytestmark = [
@@ -83,20 +83,19 @@ def test_the_template_download_resolves_and_opens_in_openpyxl(site: str, chromiu
     page.goto(site + "chapters/kommuner/3316.html", wait_until="load")  # Modum
     links = page.locator("main a[download][href$='.xlsx']")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    missing = set(municipality.page("3316").missing["tabell"])
-    assert missing and {Path(h).name for h in hrefs} == {f"{t}.xlsx" for t in missing}
-    for href in hrefs:
-        response = context.request.get(urljoin(page.url, href))
-        assert response.status == 200, href
-        book = load_workbook(io.BytesIO(response.body()))
-        table = Path(href).stem
-        assert book.sheetnames[0] == table
-        sheet = book[table]
-        headers = [cell.value for cell in sheet[1]]
-        assert "fylles_fra" in headers
-        column = headers.index("kommunenummer") + 1
-        numbers = {str(sheet.cell(row=r, column=column).value) for r in range(2, sheet.max_row + 1)}
-        assert "3316" in numbers  # pre-filled: Modum's rows are there to be completed
+    assert [Path(h).name for h in hrefs] == ["kommune-3316.xlsx"]  # Modum's own template
+    response = context.request.get(urljoin(page.url, hrefs[0]))
+    assert response.status == 200
+    book = load_workbook(io.BytesIO(response.body()))
+    sheet = book["Tall for Modum"]
+    assert [cell.value for cell in sheet[3]][:4] == [
+        "Størrelse",
+        "Enhet",
+        "Verdi i boka nå",
+        "Ny verdi",
+    ]
+    rows = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert "Matavfall fra husholdningene (t/år)" in rows  # pre-filled: Modum's gaps to complete
     with page.expect_download() as download:
         links.first.click()
     assert download.value.suggested_filename.endswith(".xlsx")

@@ -64,8 +64,8 @@ def test_a_proposal_reads_as_a_proposal_with_the_date_of_knowledge() -> None:
 def test_citation_file_names_the_same_maintainers_as_the_book(repo_root: Path) -> None:
     config = yaml.safe_load((repo_root / "_config.yml").read_text(encoding="utf-8"))
     citation = yaml.safe_load((repo_root / "CITATION.cff").read_text(encoding="utf-8"))
-    assert [a["name"] for a in citation["authors"]] == [config["author"]]
-    assert "Gjøvikregionen" not in config["author"]
+    assert [a["name"] for a in citation["authors"]] == [config["publisher"]["navn"]]
+    assert "Gjøvikregionen" not in config["publisher"]["navn"]
 
 
 def test_knowledge_date_is_one_valid_date() -> None:

@@ -99,8 +99,7 @@ def test_missing_values_come_from_coverage_with_their_source() -> None:
         text = municipality.missing_markdown(page)
         for where in page.missing["fylles_fra"].dropna():
             assert format.text(where) in text
-        for table in set(page.missing["tabell"]):
-            assert f'href="../../maler/{table}.xlsx"' in text
+        assert f'href="../../maler/kommune-{number}.xlsx"' in text
 
 
 def test_data_text_cannot_become_markup() -> None:

@@ -13,9 +13,9 @@ import argparse
 import re
 from pathlib import Path
 
-from sirkbok.book import chapters, frontmatter, regions
+from sirkbok.book import chapters, forms, frontmatter, regions
 from sirkbok.book.links import content_problems
-from sirkbok.core import paths
+from sirkbok.core import paths, publisher
 from sirkbok.core.errors import Problem, UserError, relative
 from sirkbok.core.files import book_not_plain
 from sirkbok.run import status, trust
@@ -27,11 +27,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Ikke sjekk om figurene er utdatert (går raskere).",
     )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="Sjekk også at boka kan publiseres: ingen plassholdere i utgiverblokken.",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     root = paths.root()
     problems = check_book(root, figures=not args.skip_figures)
+    if args.publish:  # no placeholder address, and the forms and GitHub files match the block
+        problems += publisher.placeholder_problems(root) + forms.stale(root)
     if problems:
         raise UserError(problems)
     checked = "innholdsfortegnelse, forside-data, lenker, bilder, innhentede filer, HTML, "

@@ -25,6 +25,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from sirkbok.book import edition
+from sirkbok.core import publisher as publisher_block
 from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage import snapshots
 from sirkbok.format import listing
@@ -111,11 +112,13 @@ def graph(root: Path, base_url: str) -> Graph:
     ):
         g.bind(prefix, namespace)
 
+    who = publisher_block.read(root)  # the contact point is the publisher block (_config.yml)
     g.add((publisher, RDF.type, FOAF.Agent))
-    g.add((publisher, FOAF.name, _text(listing(book.authors))))
+    g.add((publisher, FOAF.name, _text(who.name)))
     g.add((contact, RDF.type, VCARD.Organization))
-    g.add((contact, VCARD.fn, _text(listing(book.authors))))
-    g.add((contact, VCARD.hasURL, URIRef(f"{book.repository}/issues")))
+    g.add((contact, VCARD.fn, _text(who.name)))
+    g.add((contact, VCARD.hasEmail, URIRef(who.mailto)))
+    g.add((contact, VCARD.hasURL, URIRef(f"{who.repository}/issues")))
 
     g.add((catalog, RDF.type, DCAT.Catalog))
     g.add((catalog, DCTERMS.identifier, Literal(str(catalog))))

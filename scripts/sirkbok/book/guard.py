@@ -13,6 +13,7 @@ build refuses, so a plain `jupyter-book build` publishes nothing from outside th
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,10 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         check(download, target, files(target), "Lenken")
     _refuse(found)
     for reference in list(doctree.findall(nodes.reference)):
+        if "refuri" in reference:
+            # myst-parser 3 HTML-escapes a Markdown link's address and the HTML writer escapes it
+            # again («&amp;amp;»), which breaks every query string (the pre-filled issue forms).
+            reference["refuri"] = html.unescape(str(reference["refuri"]))
         if containment.BAD_SCHEME.match(str(reference.get("refuri", ""))):
             reference.replace_self(nodes.inline(reference.rawsource, reference.astext()))
     if _untrusted(app, docname):

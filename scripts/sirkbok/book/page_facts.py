@@ -75,3 +75,40 @@ def issue_button(
         buttons.extend(button.get("buttons") or [])
         if button.get("label") == "source-issues-button":
             button["url"] = f"{repository}/issues/new?{query}"
+
+
+def publisher_config(app: Sphinx, config: Any) -> None:
+    """The `publisher:` block of _config.yml into the build: the maintainers' name, the site's
+    address (canonical links, sitemap, social previews, DCAT), the repository (buttons) and the
+    substitutions «Bidra» and «Slik siterer du» use. The values are checked shapes (no markup)."""
+    from sirkbok.core import publisher
+
+    who = publisher.read(Path(app.srcdir))
+    config.author = who.name
+    config.html_baseurl = who.site
+    options = dict(config.html_theme_options or {})
+    options["repository_url"] = who.repository
+    config.html_theme_options = options
+    config.myst_substitutions = {
+        **(config.myst_substitutions or {}),
+        "kontakt_epost": f"[{who.email}]({who.mailto})",
+        "repo_adresse": f"<{who.repository}>",
+        "data_adresse": f"<{who.repository}/tree/main/data>",
+        "biogass_adresse": f"<{who.repository}/blob/main/chapters/tema/biogass.ipynb>",
+        "nettsted_adresse": f"<{who.site}>",
+        "data_lenke": f"[`data/` i repoet]({who.repository}/tree/main/data)",
+        "readme_lenke": f"[README-filen]({who.repository}#for-forskere)",
+        "bidra_lenke": f"[repoet for boka]({who.repository}/blob/main/CONTRIBUTING.md)",
+    }
+    app.sirkbok_contact = contact_line(who.name, who.email)  # type: ignore[attr-defined]
+
+
+def contact_line(name: str, email: str) -> str:
+    """The footer's contact: the e-mail address as a `mailto:` link, escaped."""
+    import html
+
+    address = html.escape(email, quote=True)
+    return (
+        f'<p class="sirkbok-kontakt">Kontakt {html.escape(name)}: '
+        f'<a href="mailto:{address}">{address}</a></p>'
+    )

@@ -149,6 +149,7 @@ def render_block(root: Path, region: str) -> str:
             set(zip(led["status"].map(_text), led["status_kilde"].map(_text), strict=True))
         )
         lines += ["", " ".join(decisions.sentence(s, k) for s, k in statuses)]
+    lines += missing_lines(region)
     lines += ["", "## Kapitler fra regionen", ""]
     contributed = region_chapters(root, region)
     if not contributed:
@@ -192,6 +193,31 @@ def _names(municipalities: Any) -> dict[str, str]:
 def municipality_link(row: Any) -> str:
     """A link to the municipality's own page (`sirkbok.run.instances` makes one for each)."""
     return fmt.doc_link(_text(row["navn"]), f"/{MUNICIPALITY_DIR}/{_text(row['kommunenummer'])}")
+
+
+def missing_lines(region: str) -> list[str]:
+    """The region's values with status «mangler», each place linked to the pre-filled form."""
+    from sirkbok import data
+    from sirkbok.themes import coverage, quantities
+
+    table = coverage.missing(
+        data.load("kommuner"), data.load("aktorer"), data.load("ressursstrommer")
+    )
+    mine = table[table["region"] == region]
+    lines = ["", "## Tall som mangler", ""]
+    if mine.empty:
+        return [*lines, "Datapakken har ingen verdier for regionen med status «mangler»."]
+    lines.append(
+        f"Datapakken mangler {fmt.number(len(mine))} verdier for regionen. Hvert sted lenker til "
+        "skjemaet «Send inn et tall» med størrelsen fylt ut: du skriver verdien, året og kilden "
+        "(se {doc}`Bidra </chapters/bidra>`)."
+    )
+    lines.append("")
+    for what, group in mine.groupby("hva", sort=True):
+        places = ", ".join(quantities.linked(r.hvor, r.tabell, r.id) for r in group.itertuples())
+        resource = str(what).split(" (")[0]  # the resource, without the data package's stage word
+        lines.append(f"- **{fmt.text(resource[:1].upper() + resource[1:])}:** {places}")
+    return lines
 
 
 def render_front_block() -> str:

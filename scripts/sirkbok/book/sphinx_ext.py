@@ -243,7 +243,7 @@ def _templates_key(source: Path) -> str:
     for path in sorted((source / "data").rglob("*")):
         if path.is_file():
             parts.append(f"{path.relative_to(source).as_posix()} {provenance.sha256_file(path)}")
-    for path in provenance.package_files(["import sirkbok.datapackage.template"]):
+    for path in provenance.package_files(["import sirkbok.book.municipality_template"]):
         parts.append(f"{provenance.package_key(path)} {provenance.sha256_file(path)}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -272,8 +272,9 @@ def _write_templates_if_changed(source: Path, folder: Path, cache: Path) -> None
 
 
 def write_templates(folder: Path) -> list[Path]:
-    """The pre-filled Excel templates (`sirkbok template --table TABLE`) the municipality pages link to,
-    one per table of the data package, made fresh from the data at every build."""
+    """The pre-filled Excel templates: one per table (`sirkbok template --table TABLE`) and one per
+    municipality with only its own numbers (the municipality pages link to it)."""
+    from sirkbok.book import municipality_template
     from sirkbok.datapackage.descriptor import table_names
     from sirkbok.datapackage.template import write_template
 
@@ -283,7 +284,7 @@ def write_templates(folder: Path) -> list[Path]:
         write_template(table, target)
         target.chmod(0o644)  # published: readable by a web server, also over an older 0600 copy
         written.append(target)
-    return written
+    return written + municipality_template.write_all(folder)
 
 
 def _write_sitemap(app: Sphinx) -> None:
@@ -365,7 +366,7 @@ def _theme_in_norwegian(app: Sphinx) -> None:
 def _book_facts(app: Sphinx, config: Any) -> None:
     """{{ forfatter }} and {{ sist_oppdatert }} for every page, and a footer line with both.
 
-    The maintainers' name comes from `author` in _config.yml, the date from the data package: one home
+    The maintainers' name comes from `publisher.navn` in _config.yml (page_facts), the date from the data package: one home
     each. Both are escaped, since text from configuration or data never becomes markup.
     """
     from sirkbok import decisions
@@ -386,7 +387,7 @@ def _book_facts(app: Sphinx, config: Any) -> None:
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = (
         f"<p>En uavhengig kunnskapsbase laget av {html.escape(author)}, bygd på regionrådenes "
-        "offentlige dokumenter.</p>"
+        "offentlige dokumenter.</p>" + getattr(app, "sirkbok_contact", "")
     )
     config.html_theme_options = options
 
@@ -414,6 +415,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     code_section.setup(app)  # one «Slik er det regnet ut» section per notebook chapter
     contained.setup(app)  # no link or special file is read, nothing is published through one
     guard.setup(app)  # nothing from outside the repository, no raw HTML from contributions
+    app.connect("config-inited", page_facts.publisher_config, priority=400)
     app.connect("config-inited", _book_facts)
     app.connect("config-inited", _edition)
     app.connect("builder-inited", _theme_in_norwegian)

@@ -258,6 +258,8 @@ def missing(
                 "folketall og areal",
                 "felles",
                 str(row["fylles_fra"]),
+                "kommuner",
+                str(row["kommunenummer"]),
             )
         )
     flows = ressursstrommer[ressursstrommer["status"] == "mangler"]
@@ -283,7 +285,10 @@ def missing(
                 f"{resource} ({row['trinn']})",
                 THEME_OF_RESOURCE.get(str(row["ressurs"]), COMMON),
                 "" if pd.isna(row["fylles_fra"]) else str(row["fylles_fra"]),
+                "ressursstrommer",
+                str(row["id"]),
             )
         )
-    frame = pd.DataFrame(rows, columns=["region", "hvor", "hva", "tema", "fylles_fra"])
+    columns = ["region", "hvor", "hva", "tema", "fylles_fra", "tabell", "id"]
+    frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["region", "hvor", "hva"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,1 @@
+"""Contributions from a browser: issue-form submissions turned into checked branches (`bot`)."""
