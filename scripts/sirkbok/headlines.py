@@ -132,6 +132,19 @@ def _themes() -> list[Headline]:
             f"{number(lacking)} av {number(len(table))} ({percent(coverage.missing_share(table))})",
         )
     )
+    regions = data.load("regioner")
+    names = dict(zip(regions["id"], regions["kortnavn"], strict=True))
+    for region, values in table.groupby("region", sort=True):
+        if region in names:  # values shared by the regions or outside them have no region share
+            found.append(
+                Headline(
+                    f"oversikt/mangler/{region}",
+                    f"Andel som mangler, {names[region]}",
+                    title,
+                    path,
+                    percent(coverage.missing_share(values)),
+                )
+            )
     return found
 
 

@@ -23,7 +23,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sirkbok.contribution import chapter, headlines, issue, number
+from sirkbok import headlines
+from sirkbok.contribution import chapter, issue, number
 from sirkbok.core import paths, publisher
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import write_atomic
@@ -126,7 +127,7 @@ def handle(root: Path, event: dict[str, Any], today: dt.date) -> dict[str, Any]:
         if sub is None:
             return {"status": "ignorert", "calls": []}
         comments = f"{_api(who)}/issues/{sub.number}/comments"
-        before = headlines.read(root) if sub.kind == "tall" else {}
+        before = headlines.compute() if sub.kind == "tall" else []
         summary, problems = _apply(root, sub, today)
     if problems:
         text = reply(problems)
@@ -142,7 +143,8 @@ def handle(root: Path, event: dict[str, Any], today: dt.date) -> dict[str, Any]:
     )
     if regenerated.returncode != 0:
         raise UserError(f"sirkbok regenerate feilet etter endringen: {regenerated.stderr[-800:]}")
-    after = headlines.read(root) if sub.kind == "tall" else {}
+    with paths.environment({"SIRKBOK_ROOT": str(root)}):
+        after = headlines.compute() if sub.kind == "tall" else []
     branch = f"bidrag/{sub.number}"
     git(root, "checkout", "-q", "-b", branch)
     git(root, "add", "-A")
@@ -151,7 +153,9 @@ def handle(root: Path, event: dict[str, Any], today: dt.date) -> dict[str, Any]:
     pages = sorted(
         n.rsplit(".", 1)[0] for n in changed if n.startswith("chapters/") and n.endswith(PAGES)
     )
-    body = pr_text(who, sub, summary, headlines.table(before, after), pages)
+    body = pr_text(
+        who, sub, summary, headlines.markdown(headlines.compare(before, after), len(after)), pages
+    )
     title = f"Bidrag fra sak #{sub.number}"
     calls = [
         {"method": "GIT", "path": f"push origin {branch}"},
@@ -192,7 +196,7 @@ def pr_text(
             "",
             f"**Endring:** {plain(summary)}",
             "",
-            *(["**Hovedtall før og etter**", "", table, ""] if sub.kind == "tall" else []),
+            *([table, ""] if sub.kind == "tall" else []),
             "**Sider som endres**",
             "",
             *(links or ["- ingen"]),
