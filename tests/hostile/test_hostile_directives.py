@@ -258,6 +258,9 @@ HIDDEN = {
     "eval-rst raw": "```{{eval-rst}}\n.. raw:: html\n   :file: {secret}\n```\n",
     "eval-rst image": "```{{eval-rst}}\n.. image:: {secret}\n```\n",
     "eval-rst download": "```{{eval-rst}}\n:download:`x <{secret}>`\n```\n",
+    # rST's include as literal text or code reads the file without an `include-read` event.
+    "eval-rst literal include": "```{{eval-rst}}\n.. include:: {secret}\n   :literal:\n```\n",
+    "eval-rst code include": "```{{eval-rst}}\n.. include:: {secret}\n   :code: text\n```\n",
 }
 
 
@@ -327,5 +330,61 @@ def test_pdf_printer_loads_no_file_outside_its_build_folder(
     text = "".join(p.extract_text() or "" for p in PdfReader(pdf.pdf_path(book)).pages)
     assert "LOVLIG-INNHOLD" in text  # the build folder's own files load
     assert SECRET not in text
+    assert leaks(book / "_build") == []
+    assert state(book) == before
+
+
+# A substitution (`{{ … }}`) is a name, never an expression: MyST renders what stands between the
+# braces with an unsandboxed Jinja that reaches Sphinx's environment, so an expression in a region
+# chapter ran a command during the build and published its output.
+NOT_A_NAME = "En erstatning («{{ … }}») kan bare være navnet på en verdi boka setter"
+
+
+def expression(secret: Path, witness: Path) -> str:
+    """A substitution that runs a command: prints the secret and the token, leaves a witness."""
+    command = f"cat {secret}; echo $GITHUB_TOKEN; touch {witness}"
+    return f"{{{{ cycler.__init__.__globals__.os.popen('{command}').read() }}}}"
+
+
+def test_check_refuses_an_expression_in_a_substitution_in_every_chapter(
+    book: Path, outside_secret: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    witness = book.parent / "kjort"
+    code = expression(outside_secret, witness)
+    plant(book, REGION, FRONT + f"# Fiendtlig\n\nTekst {code} her.\n\n{{{{ env.config }}}}\n")
+    plant(book, THEME, f"# Fiendtlig\n\n- Av {{{{ forfatter }}}} og {code}\n")
+    before = state(book)
+    assert cli.main(["check", "--skip-figures"]) == 1
+    err = capsys.readouterr().err
+    reported(err, REGION, {12: NOT_A_NAME, 14: NOT_A_NAME})
+    reported(err, THEME, {3: NOT_A_NAME})
+    assert "Fant: «{{ forfatter }}»" not in err  # a plain name is what substitutions are for
+    assert not witness.exists()
+    assert state(book) == before
+
+
+@pytest.mark.slow
+def test_build_refuses_an_expression_where_check_does_not_look(
+    book: Path, outside_secret: Path
+) -> None:
+    """A glossary's text is not scanned by `check`, but MyST renders it: the build stops there,
+    before the expression runs, with the caller's token in its environment."""
+    witness = book.parent / "kjort"
+    glossary = f"```{{glossary}}\nOrd\n  Forklaring {expression(outside_secret, witness)}\n```\n"
+    plant(book, REGION, FRONT + "# Fiendtlig\n\n" + glossary)
+    only(book, REGION)
+    before = state(book)
+    env = {"SIRKBOK_ROOT": str(book), "PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(book.parent)}
+    result = subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(book)],
+        cwd=book,
+        env={**env, "GITHUB_TOKEN": f"ghp_{SECRET}"},
+        text=True,
+        capture_output=True,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-2000:]
+    reported(output, REGION, {15: NOT_A_NAME})
+    assert not witness.exists()
     assert leaks(book / "_build") == []
     assert state(book) == before

@@ -8,6 +8,9 @@
   never through a symbolic link.
 - In every chapter: images and downloads stay inside the repository too, no directive fetches an
   address (`:url:`), and a link is never `javascript:`, `vbscript:`, `data:` or `file:`.
+- In every chapter a substitution is a plain name (`{{ forfatter }}`): MyST renders what stands
+  between the braces with Jinja, unsandboxed and with Sphinx's environment in reach, so an
+  expression there could run code and read any file or variable of the build.
 
 `sirkbok check` reports each breach with file and line (`problems`); the build refuses the same
 (`sirkbok.book.guard`), so a plain `jupyter-book build` publishes nothing from outside either.
@@ -44,6 +47,7 @@ MAX_DEPTH = 20  # directives inside directives: the book uses two levels at most
 SPACE = re.compile(r"\s*")
 OPTION = re.compile(r"^\s*:([\w-]+):\s*(.*?)\s*$")
 YAML_OPTION = re.compile(r"^\s*([\w-]+)\s*:\s*(.*?)\s*$")
+PLAIN_NAME = re.compile(r"\s*[A-Za-z][A-Za-z0-9_]*\s*")  # a substitution: a name, no expression
 
 NO_FILES_HERE = (
     "Regionkapitler kan ikke hente inn filer eller kode: «{{{name}}}» er ikke tillatt her, "
@@ -67,6 +71,11 @@ NO_SETTINGS = (
 )
 FRONT_KEYS = "bare title, region, theme, authors, date og status"
 TOO_DEEP = "Direktivene ligger i for mange nivåer inni hverandre."
+NOT_A_NAME = (
+    "En erstatning («{{ … }}») kan bare være navnet på en verdi boka setter; et uttrykk mellom "
+    "klammene blir ikke regnet ut, fordi det kan kjøre kode."
+)
+A_NAME = "et navn, for eksempel «{{ forfatter }}» eller «{{ versjon }}»"
 BAD_LINK = "Lenken har en adresse som ikke er tillatt (javascript:, vbscript:, data: eller file:)."
 WEB_ADDRESS = "en adresse som begynner med https://, eller en sti til en fil i boka"
 
@@ -129,12 +138,51 @@ class Finding:
     """One use of a directive, role or HTML in a text, as written."""
 
     line: int
-    # "directive", "role", "html", "link" (a forbidden address), "target" (any other address) or
-    # "deep" (directives nested deeper than MAX_DEPTH)
+    # "directive", "role", "html", "link" (a forbidden address), "target" (any other address),
+    # "substitution" (`{{ … }}`) or "deep" (directives nested deeper than MAX_DEPTH)
     kind: str
     name: str
     argument: str = ""
     options: tuple[tuple[str, str], ...] = ()
+
+
+def fragments_join(state: Any) -> None:
+    """markdown-it's last inline rule (merge neighbouring text tokens, set each token's level) in
+    linear memory. The library's own (markdown-it-py 3.0) leaves every token of a run of text holding
+    the whole run so far, so a paragraph of many unpaired `_` or `*` (`snake_case ` 30 000 times,
+    480 KB) took 4 GB and stopped `check` and the build; this gives the same tokens."""
+    level = 0
+    kept: list[Any] = []
+    pieces: list[str] = []
+    for token in state.tokens:
+        if token.nesting < 0:
+            level -= 1
+        token.level = level
+        if token.nesting > 0:
+            level += 1
+        if token.type == "text":
+            pieces.append(token.content)
+            last = token
+            continue
+        if pieces:
+            last.content, pieces = "".join(pieces), []
+            kept.append(last)
+        kept.append(token)
+    if pieces:
+        last.content = "".join(pieces)
+        kept.append(last)
+    state.tokens[:] = kept
+
+
+def linear_markdown() -> None:
+    """Every markdown-it parser made from now on (ours, MyST's, MyST-NB's) joins text with
+    `fragments_join` above: the library has no setting for it, only its list of rules."""
+    from markdown_it import parser_inline
+
+    rules = parser_inline._rules2
+    rules[:] = [
+        (name, fragments_join if name == "fragments_join" else rule) for name, rule in rules
+    ]
 
 
 @cache
@@ -144,6 +192,7 @@ def _parser() -> Any:
     from myst_parser.config.main import MdParserConfig
     from myst_parser.parsers.mdit import create_md_parser
 
+    linear_markdown()
     config = MdParserConfig(enable_extensions={"colon_fence", "deflist", "substitution"})
     parser = create_md_parser(config, RendererHTML)
     # The book's parser shows a javascript: link as text; here it is kept, to be reported.
@@ -194,6 +243,8 @@ def findings(text: str, offset: int = 0, depth: int = 0) -> Iterator[Finding]:
                 yield from findings(content, line + used, depth + 1)
         elif token.type == "html_block" and not only_comments(token.content):
             yield Finding(line, "html", "", token.content)
+        elif token.type == "substitution_block":
+            yield Finding(line, "substitution", "", token.content)
         for child in token.children or []:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1  # the next line of the paragraph
@@ -201,6 +252,8 @@ def findings(text: str, offset: int = 0, depth: int = 0) -> Iterator[Finding]:
                 if child.content.startswith("</"):
                     continue  # the opening tag is reported
                 yield Finding(line, "html", "", child.content)
+            elif child.type == "substitution_inline":
+                yield Finding(line, "substitution", "", child.content)
             elif child.type == "myst_role":
                 yield Finding(line, "role", str(child.meta.get("name", "")), child.content)
             elif child.type in ("link_open", "image"):
@@ -263,6 +316,9 @@ def problems(root: Path, path: Path, label: str, text: str) -> list[Problem]:
                 add(item, NO_HTML, item.argument, MARKDOWN)
         elif item.kind == "link":
             add(item, BAD_LINK, item.argument, WEB_ADDRESS)
+        elif item.kind == "substitution":
+            if not PLAIN_NAME.fullmatch(item.argument):
+                add(item, NOT_A_NAME, "{{ " + item.argument.strip() + " }}", A_NAME)
         elif strict and _reads(item, options):
             add(item, NO_FILES_HERE.format(name=item.name), target or item.argument, WRITE_IT_HERE)
         elif "url" in options and item.name in OPTION_FILES:
