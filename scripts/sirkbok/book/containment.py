@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,8 @@ FILE_ROLES = {"download"}
 LITERAL = {"code", "code-block", "sourcecode", "code-cell", "math", "raw", "csv-table", "eval-rst"}
 LITERAL |= {"literalinclude", "bibliography", "glossary"}
 # Front matter keys that configure MyST or MyST-NB for one file (refused in region chapters).
-SETTINGS = {"myst", "mystnb", "html_meta", "substitutions", "kernelspec", "jupytext"}
+SETTINGS = {"myst", "mystnb", "html_meta", "substitutions", "kernelspec", "jupytext", "file_format"}
+SETTINGS |= {"<<"}  # a YAML merge key brings in keys of its own
 BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
 MAX_DEPTH = 20  # directives inside directives: the book uses two levels at most
 SPACE = re.compile(r"\s*")
@@ -271,26 +272,58 @@ def _role_target(content: str) -> str:
     return (match.group(1) if match else content).strip()
 
 
+def front_matters(text: str) -> list[str]:
+    """The front matter of a Markdown file as each reader finds it: ours (`FRONT_MATTER`), MyST's
+    (markdown-it's front matter rule) and MyST-NB's (from a first line that starts with «---» to
+    the next such line or «...»). They differ at the edges («----», «--- x», «...»), and a key one
+    of them sees is a key the build may obey."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    from sirkbok.book.frontmatter import FRONT_MATTER
+
+    found = []
+    if match := FRONT_MATTER.match(text):
+        found.append(match.group(1) or "")
+    tokens = MarkdownIt("zero").use(front_matter_plugin).parse(text)
+    if tokens and tokens[0].type == "front_matter":
+        found.append(tokens[0].content)
+    if text.startswith("---"):
+        lines = []
+        for line in text.splitlines()[1:]:
+            if line.startswith(("---", "...")):
+                break
+            lines.append(line.rstrip() + "\n")
+        found.append("".join(lines))
+    return list(dict.fromkeys(found))
+
+
 def _settings(label: str, text: str) -> list[Problem]:
     """Front matter keys that change how MyST reads or runs a file (extensions, `<meta>` tags,
     substitutions, a notebook's kernel and execution): a maintainer's choice, refused in a region
-    chapter. An unreadable front matter is reported by the front matter check."""
-    from sirkbok.book.frontmatter import FRONT_MATTER
+    chapter. Keys are read as strings and as typed YAML (where `<<:` merges in a mapping, and
+    `!!str key` is a key), in every reader's front matter; one we cannot read is refused too, since
+    MyST's own YAML reader might still read it."""
+    from sirkbok.book.frontmatter import UNREADABLE
     from sirkbok.core import safeyaml
     from sirkbok.core.errors import UserError
 
-    match = FRONT_MATTER.match(text)
-    try:
-        meta = safeyaml.load(match.group(1) or "", label, plain=True) if match else None
-    except UserError:
-        return []
-    if not isinstance(meta, dict):
-        return []
-    lines = text[: match.end() if match else 0].splitlines()
+    keys: set[str] = set()
+    for block in front_matters(text):
+        for plain in (True, False):
+            try:
+                meta = safeyaml.load(block, label, plain=plain, line_offset=1, what=UNREADABLE)
+            except UserError as error:  # a reader's error may have no position: the top, then
+                return [replace(p, line=p.line or 1) for p in error.problems]
+            except (ValueError, TypeError, OverflowError):  # `date: 2026-13-01`: MyST fails too
+                continue
+            if isinstance(meta, dict):
+                keys |= {str(key) for key in meta}
+    lines = text.splitlines()
     found = []
-    for key in sorted(str(k) for k in meta if str(k) in SETTINGS):
-        pattern = re.compile(rf"^['\"]?{re.escape(key)}['\"]?\s*:")
-        line = next((n for n, t in enumerate(lines, 1) if pattern.match(t)), 1)
+    for key in sorted(keys & SETTINGS):
+        pattern = re.compile(rf"(?<![\w-]){re.escape(key)}['\"]?\s*:")
+        line = next((n for n, t in enumerate(lines[:200], 1) if pattern.search(t)), 1)
         message = NO_SETTINGS.format(key=key)
         found.append(Problem(label, message, line, found=key, expected=FRONT_KEYS))
     return found
@@ -298,6 +331,7 @@ def _settings(label: str, text: str) -> list[Problem]:
 
 def problems(root: Path, path: Path, label: str, text: str) -> list[Problem]:
     """What the chapter file `path` (shown as `label`) may not pull into the book, in `text`."""
+    text = text.removeprefix("\ufeff")  # Sphinx reads with «utf-8-sig»: MyST never sees a BOM
     found: list[Problem] = []
     strict = untrusted(root, path)
     if strict and path.suffix == ".md":

@@ -59,13 +59,44 @@ def _untrusted(app: Sphinx, docname: str) -> bool:
 
 
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Every chapter's Markdown, as `sirkbok check` reads it, before Sphinx parses it."""
+    """Every chapter's Markdown, as `sirkbok check` reads it, before Sphinx parses it; and a
+    notebook that MyST-NB would run."""
     root = Path(app.srcdir)
     path = Path(app.env.doc2path(docname))
     found: list[Problem] = []
     for text in links.file_texts(path, _label(app, docname)):
         found += containment.problems(root, path, text.label, text.text)
+    if path.suffix == ".ipynb":
+        found += _runs(root, path, _label(app, docname))
     _refuse(found)
+
+
+RUNS_HERE = (
+    "Notatboka ber om å bli kjørt mens boka bygges («mystnb: execution_mode: {mode}» i "
+    "metadataene); boka kjører notatbøker bare med «sirkbok regenerate», i et renset miljø."
+)
+
+
+def _runs(root: Path, path: Path, label: str) -> list[Problem]:
+    """A notebook the build would run: one whose metadata asks MyST-NB to (`mystnb`, which
+    overrides `execute_notebooks: off` for that file), or a contribution `sirkbok check` refuses
+    (`run.trust`: it is not even read)."""
+    import json
+
+    from sirkbok.run import trust
+
+    if containment.untrusted(root, path):
+        problem = trust.refusal(root, path, trust.allowlist(root), {})
+        if problem is not None:
+            return [problem]
+    try:
+        settings = json.loads(path.read_text("utf-8")).get("metadata", {}).get("mystnb", {})
+        mode = settings.get("execution_mode", "off") if isinstance(settings, dict) else "?"
+    except (ValueError, AttributeError):  # not a notebook: MyST-NB names it when it reads it
+        return []
+    if mode == "off":
+        return []
+    return [Problem(label, RUNS_HERE.format(mode=mode), expected="ingen «mystnb» i metadataene")]
 
 
 def _file_problem(app: Sphinx, name: str, target: str, line: int | None) -> Problem | None:
