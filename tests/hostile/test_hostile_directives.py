@@ -9,6 +9,7 @@ loads nothing outside its own build folder.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -388,3 +389,20 @@ def test_build_refuses_an_expression_where_check_does_not_look(
     assert not witness.exists()
     assert leaks(book / "_build") == []
     assert state(book) == before
+
+
+@pytest.mark.slow
+def test_a_formula_gets_mathjaxs_filter_for_links_and_styles(book: Path) -> None:
+    """`{math}` is allowed in a region chapter, and MathJax makes a live link of `\\href`: the pages
+    load MathJax's own filter (ui/safe), which lets only http(s) addresses through."""
+    formula = r"{math}`\href{javascript:alert(1)}{x} \style{position:fixed}{y}`"
+    plant(book, REGION, FRONT + f"# Fiendtlig\n\nEn formel {formula}.\n")
+    only(book, REGION)
+    result = build(book)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    page = (book / "_build/html" / REGION.replace(".md", ".html")).read_text("utf-8")
+    config = json.loads(page.split("window.MathJax = ", 1)[1].split("</script>", 1)[0])
+    assert config["loader"]["load"] == ["ui/safe"]
+    safe = config["options"]["safeOptions"]
+    assert safe["allow"] == dict.fromkeys(("URLs", "classes", "cssIDs", "styles"), "safe")
+    assert {k for k, v in safe["safeProtocols"].items() if v} == {"http", "https"}
