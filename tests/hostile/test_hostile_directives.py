@@ -406,3 +406,33 @@ def test_a_formula_gets_mathjaxs_filter_for_links_and_styles(book: Path) -> None
     safe = config["options"]["safeOptions"]
     assert safe["allow"] == dict.fromkeys(("URLs", "classes", "cssIDs", "styles"), "safe")
     assert {k for k, v in safe["safeProtocols"].items() if v} == {"http", "https"}
+
+
+def test_check_reads_directive_names_as_docutils_does_and_refuses_a_toctree(
+    book: Path, outside_secret: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docutils looks names up in lower case, so `{LiteralInclude}` reads a file; a region
+    chapter's own `{toctree}` (a glob of the book) made Sphinx die of recursion."""
+    body = (
+        "# Fiendtlig\n"  # 10
+        "\n"
+        f"```{{LiteralInclude}} {up(book, REGION, outside_secret)}\n"  # 12
+        "```\n"
+        "\n"
+        "```{TocTree}\n"  # 15
+        ":glob:\n"
+        "../../*\n"
+        "```\n"
+        "\n"
+        "Last ned {DOWNLOAD}`denne <../../../references.bib>`.\n"  # 20
+    )
+    plant(book, REGION, FRONT + body)
+    before = state(book)
+    assert cli.main(["check", "--skip-figures"]) == 1
+    lines = {
+        12: "«{literalinclude}» er ikke tillatt her",
+        15: "kan ikke lage sin egen innholdsfortegnelse",
+        20: "«{download}» er ikke tillatt her",
+    }
+    reported(capsys.readouterr().err, REGION, lines)
+    assert state(book) == before

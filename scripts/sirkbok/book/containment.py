@@ -36,6 +36,9 @@ ARGUMENT_FILES = {"include", "literalinclude", "image", "figure"}
 OPTION_FILES = {"raw": "file", "csv-table": "file", "code-cell": "load"}  # "/x" is /x
 # Reading a file is a maintainer's tool; these are refused in region chapters wherever they point.
 READS_FILES = {"include", "literalinclude", "raw", "csv-table", "code-cell", "eval-rst"}
+# Which pages the book has is _toc.yml's to say (a maintainer's file): a region chapter's own
+# {toctree} can list the book in a circle, and Sphinx then dies of recursion.
+ORDERS_PAGES = {"toctree"}
 FILE_ROLES = {"download"}
 # Directives whose body is not Markdown (it is not scanned for nested directives or HTML).
 LITERAL = {"code", "code-block", "sourcecode", "code-cell", "math", "raw", "csv-table", "eval-rst"}
@@ -71,6 +74,10 @@ NO_SETTINGS = (
     "forside-dataene."
 )
 FRONT_KEYS = "bare title, region, theme, authors, date og status"
+NO_TOCTREE = (
+    "Regionkapitler kan ikke lage sin egen innholdsfortegnelse («{toctree}»); hvilke sider boka "
+    "har og i hvilken rekkefølge, står i _toc.yml, som `sirkbok new-chapter` oppdaterer."
+)
 TOO_DEEP = "Direktivene ligger i for mange nivåer inni hverandre."
 NOT_A_NAME = (
     "En erstatning («{{ … }}») kan bare være navnet på en verdi boka setter; et uttrykk mellom "
@@ -233,7 +240,8 @@ def findings(text: str, offset: int = 0, depth: int = 0) -> Iterator[Finding]:
             match = re.match(r"^\{([^}\s]+)\}\s*(.*)$", token.info.strip())
             if not match:
                 continue
-            name, argument = match.group(1), match.group(2).strip()
+            # docutils looks directive and role names up in lower case: {INCLUDE} is {include}
+            name, argument = match.group(1).lower(), match.group(2).strip()
             options, content, used = _split_options(token.content)
             yield Finding(line, "directive", name, argument, tuple(options.items()))
             if name in LITERAL:
@@ -256,7 +264,8 @@ def findings(text: str, offset: int = 0, depth: int = 0) -> Iterator[Finding]:
             elif child.type == "substitution_inline":
                 yield Finding(line, "substitution", "", child.content)
             elif child.type == "myst_role":
-                yield Finding(line, "role", str(child.meta.get("name", "")), child.content)
+                name = str(child.meta.get("name", "")).lower()
+                yield Finding(line, "role", name, child.content)
             elif child.type in ("link_open", "image"):
                 address = str(child.attrs.get("href") or child.attrs.get("src") or "")
                 yield Finding(line, "link" if BAD_SCHEME.match(address) else "target", "", address)
@@ -353,6 +362,8 @@ def problems(root: Path, path: Path, label: str, text: str) -> list[Problem]:
         elif item.kind == "substitution":
             if not PLAIN_NAME.fullmatch(item.argument):
                 add(item, NOT_A_NAME, "{{ " + item.argument.strip() + " }}", A_NAME)
+        elif strict and item.kind == "directive" and item.name in ORDERS_PAGES:
+            add(item, NO_TOCTREE, item.name, "kapitlet lagt inn med `sirkbok new-chapter`")
         elif strict and _reads(item, options):
             add(item, NO_FILES_HERE.format(name=item.name), target or item.argument, WRITE_IT_HERE)
         elif "url" in options and item.name in OPTION_FILES:
