@@ -200,7 +200,22 @@ def tiny_book(root: Path) -> Path:
     (root / "_config.yml").write_text("title: test\nexecute:\n  timeout: 300\n")
     (root / "data/a.csv").write_text("id,verdi\n0,1\n")
     (root / "data/datapackage.json").write_text(
-        json.dumps({"resources": [{"name": "a", "path": "a.csv"}]})
+        json.dumps(
+            {
+                "name": "test",
+                "title": "Test",
+                "description": "Én tabell.",
+                "sist_oppdatert": "2026-01-01",
+                "units": [{"name": "antall", "title": "antall"}],
+                "resources": [
+                    {
+                        "name": "a",
+                        "path": "a.csv",
+                        "schema": {"fields": [{"name": "id"}, {"name": "verdi"}]},
+                    }
+                ],
+            }
+        )
     )
     cells = [
         new_markdown_cell("# Løkke"),
