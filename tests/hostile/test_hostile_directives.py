@@ -9,6 +9,7 @@ loads nothing outside its own build folder.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -258,6 +259,9 @@ HIDDEN = {
     "eval-rst raw": "```{{eval-rst}}\n.. raw:: html\n   :file: {secret}\n```\n",
     "eval-rst image": "```{{eval-rst}}\n.. image:: {secret}\n```\n",
     "eval-rst download": "```{{eval-rst}}\n:download:`x <{secret}>`\n```\n",
+    # rST's include as literal text or code reads the file without an `include-read` event.
+    "eval-rst literal include": "```{{eval-rst}}\n.. include:: {secret}\n   :literal:\n```\n",
+    "eval-rst code include": "```{{eval-rst}}\n.. include:: {secret}\n   :code: text\n```\n",
 }
 
 
@@ -328,4 +332,107 @@ def test_pdf_printer_loads_no_file_outside_its_build_folder(
     assert "LOVLIG-INNHOLD" in text  # the build folder's own files load
     assert SECRET not in text
     assert leaks(book / "_build") == []
+    assert state(book) == before
+
+
+# A substitution (`{{ … }}`) is a name, never an expression: MyST renders what stands between the
+# braces with an unsandboxed Jinja that reaches Sphinx's environment, so an expression in a region
+# chapter ran a command during the build and published its output.
+NOT_A_NAME = "En erstatning («{{ … }}») kan bare være navnet på en verdi boka setter"
+
+
+def expression(secret: Path, witness: Path) -> str:
+    """A substitution that runs a command: prints the secret and the token, leaves a witness."""
+    command = f"cat {secret}; echo $GITHUB_TOKEN; touch {witness}"
+    return f"{{{{ cycler.__init__.__globals__.os.popen('{command}').read() }}}}"
+
+
+def test_check_refuses_an_expression_in_a_substitution_in_every_chapter(
+    book: Path, outside_secret: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    witness = book.parent / "kjort"
+    code = expression(outside_secret, witness)
+    plant(book, REGION, FRONT + f"# Fiendtlig\n\nTekst {code} her.\n\n{{{{ env.config }}}}\n")
+    plant(book, THEME, f"# Fiendtlig\n\n- Av {{{{ forfatter }}}} og {code}\n")
+    before = state(book)
+    assert cli.main(["check", "--skip-figures"]) == 1
+    err = capsys.readouterr().err
+    reported(err, REGION, {12: NOT_A_NAME, 14: NOT_A_NAME})
+    reported(err, THEME, {3: NOT_A_NAME})
+    assert "Fant: «{{ forfatter }}»" not in err  # a plain name is what substitutions are for
+    assert not witness.exists()
+    assert state(book) == before
+
+
+@pytest.mark.slow
+def test_build_refuses_an_expression_where_check_does_not_look(
+    book: Path, outside_secret: Path
+) -> None:
+    """A glossary's text is not scanned by `check`, but MyST renders it: the build stops there,
+    before the expression runs, with the caller's token in its environment."""
+    witness = book.parent / "kjort"
+    glossary = f"```{{glossary}}\nOrd\n  Forklaring {expression(outside_secret, witness)}\n```\n"
+    plant(book, REGION, FRONT + "# Fiendtlig\n\n" + glossary)
+    only(book, REGION)
+    before = state(book)
+    env = {"SIRKBOK_ROOT": str(book), "PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(book.parent)}
+    result = subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(book)],
+        cwd=book,
+        env={**env, "GITHUB_TOKEN": f"ghp_{SECRET}"},
+        text=True,
+        capture_output=True,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-2000:]
+    reported(output, REGION, {15: NOT_A_NAME})
+    assert not witness.exists()
+    assert leaks(book / "_build") == []
+    assert state(book) == before
+
+
+@pytest.mark.slow
+def test_a_formula_gets_mathjaxs_filter_for_links_and_styles(book: Path) -> None:
+    """`{math}` is allowed in a region chapter, and MathJax makes a live link of `\\href`: the pages
+    load MathJax's own filter (ui/safe), which lets only http(s) addresses through."""
+    formula = r"{math}`\href{javascript:alert(1)}{x} \style{position:fixed}{y}`"
+    plant(book, REGION, FRONT + f"# Fiendtlig\n\nEn formel {formula}.\n")
+    only(book, REGION)
+    result = build(book)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    page = (book / "_build/html" / REGION.replace(".md", ".html")).read_text("utf-8")
+    config = json.loads(page.split("window.MathJax = ", 1)[1].split("</script>", 1)[0])
+    assert config["loader"]["load"] == ["ui/safe"]
+    safe = config["options"]["safeOptions"]
+    assert safe["allow"] == dict.fromkeys(("URLs", "classes", "cssIDs", "styles"), "safe")
+    assert {k for k, v in safe["safeProtocols"].items() if v} == {"http", "https"}
+
+
+def test_check_reads_directive_names_as_docutils_does_and_refuses_a_toctree(
+    book: Path, outside_secret: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docutils looks names up in lower case, so `{LiteralInclude}` reads a file; a region
+    chapter's own `{toctree}` (a glob of the book) made Sphinx die of recursion."""
+    body = (
+        "# Fiendtlig\n"  # 10
+        "\n"
+        f"```{{LiteralInclude}} {up(book, REGION, outside_secret)}\n"  # 12
+        "```\n"
+        "\n"
+        "```{TocTree}\n"  # 15
+        ":glob:\n"
+        "../../*\n"
+        "```\n"
+        "\n"
+        "Last ned {DOWNLOAD}`denne <../../../references.bib>`.\n"  # 20
+    )
+    plant(book, REGION, FRONT + body)
+    before = state(book)
+    assert cli.main(["check", "--skip-figures"]) == 1
+    lines = {
+        12: "«{literalinclude}» er ikke tillatt her",
+        15: "kan ikke lage sin egen innholdsfortegnelse",
+        20: "«{download}» er ikke tillatt her",
+    }
+    reported(capsys.readouterr().err, REGION, lines)
     assert state(book) == before

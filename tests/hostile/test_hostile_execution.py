@@ -230,3 +230,100 @@ def test_the_runner_itself_refuses_an_untrusted_notebook(book: Path, tmp_path: P
     assert not result.ok and result.error.startswith("Notatboka ligger utenfor mappene")
     assert not marker.exists()
     assert state(book) == before
+
+
+# --- a plain `jupyter-book build` runs nothing either -------------------------------------------
+
+REGION_PAGE = "chapters/regioner/hadelandsregionen/angrep.md"
+FRONT = (
+    "title: Angrep\nregion: hadelandsregionen\ntheme: tekstiler\nauthors:\n  - Kari Nordmann\n"
+    "date: 2026-05-04\nstatus: utkast\n"
+)
+ASKS_TO_RUN = (
+    "{kernelspec: {name: python3, display_name: Python 3}, mystnb: {execution_mode: force}}"
+)
+# Front matter that MyST or MyST-NB reads as settings, written so a reader of plain keys misses them.
+DISGUISED = {
+    "merge": (f"---\n{FRONT}<<: {ASKS_TO_RUN}\n---\n", 9, "«<<»"),
+    "tag": (f"---\n{FRONT}!!str mystnb: {{execution_mode: force}}\n---\n", 9, "«mystnb»"),
+    "four dashes": (f"----\n{FRONT}mystnb: {{execution_mode: force}}\n----\n", 9, "«mystnb»"),
+    "byte order mark": (
+        f"\ufeff---\n{FRONT}mystnb: {{execution_mode: force}}\n---\n",
+        9,
+        "«mystnb»",
+    ),
+    "file format": (f"--- x\n{FRONT}file_format: mystnb\n---\n", 9, "«file_format»"),
+    "alias": (f"---\n{FRONT}a: &a {{execution_mode: force}}\nmystnb: *a\n---\n", 10, "aliaser"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DISGUISED))
+def test_check_sees_settings_however_the_front_matter_is_written(
+    case: str, book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sirkbok import cli
+
+    front, line, found = DISGUISED[case]
+    (book / REGION_PAGE).write_text(front + "\n# Angrep\n", encoding="utf-8")
+    before = state(book)
+    assert cli.main(["check", "--skip-figures"]) == 1
+    err = capsys.readouterr().err
+    assert any(f"{REGION_PAGE}, linje {line}: " in row and found in row for row in err.splitlines())
+    assert state(book) == before
+
+
+def only(book: Path, chapter: str) -> None:
+    """A table of contents with the front page and `chapter` only (a build of seconds)."""
+    toc = f"format: jb-book\nroot: chapters/forside\nchapters:\n  - file: {chapter}\n"
+    (book / "_toc.yml").write_text(toc, "utf-8")
+
+
+def build(book: Path) -> str:
+    """A plain `jupyter-book build` (not `sirkbok build`, which screens notebooks first): it must
+    fail; its output."""
+    import subprocess
+    import sys
+
+    binary = Path(sys.executable).with_name("jupyter-book")
+    env = {"SIRKBOK_ROOT": str(book), "PATH": f"{binary.parent}:/usr/bin:/bin"}
+    result = subprocess.run(
+        [str(binary), "build", str(book)],
+        env={**env, "HOME": str(book.parent)},
+        text=True,
+        capture_output=True,
+    )
+    assert result.returncode != 0, result.stdout[-2000:]
+    return result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_a_plain_build_runs_no_code_cell_of_a_region_page(book: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "kjorte"
+    front = DISGUISED["merge"][0]
+    cell = f"```{{code-cell}} python\n{marking(marker)}\n```\n"
+    (book / REGION_PAGE).write_text(front + "\n# Angrep\n\n" + cell, encoding="utf-8")
+    only(book, REGION_PAGE)
+    before = state(book)
+    output = build(book)
+    assert f"{REGION_PAGE}, linje 9: " in output and "«<<» er ikke tillatt" in output, output
+    assert not marker.exists()
+    assert state(book) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", [REGION_NOTEBOOK, "chapters/tema/angrep.ipynb"])
+def test_a_plain_build_runs_no_notebook_that_asks_to_run(
+    where: str, book: Path, tmp_path: Path
+) -> None:
+    marker = tmp_path / "kjorte"
+    path = plant(book, where, marking(marker))
+    notebook = nbformat.read(path, as_version=4)
+    notebook.metadata["mystnb"] = {"execution_mode": "force"}
+    nbformat.write(notebook, path)
+    only(book, where)
+    before = state(book)
+    output = build(book)
+    expected = "kode fra bidrag blir ikke kjørt" if "regioner" in where else "execution_mode: force"
+    assert f"{where}: " in output and expected in output, output[-3000:]
+    assert not marker.exists()
+    assert state(book) == before

@@ -394,3 +394,36 @@ def test_published_data_csvs_are_formula_safe(book: Path, tmp_path: Path) -> Non
     assert (site / "datapackage.json").read_bytes() == (book / "data/datapackage.json").read_bytes()
     assert validate_package(site).problems == []
     assert state(book) == before
+
+
+ACTIVE = {
+    # A page, an SVG and a script in a region's folder, and a page in data/: each was published on
+    # the book's own address as it was (figures and data are copied whole, a linked file becomes
+    # a download), where a reader who opens it runs its script as the book's own.
+    f"{REGION}/figurer/side.html": "<script>document.title = 'kjørte'</script>",
+    f"{REGION}/figurer/bilde.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>',
+    f"{REGION}/vedlegg.js": "alert(1)",
+    "data/side.html": "<script>1</script>",
+}
+
+
+def test_a_contribution_publishes_no_page_svg_or_script(book: Path, tmp_path: Path) -> None:
+    for name, content in ACTIVE.items():
+        (book / name).parent.mkdir(parents=True, exist_ok=True)
+        (book / name).write_text(content, "utf-8")
+    with open(book / f"{REGION}/index.md", "a", encoding="utf-8") as chapter:
+        chapter.write("\nSe [vedlegget](vedlegg.js) og ![kart](figurer/bilde.svg).\n")
+    before = state(book)
+    checked = run("check", "--skip-figures", root=book)
+    out = tmp_path / "bygg"
+    plain = run("build", str(book), "--path-output", str(out), root=book, program="jupyter-book")
+    for result in (checked, plain):
+        assert result.returncode != 0
+        for name in ACTIVE:
+            assert (
+                f"feil: {name}: Filer av denne typen kan ikke ligge"
+                in result.stdout + result.stderr
+            )
+    assert not list(out.rglob("bilde.svg"))
+    assert not list(out.rglob("side.html")) and not list(out.rglob("vedlegg.js"))
+    assert state(book) == before

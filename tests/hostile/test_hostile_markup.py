@@ -225,3 +225,34 @@ def test_the_built_book_has_no_element_or_handler_from_contributed_text(book: Pa
         body = html_file.read_text("utf-8")
         assert "onerror=alert" not in body.replace("onerror=alert(1)&gt;", ""), html_file
         assert "<script>alert" not in body, html_file
+
+
+def test_the_data_packages_version_is_a_version_number(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The descriptor's `version` became {{ dataversjon }} on «Slik siterer du», as Markdown in a
+    maintainers' page where HTML is allowed: an `<img onerror>` there ran for every reader. Now the
+    profile allows a version number only (and the page escapes it as text besides)."""
+    import json
+
+    descriptor = book / "data/datapackage.json"
+    package = json.loads(descriptor.read_text("utf-8"))
+    package["version"] = "1.0 <img src=x onerror=alert(1)>"
+    descriptor.write_text(json.dumps(package, ensure_ascii=False, indent=2), "utf-8")
+    before = state(book)
+    assert cli.main(["validate"]) == 1
+    assert "feil: data/datapackage.json: I «version»: Verdien har feil form." in (
+        capsys.readouterr().err
+    )
+    page = "chapters/slik-siterer-du"
+    (book / "_toc.yml").write_text(
+        f"format: jb-book\nroot: chapters/forside\nchapters:\n  - file: {page}\n", "utf-8"
+    )
+    env = {"SIRKBOK_ROOT": str(book), "PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(book.parent)}
+    build = subprocess.run(  # a plain build reads the descriptor through its profile too
+        [str(BIN / "jupyter-book"), "build", str(book)], env=env, text=True, capture_output=True
+    )
+    assert build.returncode != 0
+    assert "I «version»: Verdien har feil form." in build.stdout + build.stderr
+    assert not (book / f"_build/html/{page}.html").exists()
+    assert state(book)[1]["data/datapackage.json"] == before[1]["data/datapackage.json"]

@@ -205,6 +205,31 @@ def test_a_bad_media_type_never_reaches_the_turtle_file(book: Path) -> None:
         dcat.graph(book, "https://example.org/bok/")
 
 
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        # The units table on «Data og kilder» shows each name in `code`: a backtick ended the code
+        # and the rest was HTML in a maintainers' notebook's output, where HTML is allowed.
+        ("units", {"name": "x` <img src=x onerror=alert(1)> `", "title": "ond"}),
+        # «Slik siterer du» shows the version as {{ dataversjon }}, Markdown in a trusted page.
+        ("version", "1.0 <img src=x onerror=alert(1)>"),
+    ],
+)
+def test_descriptor_text_shown_as_code_or_markup_is_refused(
+    key: str, value: Any, book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(descriptor: dict) -> dict:
+        if key == "units":
+            descriptor["units"].append(value)
+        else:
+            descriptor[key] = value
+        return descriptor
+
+    edit_descriptor(book, change)
+    err = refused(book, capsys, "validate")
+    assert f"feil: {DESCRIPTOR}: I «{key}" in err and "Verdien har feil form" in err, err
+
+
 # --- 3. patterns without catastrophic backtracking ----------------------------------------------
 
 

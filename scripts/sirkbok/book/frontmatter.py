@@ -40,6 +40,7 @@ class Chapter:
         return str(value) if value else self.heading
 
 
+UNREADABLE = "Forside-dataene (YAML mellom «---»-linjene øverst) kan ikke leses"
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
@@ -65,7 +66,7 @@ def read_chapter(path: Path, root: Path) -> Chapter:
                 name,
                 plain=True,
                 line_offset=1,
-                what="Forside-dataene (YAML mellom «---»-linjene øverst) kan ikke leses",
+                what=UNREADABLE,
             )
         except UserError as error:
             chapter.problems.extend(error.problems)

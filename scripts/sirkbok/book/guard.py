@@ -4,8 +4,11 @@ build refuses, so a plain `jupyter-book build` publishes nothing from outside th
 - Before a chapter is parsed, its Markdown is checked as `check` does; a breach stops the build with
   the same Norwegian message (file and line).
 - While it is parsed, each file a directive reads is checked again where it is read (`include-read`,
-  and `literalinclude`, `raw`, `csv-table` wrapped), so neither an included file nor `{eval-rst}`
-  leads out.
+  and `literalinclude`, rST's `include` (whose `:literal:` and `:code:` fire no `include-read`),
+  `raw`, `csv-table` wrapped), so neither an included file nor `{eval-rst}` leads out.
+- While it is parsed, each substitution (`{{ … }}`, rendered by MyST with Jinja) must be a name the
+  book or the page sets, wherever it stands (also where `check` does not look: a glossary, an
+  included file, a notebook's Markdown); anything else stops the build before Jinja sees it.
 - After it is parsed, images and downloads must lie inside the repository; a region chapter's raw
   HTML (a notebook's output, say) is removed with a warning; a link to `javascript:`, `vbscript:`,
   `data:` or `file:` becomes its text.
@@ -57,13 +60,44 @@ def _untrusted(app: Sphinx, docname: str) -> bool:
 
 
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Every chapter's Markdown, as `sirkbok check` reads it, before Sphinx parses it."""
+    """Every chapter's Markdown, as `sirkbok check` reads it, before Sphinx parses it; and a
+    notebook that MyST-NB would run."""
     root = Path(app.srcdir)
     path = Path(app.env.doc2path(docname))
     found: list[Problem] = []
     for text in links.file_texts(path, _label(app, docname)):
         found += containment.problems(root, path, text.label, text.text)
+    if path.suffix == ".ipynb":
+        found += _runs(root, path, _label(app, docname))
     _refuse(found)
+
+
+RUNS_HERE = (
+    "Notatboka ber om å bli kjørt mens boka bygges («mystnb: execution_mode: {mode}» i "
+    "metadataene); boka kjører notatbøker bare med «sirkbok regenerate», i et renset miljø."
+)
+
+
+def _runs(root: Path, path: Path, label: str) -> list[Problem]:
+    """A notebook the build would run: one whose metadata asks MyST-NB to (`mystnb`, which
+    overrides `execute_notebooks: off` for that file), or a contribution `sirkbok check` refuses
+    (`run.trust`: it is not even read)."""
+    import json
+
+    from sirkbok.run import trust
+
+    if containment.untrusted(root, path):
+        problem = trust.refusal(root, path, trust.allowlist(root), {})
+        if problem is not None:
+            return [problem]
+    try:
+        settings = json.loads(path.read_text("utf-8")).get("metadata", {}).get("mystnb", {})
+        mode = settings.get("execution_mode", "off") if isinstance(settings, dict) else "?"
+    except (ValueError, AttributeError):  # not a notebook: MyST-NB names it when it reads it
+        return []
+    if mode == "off":
+        return []
+    return [Problem(label, RUNS_HERE.format(mode=mode), expected="ingen «mystnb» i metadataene")]
 
 
 def _file_problem(app: Sphinx, name: str, target: str, line: int | None) -> Problem | None:
@@ -100,7 +134,12 @@ def _guarded(base: Any, name: str) -> Any:
                 label = _label(app, env.docname)
                 message = containment.NO_URL.format(name=name)
                 _refuse([Problem(label, message, self.lineno, found=self.options["url"])])
-            if name == "literalinclude":
+            if name == "include" and self.arguments[0].startswith("<"):
+                return super().run()  # docutils' own definitions (<isonum.txt>)
+            if name in (
+                "literalinclude",
+                "include",
+            ):  # rST's include: `:literal:` is no include-read
                 target = env.relfn2path(self.arguments[0])[1]
             elif "file" in self.options:
                 source = self.state.document.current_source or self.state.document["source"]
@@ -117,6 +156,34 @@ def _guarded(base: Any, name: str) -> Any:
 
     Guarded.__name__ = Guarded.__qualname__ = base.__name__
     return Guarded
+
+
+def _guard_substitutions() -> None:
+    """MyST's substitutions with a name only (see the module's rules): MyST renders what stands
+    between the braces with an unsandboxed Jinja and Sphinx's `env` in reach, and has no setting
+    to limit that, so its renderer is wrapped once, for every parser that uses it (MyST-NB's too)."""
+    from myst_parser.mdit_to_docutils.base import DocutilsRenderer
+
+    render = DocutilsRenderer.render_substitution
+    if getattr(render, "sirkbok_guarded", False):
+        return
+
+    def render_substitution(self: Any, token: Any, inline: bool) -> None:
+        content = str(token.content)
+        if containment.PLAIN_NAME.fullmatch(content) and content.strip() in (
+            self.md_config.substitutions or {}
+        ):
+            return render(self, token, inline)
+        env = self.sphinx_env
+        label = _label(env.app, env.docname) if env else str(self.document["source"])
+        line = token.map[0] + 1 if getattr(token, "map", None) else self.current_node.line
+        shown = "{{ " + content.strip()[:70] + " }}"
+        _refuse(
+            [Problem(label, containment.NOT_A_NAME, line, found=shown, expected=containment.A_NAME)]
+        )
+
+    render_substitution.sirkbok_guarded = True  # type: ignore[attr-defined]
+    DocutilsRenderer.render_substitution = render_substitution  # type: ignore[method-assign]
 
 
 def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
@@ -169,10 +236,19 @@ def setup(app: Sphinx) -> None:
     """Connected from `sirkbok.book.sphinx_ext.setup`."""
     from docutils.parsers.rst.directives.misc import Raw
     from sphinx.directives.code import LiteralInclude
+    from sphinx.directives.other import Include
     from sphinx.directives.patches import CSVTable
 
-    for name, base in (("literalinclude", LiteralInclude), ("raw", Raw), ("csv-table", CSVTable)):
+    guarded = {
+        "literalinclude": LiteralInclude,
+        "include": Include,
+        "raw": Raw,
+        "csv-table": CSVTable,
+    }
+    for name, base in guarded.items():
         app.add_directive(name, _guarded(base, name), override=True)
+    _guard_substitutions()
+    containment.linear_markdown()  # no chapter text takes the build's memory (see there)
     app.connect("source-read", check_source)
     app.connect("include-read", check_include)
     app.connect("doctree-read", check_doctree)

@@ -316,7 +316,7 @@ def _edition(app: Sphinx, config: Any) -> None:
         "versjon": book.version,
         "utgitt": fmt.date(book.released),
         "utgitt_aar": str(book.released.year),
-        "dataversjon": str(package.get("version", "")),
+        "dataversjon": fmt.text(package.get("version", "")),  # data: never markup
     }
     app.sirkbok_edition = page_facts.edition_line(book.version, book.released)  # type: ignore[attr-defined]
     config.myst_substitutions["pdf_setning"] = page_facts.pdf_sentence(Path(app.srcdir))

@@ -172,8 +172,48 @@ def not_plain(path: Path, base: Path) -> list[Problem]:
 
 
 def book_not_plain(root: Path) -> list[Problem]:
-    """`not_plain` over everything the book reads (`BOOK_INPUTS`)."""
-    return [problem for name in BOOK_INPUTS for problem in not_plain(root / name, root)]
+    """`not_plain` over everything the book reads (`BOOK_INPUTS`), and `unpublishable`."""
+    found = [problem for name in BOOK_INPUTS for problem in not_plain(root / name, root)]
+    return found + unpublishable(root)
+
+
+# What a contribution's folder may hold, by suffix: the site publishes these folders as they are
+# (data/ as the data downloads; a region's figures, and any picture or file a chapter links to),
+# on the book's own address. So no page, SVG or script: it would run there as the book's own.
+CONTRIBUTED = {
+    "data": {".csv", ".json", ".md"},
+    "chapters/regioner": {".md", ".ipynb", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf"}
+    | {".csv", ".xlsx"},
+}
+
+
+def unpublishable(root: Path) -> list[Problem]:
+    """Every file in a contributed folder (`CONTRIBUTED`) of a kind it may not hold, found without
+    following a link (links are `not_plain`'s)."""
+    problems = []
+    for top, allowed in CONTRIBUTED.items():
+        for folder, dirs, names in os.walk(root / top):
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(folder) / name
+                known = path.suffix.lower() in allowed or TEMPORARY.match(name)  # a write's own
+                if not known and not path.is_symlink():
+                    problems.append(
+                        Problem(
+                            file=path.relative_to(root).as_posix(),
+                            message="Filer av denne typen kan ikke ligge her: nettstedet "
+                            "publiserer mappa som den er, og en nettside, et SVG-bilde eller et "
+                            "skript ville da kjøre som en del av boka. Bruk et bilde i PNG, JPEG, "
+                            "GIF eller WebP, eller en PDF."
+                            if top != "data"
+                            else "Filer av denne typen kan ikke ligge i data/: mappa publiseres "
+                            "som den er, og bare tabeller (CSV), beskrivelsen (JSON) og "
+                            "README.md hører hjemme der.",
+                            found=path.suffix or name,
+                            expected="en av " + ", ".join(sorted(allowed)),
+                        )
+                    )
+    return problems
 
 
 def require_plain(root: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from pathlib import Path
 
 from sirkbok.core.errors import Problem
@@ -274,7 +275,7 @@ def header_problems(label: str, found: list, names: list[str]) -> list[Problem]:
         for column in found
         if column not in names
     ]
-    duplicates = {c for c in found if found.count(c) > 1}
+    duplicates = {c for c, n in Counter(found).items() if n > 1}  # linear: a header may be huge
     problems += [
         Problem(
             file=label,
