@@ -105,7 +105,9 @@ class NorwegianParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: feil: {message}\n")
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(verb: str | None = None) -> argparse.ArgumentParser:
+    """The command line; only `verb`'s module is imported (every verb's when None), so a command
+    pays for its own imports alone: a no-op `regenerate` never loads pandas for `forms`."""
     top = NorwegianParser(
         prog="sirkbok",
         description="Verktøy for kunnskapsbasen om sirkulær verdiskaping i Gjøvik-, Hadelands- "
@@ -115,12 +117,13 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("-h", "--help", action="help", help="Vis denne hjelpeteksten og avslutt.")
     verbs = top.add_subparsers(dest="verb", metavar="KOMMANDO", parser_class=NorwegianParser)
     verbs.required = True
-    for verb, (module_name, help_text) in VERBS.items():
-        sub = verbs.add_parser(verb, help=help_text, description=help_text, add_help=False)
+    for name, (module_name, help_text) in VERBS.items():
+        sub = verbs.add_parser(name, help=help_text, description=help_text, add_help=False)
         sub.add_argument("-h", "--help", action="help", help="Vis hjelp for denne kommandoen.")
-        module = importlib.import_module(module_name)
-        module.add_arguments(sub)
-        sub.set_defaults(_module=module)
+        if verb is None or name == verb:
+            module = importlib.import_module(module_name)
+            module.add_arguments(sub)
+            sub.set_defaults(_module=module)
     return top
 
 
@@ -159,5 +162,7 @@ def report_errors(run: Callable[[argparse.Namespace], int | None], args: argpars
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    verb = next((word for word in given if word in VERBS), None)
+    args = parser(verb).parse_args(argv)
     return report_errors(args._module.run, args)

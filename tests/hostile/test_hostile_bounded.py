@@ -114,7 +114,7 @@ def test_a_citation_file_of_the_wrong_shape_is_named_by_pdf_and_release(
     from conftest import git
 
     citation = book / "CITATION.cff"
-    text = citation.read_text("utf-8").replace('  - name: "Redaksjonen', '  - "Redaksjonen')
+    text = citation.read_text("utf-8").replace('  - name: "Redaksjonen', '  - "Redaksjonen', 1)
     citation.write_text(text, "utf-8")
     git(book, "commit", "-qam", "forfattere som tekst", "--author", "t <t@example.org>")
     head = git(book, "rev-parse", "HEAD")

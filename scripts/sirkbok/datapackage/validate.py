@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError, count, report
-from sirkbok.core.files import not_plain
+from sirkbok.core.files import not_plain, write_atomic
 from sirkbok.datapackage import characters, checks, descriptor
 from sirkbok.datapackage.checks import Source, row_problems
 from sirkbok.datapackage.textcsv import header_problems, read_text_table
@@ -322,6 +322,24 @@ def _package_stamp(data_dir: Path) -> tuple:
             if p.suffix in {".csv", ".json"}
         )
     )
+
+
+def require_valid(data_dir: Path, stamp: Path) -> None:
+    """Refuse a package that does not validate, reading it only when its bytes (or the validator's
+    own code) differ from the last package that passed, as recorded in `stamp`: the gate before
+    anything is generated from data costs a no-op `regenerate` a few hashes, not a full read."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    code = Path(__file__).parent
+    files = [*sorted(code.rglob("*.py")), *sorted(code.rglob("*.json"))]
+    files += sorted(p for p in data_dir.iterdir() if p.suffix in {".csv", ".json"})
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == digest.hexdigest():
+        return
+    validated_tables(data_dir)
+    write_atomic(stamp, digest.hexdigest())
 
 
 def validated_tables(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:

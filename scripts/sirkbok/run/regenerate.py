@@ -102,7 +102,7 @@ def regenerate(
         # The data is the gate: a page is named and titled from it, so nothing is written from
         # data that does not validate (a refused run writes nothing).
         if descriptor.package_file(root / "data").is_file():
-            validate.validated_tables(root / "data")
+            validate.require_valid(root / "data", cache_dir(root) / "data-gyldig.sha256")
         for page in instances.sync(root):  # pages made from a template come first: then they run
             print(f"Oppdaterte {page.relative_to(root).as_posix()} fra malen")
         selected = select(root, only)
