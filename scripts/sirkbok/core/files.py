@@ -230,3 +230,10 @@ def copy_plain(source: Path, target: Path, base: Path) -> None:
     if problems:
         raise UserError(problems)
     shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True)
+    # What the copy holds is checked too: a link planted after the check above (a race), or one
+    # left in the output by an earlier run, arrives as a link. Its folder in the output is removed,
+    # so nothing that later packs or serves the site can follow it.
+    late = not_plain(target, target.parent)
+    if late:
+        shutil.rmtree(target, ignore_errors=True)
+        raise UserError(late)
