@@ -190,6 +190,21 @@ def state(root: Path) -> tuple[str, dict[str, str]]:
     return status, sums
 
 
+def browser_marks() -> list[pytest.MarkDecorator]:
+    """The marks of every test file that drives Debian's chromium: browser, slow, and a skip
+    saying why when chromium is not installed (`pytestmark = browser_marks()`)."""
+    from sirkbok_dev import browser
+
+    return [
+        pytest.mark.browser,
+        pytest.mark.slow,
+        pytest.mark.skipif(
+            not browser.CHROMIUM.exists(),
+            reason="Debians chromium (/usr/bin/chromium) er ikke installert",
+        ),
+    ]
+
+
 @pytest.fixture(scope="module")
 def site(built_book: Path) -> Iterator[str]:
     """The built book served on 127.0.0.1 (for the browser tests)."""

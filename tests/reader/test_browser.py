@@ -18,16 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import browser_marks
 from sirkbok_dev import browser
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not browser.CHROMIUM.exists(),
-        reason="Debians chromium (/usr/bin/chromium) er ikke installert",
-    ),
-]
+pytestmark = browser_marks()
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 375, "height": 812}

@@ -9,19 +9,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from conftest import browser_marks
 from sirkbok import data
 from sirkbok.core import paths, publisher
 from sirkbok.themes import coverage, quantities
 from sirkbok_dev import browser
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not browser.CHROMIUM.exists(),
-        reason="Debians chromium (/usr/bin/chromium) er ikke installert",
-    ),
-]
+pytestmark = browser_marks()
 
 VIEWPORTS: dict[int, dict[str, Any]] = {
     375: {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True},

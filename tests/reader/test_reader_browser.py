@@ -12,16 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import browser_marks
 from sirkbok_dev import browser, reader_checks
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not browser.CHROMIUM.exists(),
-        reason="Debians chromium (/usr/bin/chromium) er ikke installert",
-    ),
-]
+pytestmark = browser_marks()
 
 
 @pytest.fixture(scope="module")
