@@ -9,10 +9,10 @@ chapter so the same data gives byte-identical files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -21,6 +21,7 @@ import altair as alt
 import pandas as pd
 from altair.theme import NumberLocaleKwds, TimeLocaleKwds
 
+from sirkbok.core import context
 from sirkbok.core.files import inside, write_atomic
 from sirkbok.core.vocabulary import STATUS_COLOURS as STATUS_COLOURS  # the charts' status scale
 from sirkbok.core.vocabulary import column_title
@@ -48,7 +49,9 @@ EXPORT_WIDTH = 640
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 
 
-@alt.theme.register("sirkbok", enable=True)
+THEME = "sirkbok"  # the house theme's name in Altair's theme registry
+
+
 def _house_theme() -> alt.theme.ThemeConfig:
     """Large enough type for a phone, quiet grid, left-aligned titles."""
     return {
@@ -99,9 +102,17 @@ def colour_scale(colours: dict[str, str], labels: dict[str, str] | None = None) 
     return alt.Scale(domain=domain, range=list(colours.values()))
 
 
+def use_theme() -> contextlib.AbstractContextManager[object]:
+    """The house theme, active for a `with` block: registered on first use (importing this module
+    changes nothing in Altair), the theme active before is restored when the block ends."""
+    if THEME not in alt.theme.names():
+        alt.theme.register(THEME, enable=False)(_house_theme)
+    return cast(contextlib.AbstractContextManager[object], alt.theme.enable(THEME))
+
+
 def figure_dir() -> Path:
-    """Figures go next to the running notebook, or to $SIRKBOK_FIGURE_DIR (staging, or a researcher's run)."""
-    return Path(os.environ.get("SIRKBOK_FIGURE_DIR", "figurer"))
+    """Figures go next to the running notebook, or where its Book says (staging, or a run)."""
+    return context.current().figure_dir
 
 
 def _canonical(spec: dict) -> str:
@@ -194,18 +205,21 @@ def publish(
     alt_text: str,
     table: pd.DataFrame,
     min_width: int | None = None,
+    folder: Path | None = None,
 ) -> Figure:
     """Export `chart` as figurer/NAME.{vl.json,svg,png,csv} and return it for display.
 
     `caption` is shown under the figure, `alt_text` describes what the chart shows for readers who
     cannot see it, and `table` is the data behind it, offered for download. `min_width` (px) keeps
     a chart whose labels need the room that wide: on a narrower screen it scrolls sideways.
+    `folder` is where the files go (default: the current Book's `figure_dir`).
     """
     import vl_convert as vlc
 
     if not name.replace("-", "").isalnum() or name != name.lower():
         raise ValueError(f"Figurnavnet «{name}» må bestå av små bokstaver, tall og bindestrek.")
-    spec = chart.properties(description=alt_text).to_dict()
+    with use_theme():
+        spec = chart.properties(description=alt_text).to_dict()
     # A faceted chart (also one faceted by a row/column encoding) cannot fit its container: 0 px wide.
     faceted = any(key in spec.get("encoding", {}) for key in ("row", "column", "facet"))
     composite = faceted or any(
@@ -223,7 +237,8 @@ def publish(
         static, scale=1.5, format_locale=number_locale, time_format_locale=time_locale
     )
     # A figures folder that is a link leading out of the folder it sits in is refused.
-    folder = inside(figure_dir().parent, figure_dir().name)
+    target = folder or figure_dir()
+    folder = inside(target.parent, target.name)
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / f"{name}.vl.json", _canonical(interactive) + "\n")
     write_atomic(folder / f"{name}.svg", svg)

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from sirkbok.core import context
 from sirkbok.core.errors import UserError, from_exception, report
 
 # verb -> (module defining `add_arguments(parser)` and `run(args) -> int`, Norwegian help text)
@@ -165,4 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
     verb = next((word for word in given if word in VERBS), None)
     args = parser(verb).parse_args(argv)
-    return report_errors(args._module.run, args)
+    # The one Book of this command (the root from $SIRKBOK_ROOT or the working directory),
+    # current for everything the command does.
+    with context.using(context.Book.from_environment()):
+        return report_errors(args._module.run, args)

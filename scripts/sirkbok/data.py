@@ -8,12 +8,13 @@ so a notebook can never compute on a table that breaks a key, a unit or a source
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from sirkbok.core import context
+from sirkbok.core.context import Book
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.datapackage.descriptor import (
     descriptor,
@@ -43,17 +44,15 @@ __all__ = [
 ]
 
 
-def _declared_tables_guard(table: str) -> None:
+def _declared_tables_guard(book: Book, table: str) -> None:
     """A notebook may read only the tables it declares, so `sirkbok regenerate` knows its inputs."""
-    declared = os.environ.get("SIRKBOK_TABLES")
-    if declared is None:
+    allowed = book.tables
+    if allowed is None:
         return
-    allowed = {name.strip() for name in declared.split(",") if name.strip()}
     if table not in allowed:
-        notebook = os.environ.get("SIRKBOK_NOTEBOOK", "notatboka")
         raise UserError(
             Problem(
-                file=notebook,
+                file=book.notebook or "notatboka",
                 message=f"Notatboka leser tabellen «{table}» uten å ha oppgitt den i metadataene "
                 "(«sirkbok»: {«tables»: [...]}).",
                 found=", ".join(sorted(allowed)) or "ingen tabeller",
@@ -62,11 +61,13 @@ def _declared_tables_guard(table: str) -> None:
         )
 
 
-def load(table: str) -> pd.DataFrame:
-    """The validated, typed table `table` (a copy: callers may change it freely)."""
-    _declared_tables_guard(table)
-    resource(table)  # unknown names give the list of known tables
-    return validated_tables()[table].copy()
+def load(table: str, book: Book | None = None) -> pd.DataFrame:
+    """The validated, typed table `table` of `book` (default: the current Book), a copy: callers
+    may change it freely."""
+    book = book or context.current()
+    _declared_tables_guard(book, table)
+    resource(table, book.data_dir)  # unknown names give the list of known tables
+    return validated_tables(book.data_dir, book)[table].copy()
 
 
 @dataclass(frozen=True)

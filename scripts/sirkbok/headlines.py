@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sirkbok import data, municipality_data, params
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.core.files import inside
 from sirkbok.format import date, estimate, number, percent
 from sirkbok.format import text as escape
@@ -200,7 +200,7 @@ def planned(root: Path, files: Mapping[Path, str]) -> list[Headline]:
             target = inside(copy / "data", relative.as_posix())
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        with paths.environment({"SIRKBOK_ROOT": str(copy)}):
+        with context.using(context.Book(copy)):
             return compute()
 
 
@@ -228,7 +228,7 @@ def compare(before: list[Headline], after: list[Headline]) -> list[Change]:
 
 def changes(root: Path, files: Mapping[Path, str]) -> tuple[list[Change], int]:
     """The headline numbers `files` would change, and how many headline numbers there are."""
-    with paths.environment({"SIRKBOK_ROOT": str(root)}):
+    with context.using(context.at(root)):
         before = compute()
     after = planned(root, files)
     return compare(before, after), len(after)

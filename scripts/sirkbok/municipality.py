@@ -219,9 +219,9 @@ def template_link(p: Page) -> str:
 
 def _contact() -> str:
     """The contact address from the publisher block as a `mailto:` link."""
-    from sirkbok.core import paths, publisher
+    from sirkbok.core import context, publisher
 
-    who = publisher.read(paths.root())
+    who = publisher.read(context.current().root)
     return f"[{escape(who.email)}]({who.mailto})"
 
 

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sirkbok.core import paths
+from sirkbok.core import context, paths
 from sirkbok.format import number
 from sirkbok.run import provenance
 
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         help="Mål bare byggingen av nettstedet (ingen endring, én endret side), ikke notatbøkene.",
     )
     args = parser.parse_args(argv)
-    source = (args.root or paths.root()).resolve()
+    source = (args.root or context.current().root).resolve()
     folder = Path(tempfile.mkdtemp(prefix="sirkbok-bench-"))
     try:
         book = paths.copy_book(source, folder / "bok")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sirkbok import data
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.datapackage import validate
 
 RUNS = 5
@@ -75,7 +75,7 @@ def generate_flows(path: Path, rows: int, data_dir: Path, seed: int = 1) -> None
 
 
 def main() -> int:
-    source = paths.data_dir()
+    source = context.current().data_dir
     package_time = median_seconds(lambda: validate.validate_package(source))
     with tempfile.TemporaryDirectory(prefix="sirkbok-bench-") as temp:
         copy = Path(temp) / "data"

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sirkbok.core import paths
+from sirkbok.core import context, paths
 from sirkbok.format import number
 from sirkbok.run import provenance
 
@@ -63,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="sirkbok-scale-"))
     try:
-        today = paths.copy_book(paths.root(), folder / "i-dag")
-        scaled = paths.copy_book(paths.root(), folder / "ti-ganger")
+        today = paths.copy_book(context.current().root, folder / "i-dag")
+        scaled = paths.copy_book(context.current().root, folder / "ti-ganger")
         grow(scaled)
         print(f"Belastning nå: {load()}.")
         sizes = {"today": size(today), "scaled": size(scaled)}

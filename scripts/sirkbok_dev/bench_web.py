@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.core.errors import UserError
 from sirkbok.format import number
 
@@ -252,7 +252,7 @@ def measure(html: Path, runs: int) -> list[tuple[str, bool]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = paths.root()
+    root = context.current().root
     if not browser.CHROMIUM.exists():
         raise UserError(f"Fant ikke {browser.CHROMIUM}; installer Debians chromium.")
     with tempfile.TemporaryDirectory(prefix="sirkbok-web-") as scratch:

@@ -12,7 +12,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from sirkbok.core import paths
+from sirkbok.core import context
 
 from sirkbok_dev import browser
 
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     browser.add_site_argument(parser)
     args = parser.parse_args(argv)
-    root = paths.root()
+    root = context.current().root
     with tempfile.TemporaryDirectory(prefix="sirkbok-bidra-") as scratch:
         html = browser.site(root, Path(scratch), args.html)
         for path in take(html, root / "chapters" / "bilder"):

@@ -12,7 +12,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.core.errors import UserError
 
 from sirkbok_dev import browser
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(
             f"Fant ikke {browser.CHROMIUM}; installer Debians chromium (apt-get install chromium)."
         )
-    root = paths.root()
+    root = context.current().root
     out = args.out or root / "_build" / "skjermbilder"
     with tempfile.TemporaryDirectory(prefix="sirkbok-skjerm-") as scratch:
         html = browser.site(root, Path(scratch), args.html)

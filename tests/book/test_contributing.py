@@ -18,10 +18,10 @@ import pytest
 import yaml
 from conftest import BIN, copy_repo, sirkbok
 from sirkbok import data
-from sirkbok.core import paths, publisher
+from sirkbok.core import context, publisher
 from sirkbok.run import trust
 
-OWNER = publisher.read(paths.root()).owner
+OWNER = publisher.read(context.current().root).owner
 
 SLUG = "ombruk-av-tekstiler-pa-hadeland"
 FOLDER = "chapters/regioner/hadelandsregionen"

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sirkbok import data
 from sirkbok.book import municipality_template
-from sirkbok.core import paths, publisher
+from sirkbok.core import context, publisher
 from sirkbok.themes import coverage, quantities
 
 NUMBERS = [str(n) for n in data.load("kommuner")["kommunenummer"]]
@@ -38,7 +38,7 @@ def test_the_template_holds_only_the_municipalitys_numbers(number: str) -> None:
 def test_the_instructions_name_the_contact_address_and_no_command() -> None:
     book = load_workbook(io.BytesIO(municipality_template.workbook("3446")))
     text = "\n".join(str(row[0]) for row in book["Slik fyller du ut"].iter_rows(values_only=True))
-    assert publisher.read(paths.root()).email in text
+    assert publisher.read(context.current().root).email in text
     for command in ("sirkbok", "`", "--", "import", "make ", ".venv"):
         assert command not in text
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from conftest import browser_marks
 from sirkbok import data
-from sirkbok.core import paths, publisher
+from sirkbok.core import context, publisher
 from sirkbok.themes import coverage, quantities
 from sirkbok_dev import browser
 
@@ -23,7 +23,7 @@ VIEWPORTS: dict[int, dict[str, Any]] = {
 }
 KOMMUNER = data.load("kommuner")
 NAMES = dict(zip(KOMMUNER["kommunenummer"], KOMMUNER["navn"], strict=True))
-WHO = publisher.read(paths.root())
+WHO = publisher.read(context.current().root)
 # Each «mangler» item of the page's list «Dette mangler» and the form links it holds.
 GAPS = """() => [...document.querySelectorAll('main li')]
   .filter(li => li.textContent.includes('Hentes fra:'))

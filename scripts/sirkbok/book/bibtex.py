@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from sirkbok.core import paths
+from sirkbok.core import context
 
 LATEX_SPECIAL = re.compile(r"([&%$#_])")
 ENTRY_KEY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.M)  # `@book{key,` -> key
@@ -98,7 +98,7 @@ def write_bibtex(path: Path | str | None = None) -> Path:
     """Write the generated bibliography (default: references.bib in the book root) atomically."""
     from sirkbok.core.files import write_if_changed
 
-    target = Path(path) if path else paths.root() / "references.bib"
+    target = Path(path) if path else context.current().root / "references.bib"
     write_if_changed(target, bibtex())
     return target
 

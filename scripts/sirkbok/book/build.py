@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sirkbok.core import paths
+from sirkbok.core import context
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +52,7 @@ def build_html(root_dir: str | None = None, full: bool = False) -> int:
     """The strict HTML build (-W -n --keep-going): skipped when no input changed, else incremental."""
     from sirkbok.book import site
 
-    return site.build(Path(root_dir) if root_dir else paths.root(), full=full)
+    return site.build(Path(root_dir) if root_dir else context.current().root, full=full)
 
 
 def write_generated(root: Path | None = None) -> None:
@@ -65,9 +65,11 @@ def write_generated(root: Path | None = None) -> None:
     from sirkbok.datapackage import register
     from sirkbok.run import provenance, regenerate
 
-    root = root or paths.root()
-    outputs = [root / "references.bib", register.register_path()]
-    code = provenance.package_files(["import sirkbok.book.bibtex, sirkbok.datapackage.register"])
+    root = root or context.current().root
+    outputs = [root / "references.bib", register.register_path(root / "data")]
+    code = provenance.package_files(
+        ["import sirkbok.book.bibtex, sirkbok.datapackage.register"], root
+    )
     inputs = [p for p in sorted((root / "data").glob("*")) if p.is_file() and p not in outputs]
 
     def state() -> dict[str, str | None]:
@@ -81,8 +83,9 @@ def write_generated(root: Path | None = None) -> None:
             return
     except (OSError, ValueError):
         pass
-    bibtex.write_bibtex(root / "references.bib")
-    register.main([])
+    with context.using(context.at(root)):
+        bibtex.write_bibtex(root / "references.bib")
+        register.main([])
     write_atomic(stamp, json.dumps(state(), indent=1, sort_keys=True))
 
 
@@ -105,13 +108,13 @@ def prepare(
     all is well)."""
     from sirkbok.core.files import require_plain
 
-    require_plain(paths.root())
-    check_yaml(paths.root())
+    require_plain(context.current().root)
+    check_yaml(context.current().root)
     write_generated()
     if skip_regenerate:  # regenerate refuses untrusted notebooks itself, after updating the pages
         from sirkbok.run import trust
 
-        trust.require(paths.root())
+        trust.require(context.current().root)
     else:
         from sirkbok.run import regenerate
 
@@ -125,6 +128,6 @@ def prepare(
 def run(args: argparse.Namespace) -> int:
     from sirkbok.core import locks
 
-    with locks.data(paths.root(), write=False):  # an import waits until the site is built
+    with locks.data(context.current().root, write=False):  # an import waits until the site is built
         status = prepare(args.jobs, args.skip_regenerate, args.timeout)
         return status or build_html(full=args.all)

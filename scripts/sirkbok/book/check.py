@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sirkbok.book import chapters, forms, frontmatter, regions
 from sirkbok.book.links import content_problems
-from sirkbok.core import paths, publisher
+from sirkbok.core import context, publisher
 from sirkbok.core.errors import Problem, UserError, relative
 from sirkbok.core.files import book_not_plain
 from sirkbok.run import status, trust
@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = paths.root()
+    root = context.current().root
     problems = check_book(root, figures=not args.skip_figures)
     if args.publish:  # no placeholder address, and the forms and GitHub files match the block
         problems += publisher.placeholder_problems(root) + forms.stale(root)
@@ -51,8 +51,8 @@ def run(args: argparse.Namespace) -> int:
 def check_book(root: Path, figures: bool = True) -> list[Problem]:
     """Every problem in the book at `root`, in a stable order."""
     # The book at `root` is the book for every helper, also those reading the data package
-    # through `data.load`, which finds the book by SIRKBOK_ROOT.
-    with paths.environment({"SIRKBOK_ROOT": str(root)}):
+    # through `data.load`, which reads the current Book.
+    with context.using(context.at(root)):
         return _check_book(root, figures)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from sirkbok import data
-from sirkbok.core import paths, publisher
+from sirkbok.core import context, publisher
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import write_atomic
 from sirkbok.themes import quantities
@@ -202,7 +202,7 @@ def _dump(form: dict[str, Any]) -> str:
 def expected(root: Path) -> dict[str, str]:
     """Each generated file (relative path) and what it should hold."""
     who = publisher.read(root)
-    with paths.environment({"SIRKBOK_ROOT": str(root)}):
+    with context.using(context.at(root)):
         files = {
             f"{FOLDER}/{NUMBER_FORM}": _dump(number_form()),
             f"{FOLDER}/{CHAPTER_FORM}": _dump(chapter_form()),
@@ -237,7 +237,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = paths.root()
+    root = context.current().root
     if args.check:
         problems = stale(root)
         if problems:

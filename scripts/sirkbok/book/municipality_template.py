@@ -17,7 +17,7 @@ import pandas as pd
 
 from sirkbok import data
 from sirkbok.book import forms
-from sirkbok.core import paths, publisher
+from sirkbok.core import context, publisher
 from sirkbok.core.files import write_atomic
 from sirkbok.datapackage.template import text_not_formula
 from sirkbok.format import missing, number
@@ -67,7 +67,7 @@ def workbook(municipality: str) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     name = str(data.load("kommuner").set_index("kommunenummer").loc[municipality, "navn"])
-    who = publisher.read(paths.root())
+    who = publisher.read(context.current().root)
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = f"Tall for {name}"[:31]

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from sirkbok import format as fmt
 from sirkbok.book import chapters, edition
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.core.errors import UserError
 from sirkbok.core.files import write_atomic
 
@@ -209,7 +209,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from sirkbok.book import build as site_build
 
-    root = paths.root()
+    root = context.current().root
     started = time.monotonic()
     status = site_build.prepare(skip_regenerate=args.skip_regenerate)
     if status != 0:

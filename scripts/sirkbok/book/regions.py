@@ -17,7 +17,7 @@ from typing import Any
 from sirkbok import format as fmt
 from sirkbok.book import bibtex, chapters
 from sirkbok.book.frontmatter import STATUS_LABELS, Chapter, parse_date, read_chapter
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.core.errors import Problem, UserError, relative
 from sirkbok.core.files import inside, write_atomic
 
@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = paths.root()
+    root = context.current().root
     if args.check:
         problems = stale_pages(root)
         if problems:

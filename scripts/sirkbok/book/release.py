@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 from sirkbok.book import edition
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.core.errors import UserError
 from sirkbok.core.files import write_atomic
 
@@ -167,7 +167,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = paths.root()
+    root = context.current().root
     day = args.date or datetime.date.today()
     release(root, args.version, day)
     print(

@@ -20,7 +20,7 @@ from pathlib import Path
 from sirkbok.book import chapters, regions
 from sirkbok.book.chapters import TOC
 from sirkbok.book.frontmatter import read_chapter, text_problems
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.core.errors import Problem, UserError, relative
 from sirkbok.core.files import inside, write_atomic
 
@@ -55,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = paths.root()
+    root = context.current().root
     created = new_chapter(
         root,
         region=args.region,

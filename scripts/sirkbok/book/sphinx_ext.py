@@ -28,6 +28,7 @@ from sphinx.application import Sphinx
 from sphinx.util.i18n import CatalogRepository
 
 from sirkbok.book import citations, code_section, guard, page_facts, site_copy
+from sirkbok.core import context
 from sirkbok.core.files import write_atomic
 from sirkbok.format import NUMBER_LOCALE, TIME_LOCALE
 from sirkbok.run import provenance
@@ -212,9 +213,24 @@ def _write_scripts(app: Sphinx) -> None:
             (static / name).write_bytes(script)
 
 
+def _book(app: Sphinx) -> context.Book:
+    """The book this Sphinx run builds: one Book per application, made on first use from its
+    source folder, so what the extension reads of the data package is cached once per build."""
+    book = getattr(app, "sirkbok_book", None)
+    if book is None:
+        book = context.at(Path(app.srcdir))
+        app.sirkbok_book = book  # type: ignore[attr-defined]
+    return book
+
+
 def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    with context.using(_book(app)):
+        _write_assets_of(app)
+
+
+def _write_assets_of(app: Sphinx) -> None:
     static = Path(app.outdir) / "_static"
     _copybutton_in_norwegian(static, str(app.config.language or "en"))
     source = Path(app.srcdir)
@@ -243,7 +259,7 @@ def _templates_key(source: Path) -> str:
     for path in sorted((source / "data").rglob("*")):
         if path.is_file():
             parts.append(f"{path.relative_to(source).as_posix()} {provenance.sha256_file(path)}")
-    for path in provenance.package_files(["import sirkbok.book.municipality_template"]):
+    for path in provenance.package_files(["import sirkbok.book.municipality_template"], source):
         parts.append(f"{provenance.package_key(path)} {provenance.sha256_file(path)}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -318,7 +334,9 @@ def _edition(app: Sphinx, config: Any) -> None:
         "utgitt_aar": str(book.released.year),
         "dataversjon": fmt.text(package.get("version", "")),  # data: never markup
     }
-    app.sirkbok_edition = page_facts.edition_line(book.version, book.released)  # type: ignore[attr-defined]
+    with context.using(_book(app)):
+        line = page_facts.edition_line(book.version, book.released)
+    app.sirkbok_edition = line  # type: ignore[attr-defined]
     config.myst_substitutions["pdf_setning"] = page_facts.pdf_sentence(Path(app.srcdir))
     # The site's address lives once, in _config.yml (html.baseurl); social previews reuse it.
     if config.html_baseurl and not config.ogp_site_url:
@@ -374,15 +392,11 @@ def _book_facts(app: Sphinx, config: Any) -> None:
     from sirkbok.format import date
 
     author = str(config.author or "")
-    updated = date(last_updated())
+    with context.using(_book(app)):
+        updated = date(last_updated())
+        meeting = decisions.joint_meeting()
     subs = dict(config.myst_substitutions or {})
-    subs.update(
-        {
-            "forfatter": author,
-            "sist_oppdatert": updated,
-            "fellesmote": decisions.joint_meeting(),
-        }
-    )
+    subs.update({"forfatter": author, "sist_oppdatert": updated, "fellesmote": meeting})
     config.myst_substitutions = subs
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = (

@@ -25,7 +25,7 @@ from typing import Any
 
 from sirkbok import headlines
 from sirkbok.contribution import chapter, issue, number
-from sirkbok.core import paths, publisher
+from sirkbok.core import context, publisher
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import write_atomic
 from sirkbok.datapackage.validate import validate_package
@@ -122,7 +122,7 @@ def _apply(root: Path, sub: issue.Submission, today: dt.date) -> tuple[str, list
 def handle(root: Path, event: dict[str, Any], today: dt.date) -> dict[str, Any]:
     """The outcome for `event` against the book at `root` (a clean git checkout)."""
     who = publisher.read(root)
-    with paths.environment({"SIRKBOK_ROOT": str(root)}):
+    with context.using(context.at(root)):
         sub = issue.parse(root, event)
         if sub is None:
             return {"status": "ignorert", "calls": []}
@@ -143,7 +143,7 @@ def handle(root: Path, event: dict[str, Any], today: dt.date) -> dict[str, Any]:
     )
     if regenerated.returncode != 0:
         raise UserError(f"sirkbok regenerate feilet etter endringen: {regenerated.stderr[-800:]}")
-    with paths.environment({"SIRKBOK_ROOT": str(root)}):
+    with context.using(context.at(root)):
         after = headlines.compute() if sub.kind == "tall" else []
     branch = f"bidrag/{sub.number}"
     git(root, "checkout", "-q", "-b", branch)
@@ -210,7 +210,7 @@ def pr_text(
 
 def run(args: argparse.Namespace) -> int:
     event = issue.read_event(args.event)
-    root = paths.root()
+    root = context.current().root
     today = dt.date.today()
     if args.dry_run:
         with tempfile.TemporaryDirectory(prefix="sirkbok-bidrag-") as folder:

@@ -1,48 +1,11 @@
-"""Where the book lives: every module finds the repository root the same way."""
+"""The book's folders that are the same for every book: its cache, and what a copy leaves out.
+
+Which book a command works on is `sirkbok.core.context.Book`."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-from collections.abc import Iterator, Mapping
 from pathlib import Path
-
-
-def root() -> Path:
-    """The book's root: $SIRKBOK_ROOT, else the nearest folder upwards holding `_config.yml`."""
-    env = os.environ.get("SIRKBOK_ROOT")
-    if env:
-        return Path(env).resolve()
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "_config.yml").is_file() and (folder / "data").is_dir():
-            return folder
-    return Path(__file__).resolve().parents[3]
-
-
-@contextlib.contextmanager
-def environment(values: Mapping[str, str]) -> Iterator[None]:
-    """Set environment variables (SIRKBOK_ROOT and the others) for a block, then restore them."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def data_dir() -> Path:
-    return root() / "data"
-
-
-def chapters_dir() -> Path:
-    return root() / "chapters"
-
 
 # What a working copy of the book leaves out: environment, builds, caches and version control.
 _NOT_THE_BOOK = shutil.ignore_patterns(

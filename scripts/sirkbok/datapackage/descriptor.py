@@ -11,20 +11,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import inside, not_plain
 
 DESCRIPTOR = "datapackage.json"
-_cache: dict[str, Any] = {}
 
 
 def package_file(data_dir: Path | None = None) -> Path:
-    return (data_dir or paths.data_dir()) / DESCRIPTOR
+    return (data_dir or context.current().data_dir) / DESCRIPTOR
 
 
 def descriptor(data_dir: Path | None = None) -> dict:
-    """The parsed data/datapackage.json (cached until the file changes)."""
+    """The parsed data/datapackage.json (kept on the current Book until the file changes)."""
     path = package_file(data_dir)
     linked = not_plain(path, path.parent.parent)  # never read through a link
     if linked:
@@ -35,10 +34,7 @@ def descriptor(data_dir: Path | None = None) -> dict:
         raise UserError(
             Problem(file=str(path), message="Datapakken mangler beskrivelsen datapackage.json.")
         ) from None
-    if _cache.get("descriptor_stamp") != stamp:
-        _cache["descriptor"] = _read(path)
-        _cache["descriptor_stamp"] = stamp
-    return _cache["descriptor"]
+    return context.current().memo(f"descriptor {path}", stamp, lambda: _read(path))
 
 
 def _read(path: Path) -> dict:
@@ -117,7 +113,7 @@ def table_path(table: str, data_dir: Path | None = None) -> Path:
 
 def resource_path(entry: dict, data_dir: Path | None = None) -> Path:
     """A resource's file, refused unless it is a plain .csv inside data/ (no `..`, no symlink out)."""
-    folder = data_dir or paths.data_dir()
+    folder = data_dir or context.current().data_dir
     path = str(entry.get("path", ""))
     if not path.endswith(".csv") or "\\" in path:
         raise UserError(

@@ -277,23 +277,25 @@ def _confirm(target: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sirkbok.core import locks, paths
+    from sirkbok.core import context, locks
 
-    with locks.data(paths.root(), write=True):  # validated and written with no one else in data/
+    with locks.data(
+        context.current().root, write=True
+    ):  # validated and written with no one else in data/
         return _import(args)
 
 
 def _import(args: argparse.Namespace) -> int:
-    from sirkbok.core import paths
+    from sirkbok.core import context
     from sirkbok.core.files import clean_temporary
     from sirkbok.datapackage import descriptor, validate
 
-    clean_temporary(paths.data_dir())  # what a killed import left behind
+    clean_temporary(context.current().data_dir)  # what a killed import left behind
     source_path = Path(args.file)
     label = str(args.file)
     if not source_path.is_file():
         raise UserError(Problem(file=label, message="Filen finnes ikke."))
-    data_dir = paths.data_dir()
+    data_dir = context.current().data_dir
     schema = descriptor.schema(args.table, data_dir)
     target = descriptor.table_path(args.table, data_dir)
     target_label = f"data/{target.name}"

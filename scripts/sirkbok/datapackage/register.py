@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.datapackage import checks
 
 TYPE_NAMES = {
@@ -118,8 +118,8 @@ def markdown(package: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def register_path() -> Path:
-    return paths.data_dir() / "README.md"
+def register_path(data_dir: Path | None = None) -> Path:
+    return (data_dir or context.current().data_dir) / "README.md"
 
 
 def main(argv: list[str]) -> int:

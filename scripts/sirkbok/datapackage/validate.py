@@ -17,9 +17,9 @@ import argparse
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.core.errors import Problem, UserError, count, report
 from sirkbok.core.files import not_plain, write_atomic
 from sirkbok.datapackage import characters, checks, descriptor
@@ -311,9 +311,6 @@ def validate_package(data_dir: Path, overrides: dict[str, Source] | None = None)
     return result
 
 
-_cache: dict[str, Any] = {}
-
-
 def _package_stamp(data_dir: Path) -> tuple:
     return tuple(
         sorted(
@@ -342,20 +339,25 @@ def require_valid(data_dir: Path, stamp: Path) -> None:
     write_atomic(stamp, digest.hexdigest())
 
 
-def validated_tables(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every table, validated and typed, cached until a file in data/ changes.
+def validated_tables(
+    data_dir: Path | None = None, book: context.Book | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every table, validated and typed, kept on `book` (default: the current Book) until a file
+    in data/ changes.
 
     Raises UserError listing every problem in the package, so nothing computes on a broken table.
     """
-    folder = data_dir or paths.data_dir()  # not resolved: a linked data/ must be seen as one
+    book = book or context.current()
+    folder = data_dir or book.data_dir  # not resolved: a linked data/ must be seen as one
     stamp = (str(folder.resolve()), _package_stamp(folder))
-    if _cache.get("tables_stamp") != stamp:
+
+    def validated() -> dict[str, pd.DataFrame]:
         result = validate_package(folder)
         if result.problems:
             raise UserError(result.problems)
-        _cache["tables"] = result.tables
-        _cache["tables_stamp"] = stamp
-    return _cache["tables"]
+        return result.tables
+
+    return book.memo(f"tables {folder}", stamp, validated)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -365,7 +367,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = validate_package(paths.data_dir())
+    result = validate_package(context.current().data_dir)
     if result.problems:
         report(result.problems, sys.stderr)
         total = count(result.problems)

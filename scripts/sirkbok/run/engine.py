@@ -16,7 +16,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,18 +54,14 @@ KERNEL_VARIABLES = frozenset(
         "LANGUAGE",
         "TZ",
         "TMPDIR",
-        "PYTHONHASHSEED",
-        "SIRKBOK_ROOT",  # the book (sirkbok.core.paths)
-        "SIRKBOK_NOTEBOOK",  # the running notebook's path, for messages (sirkbok.data)
-        "SIRKBOK_TABLES",  # the tables it declares (sirkbok.data)
-        "SIRKBOK_FIGURE_DIR",  # where its figures are staged (sirkbok.charts)
     }
 )
 KERNEL_PREFIXES = ("LC_",)  # locale categories
 
 
-def kernel_environment(home: Path) -> dict[str, str]:
-    """A kernel's whole environment: `KERNEL_VARIABLES` from ours, and `home` as its HOME."""
+def kernel_environment(home: Path, book: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A kernel's whole environment: `KERNEL_VARIABLES` from ours, `home` as its HOME, and `book`
+    (`Book.environment()`: the kernel is another process, so its book travels as variables)."""
     kept = {
         name: value
         for name, value in os.environ.items()
@@ -80,6 +76,8 @@ def kernel_environment(home: Path) -> dict[str, str]:
         "XDG_CACHE_HOME": str(home / ".cache"),
         "XDG_CONFIG_HOME": str(home / ".config"),
         "MPLBACKEND": "agg",
+        "PYTHONHASHSEED": "0",  # set iteration order, so two runs give the same outputs
+        **(book or {}),
     }
 
 
@@ -138,15 +136,17 @@ def register(
     values: dict[str, Any],
     log: Path,
     report: Callable[[str, int, int], None],
+    book: Mapping[str, str],
 ) -> str:
     """Register the engine for one run under `NAME` (returned, for papermill's `engine_name`).
 
     `report(notebook, cell, cells)` is called as each cell starts; `values` receives the values of
-    `names` as the (injected) parameters cell left them; the kernel's stderr goes to `log`.
+    `names` as the (injected) parameters cell left them; the kernel's stderr goes to `log`; the
+    kernel's environment holds `book` (`Book.environment()`).
     """
     from papermill.engines import papermill_engines
 
-    papermill_engines.register(NAME, _engine(relative, names, values, log, report))
+    papermill_engines.register(NAME, _engine(relative, names, values, log, report, book))
     return NAME
 
 
@@ -156,6 +156,7 @@ def _engine(
     values: dict[str, Any],
     log: Path,
     report: Callable[[str, int, int], None],
+    book: Mapping[str, str],
 ) -> type:
     """A papermill engine class; nbclient shuts the kernel down as it leaves its kernel context."""
     from nbclient.exceptions import CellTimeoutError
@@ -218,7 +219,7 @@ def _engine(
                 ) as home,
                 open(log, "wb") as stderr,
             ):
-                return client.execute(stderr=stderr, env=kernel_environment(Path(home)))
+                return client.execute(stderr=stderr, env=kernel_environment(Path(home), book))
 
     return Engine
 

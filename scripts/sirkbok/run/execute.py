@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.core.errors import UserError
 from sirkbok.core.files import inside, write_atomic
 from sirkbok.run import engine, provenance, trust
@@ -88,6 +88,21 @@ def _jupyter_path(kernels: str | Path) -> str:
     return os.pathsep.join(filter(None, [str(kernels), os.environ.get("JUPYTER_PATH")]))
 
 
+@contextlib.contextmanager
+def _kernel_specs(kernels: Path) -> Iterator[None]:
+    """Our kernel spec first on $JUPYTER_PATH for a block (jupyter_client reads it from there when
+    it starts the kernel), then the variable as it was."""
+    saved = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = _jupyter_path(kernels)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = saved
+
+
 def _emit(kind: str, *event: Any) -> None:
     if _events is not None:
         _events.put((kind, os.getpid(), *event))
@@ -146,26 +161,18 @@ def _execute(job: Job) -> Executed:
     values: dict[str, Any] = {}
     job.staging.mkdir(parents=True, exist_ok=True)
     job.log.parent.mkdir(parents=True, exist_ok=True)
-    registered = engine.register(job.relative, names, values, job.log, _cell)
-    with paths.environment(
-        {
-            "SIRKBOK_ROOT": str(job.root),
-            "SIRKBOK_NOTEBOOK": job.relative,
-            "SIRKBOK_TABLES": ",".join(job.tables),
-            "SIRKBOK_FIGURE_DIR": str(job.staging),
-            "PYTHONHASHSEED": "0",
-        }
-    ):
-        executed = papermill.execute_notebook(
-            str(path),
-            None,
-            parameters=job.parameters,
-            engine_name=registered,
-            kernel_name=engine.KERNEL,
-            progress_bar=False,
-            cwd=str(path.parent),
-            execution_timeout=job.timeout,
-        )
+    book = context.Book(job.root).running(job.relative, job.tables, job.staging)
+    registered = engine.register(job.relative, names, values, job.log, _cell, book.environment())
+    executed = papermill.execute_notebook(
+        str(path),
+        None,
+        parameters=job.parameters,
+        engine_name=registered,
+        kernel_name=engine.KERNEL,
+        progress_bar=False,
+        cwd=str(path.parent),
+        execution_timeout=job.timeout,
+    )
     clean(executed, source)
     figures = _figures(job.staging, job.prefix)
     executed.metadata.setdefault("sirkbok", {})["provenance"] = provenance.record(
@@ -346,7 +353,7 @@ def into(
             )
             kernels = engine.write_kernel_spec(Path(scratch) / "jupyter")
             try:
-                with paths.environment({"JUPYTER_PATH": _jupyter_path(kernels)}):
+                with _kernel_specs(kernels):
                     done = _execute(job)
             except Exception as error:  # noqa: BLE001 - shown as the cell and message
                 result = failure(relative, error, started)

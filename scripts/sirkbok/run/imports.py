@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sirkbok
-from sirkbok.core import paths
+from sirkbok.core import context, paths
 from sirkbok.core.files import write_atomic
 
 PACKAGE_DIR = Path(sirkbok.__file__).resolve().parent
@@ -51,7 +51,7 @@ def _all_modules(prefix: str) -> set[str]:
     return {_module_name(p) for p in folder.rglob("*.py")} if folder.is_dir() else set()
 
 
-def _imports(source: str, module: str | None) -> set[str]:
+def _imports(source: str, module: str | None, root: Path) -> set[str]:
     """The `sirkbok` modules a piece of code may import (with their parent packages)."""
     try:
         tree = ast.parse(source)
@@ -64,7 +64,7 @@ def _imports(source: str, module: str | None) -> set[str]:
             module if path is not None and path.name == "__init__.py" else module.rpartition(".")[0]
         )
     names = _bindings(tree, module, package)
-    own = _dynamic_parameters(module) if module else {}
+    own = _dynamic_parameters(module, root) if module else {}
     found: set[str] = set()
     for node, function in _walk(tree):
         if isinstance(node, ast.Import):
@@ -83,7 +83,7 @@ def _imports(source: str, module: str | None) -> set[str]:
                 continue  # resolved where the function is called, with the argument it gets
             found.update(_dynamic_targets(argument))
         elif isinstance(node, ast.Call):
-            found.update(_call_targets(node, names, function, own))
+            found.update(_call_targets(node, names, function, own, root))
     return found
 
 
@@ -173,9 +173,10 @@ def _argument(call: ast.Call, position: int, name: str) -> ast.expr | None:
 
 
 @functools.cache
-def _dynamic_parameters(module: str) -> dict[str, tuple[int, str, str]]:
-    """`_dynamic_functions` of `module`, from the analysis kept between runs when it is current."""
-    cache = _analysis_cache()
+def _dynamic_parameters(module: str, root: Path) -> dict[str, tuple[int, str, str]]:
+    """`_dynamic_functions` of `module`, from the analysis kept between runs (in the cache folder
+    of the book at `root`) when it is current."""
+    cache = _analysis_cache(root)
     kept = cache.dynamic.get(module)
     if kept is not None:
         return {
@@ -240,6 +241,7 @@ def _call_targets(
     names: dict[str, str],
     function: str | None,
     own: dict[str, tuple[int, str, str]],
+    root: Path,
 ) -> set[str]:
     """The module a call to such a function imports: the one its argument names when that is a
     string; every module the prefix allows when it is not (unless it is our own parameter, passed
@@ -248,7 +250,9 @@ def _call_targets(
     if target is None:
         return set()
     defining, _, called = target.rpartition(".")
-    spec = _dynamic_parameters(defining).get(called) if defining.startswith("sirkbok") else None
+    spec = (
+        _dynamic_parameters(defining, root).get(called) if defining.startswith("sirkbok") else None
+    )
     if spec is None:
         return set()
     position, parameter, prefix = spec
@@ -280,9 +284,13 @@ def _dynamic_targets(argument: ast.expr | None) -> set[str]:
     return set()  # a variable: outside the package as far as we can see
 
 
-def package_files(sources: list[str]) -> list[Path]:
-    """The transitive closure of `sirkbok` modules imported by `sources` (the notebook's code)."""
-    pending = set().union(*(_imports(source, None) for source in sources)) if sources else set()
+def package_files(sources: list[str], root: Path | None = None) -> list[Path]:
+    """The transitive closure of `sirkbok` modules imported by `sources` (the notebook's code);
+    the analysis is kept in the cache folder of the book at `root` (default: the current Book)."""
+    root = root or context.current().root
+    pending = (
+        set().union(*(_imports(source, None, root) for source in sources)) if sources else set()
+    )
     seen: set[str] = set()
     files: set[Path] = set()
     while pending:
@@ -297,21 +305,23 @@ def package_files(sources: list[str]) -> list[Path]:
             path = _module_file(prefix)
             if path is not None:
                 files.add(path)
-                pending |= _module_imports(prefix) - seen
-    _analysis_cache().save()
+                pending |= _module_imports(prefix, root) - seen
+    _analysis_cache(root).save()
     return sorted(files)
 
 
 @functools.cache
-def _module_imports(module: str) -> frozenset[str]:
-    """Imports of one package module (parsed once per process: every notebook shares them; and
-    kept on disk between runs while no module of the package changed)."""
-    cache = _analysis_cache()
+def _module_imports(module: str, root: Path) -> frozenset[str]:
+    """Imports of one package module (parsed once per process and book: every notebook shares
+    them; and kept on disk between runs while no module of the package changed)."""
+    cache = _analysis_cache(root)
     kept = cache.imports.get(module)
     if kept is not None:
         return frozenset(kept)
     path = _module_file(module)
-    found = frozenset(_imports(path.read_text(encoding="utf-8"), module)) if path else frozenset()
+    found = (
+        frozenset(_imports(path.read_text(encoding="utf-8"), module, root)) if path else frozenset()
+    )
     cache.imports[module] = sorted(found)
     cache.changed = True
     return found
@@ -350,11 +360,12 @@ def _package_state() -> str:
 
 
 @functools.cache
-def _analysis_cache() -> _AnalysisCache:
+def _analysis_cache(root: Path) -> _AnalysisCache:
+    """The analysis kept in the cache folder of the book at `root` (one per book and process)."""
     try:
-        path = paths.cache_dir(paths.root()) / ANALYSIS_CACHE
+        path = paths.cache_dir(root) / ANALYSIS_CACHE
     except OSError:  # a read-only book: the analysis is made afresh, and not saved
-        path = paths.root() / paths.CACHE / ANALYSIS_CACHE
+        path = root / paths.CACHE / ANALYSIS_CACHE
     state = _package_state()
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))

@@ -211,7 +211,7 @@ def inputs(root: Path, path: Path, notebook: dict) -> Inputs:
     hashes: dict[str, str | None] = {relative: source_hash(notebook)}
     for file in [root / "data" / "datapackage.json", *files.values()]:
         hashes[file.relative_to(root).as_posix()] = sha256_file(file)
-    for module in package_files(code_of(notebook)):
+    for module in package_files(code_of(notebook), root):
         hashes[package_key(module)] = sha256_file(module)
     return Inputs(path=path, relative=relative, tables=tables, hashes=hashes, problems=problems)
 

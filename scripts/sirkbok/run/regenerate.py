@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from sirkbok.core import locks, paths
+from sirkbok.core import context, locks, paths
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import require_plain
 from sirkbok.datapackage import descriptor, validate
@@ -90,7 +90,7 @@ def regenerate(
 
     Each cell may run `timeout` seconds (default: the book's `execute: timeout:`).
     """
-    root = (root or paths.root()).resolve()
+    root = (root or context.current().root).resolve()
     if jobs is not None and jobs < 1:
         raise UserError(Problem(file="", message="--jobs må være minst 1.", found=str(jobs)))
     # A link could bring in a notebook or data from outside, or lead figures out: refused first.

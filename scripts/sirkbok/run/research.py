@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sirkbok import params
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import inside, write_atomic
 from sirkbok.run import engine, execute, results, scenarios
@@ -146,11 +146,11 @@ def list_parameters(args: argparse.Namespace) -> int:
 
 def notebook_of(theme: str) -> Path:
     params.specs(theme)  # refuses an unknown theme, naming the known ones
-    path = paths.chapters_dir() / "tema" / f"{theme}.ipynb"
+    path = context.current().chapters_dir / "tema" / f"{theme}.ipynb"
     if not path.is_file():
         raise UserError(
             Problem(
-                file=str(path.relative_to(paths.root())),
+                file=str(path.relative_to(context.current().root)),
                 message=f"Temaet {theme} har ingen notatbok ennå.",
             )
         )
@@ -160,8 +160,8 @@ def notebook_of(theme: str) -> Path:
 def output_dir(out: Path) -> Path:
     """The researcher's folder: anywhere but inside the book's chapters or data."""
     target = out.resolve()
-    root = paths.root()
-    for protected in (paths.chapters_dir(), paths.data_dir()):
+    root = context.current().root
+    for protected in (context.current().chapters_dir, context.current().data_dir):
         if target == protected.resolve() or protected.resolve() in target.parents:
             raise UserError(
                 Problem(
@@ -221,7 +221,7 @@ def run_theme(args: argparse.Namespace) -> int:
     for folder in dict.fromkeys([target, *folders.values()]):
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(folder / MARK, MARK_TEXT)
-    timeout = args.timeout or engine.default_timeout(paths.root())
+    timeout = args.timeout or engine.default_timeout(context.current().root)
 
     runs: dict[str, results.Run] = {}
     for name, chosen in values.items():
@@ -247,7 +247,10 @@ def execute_into(
     """Run the book's notebook with `chosen` and write it, its figures and results into `folder`;
     a failing run leaves an earlier good run in `folder` as it was."""
     try:
-        with execute.into(paths.root(), notebook, folder, chosen, timeout) as (done, staging):
+        with execute.into(context.current().root, notebook, folder, chosen, timeout) as (
+            done,
+            staging,
+        ):
             record = done.notebook.metadata["sirkbok"]["provenance"]
             run = results.Run(
                 theme=theme,

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from sirkbok import params
-from sirkbok.core import paths
 from sirkbok.core.files import write_atomic
 from sirkbok.format import number
 from sirkbok.run.execute import FIGURES
@@ -232,18 +231,16 @@ def compare(theme: str, runs: dict[str, Run], folder: Path) -> None:
             )
             .resolve_scale(x="independent")
         )
-        with paths.environment({"SIRKBOK_FIGURE_DIR": str(folder / FIGURES)}):
-            charts.publish(
-                chart,
-                f"{theme}-scenarier",
-                f"{theme}: hovedresultatene i scenarioene {', '.join(names)}.",
-                "Liggende stolper, ett panel per resultat og én stolpe per scenario: "
-                + "; ".join(
-                    f"{x['resultat']} i {x['scenario']}: {show(x['verdi'])}" for x in numeric
-                )
-                + ".",
-                table,
-            )
+        charts.publish(
+            chart,
+            f"{theme}-scenarier",
+            f"{theme}: hovedresultatene i scenarioene {', '.join(names)}.",
+            "Liggende stolper, ett panel per resultat og én stolpe per scenario: "
+            + "; ".join(f"{x['resultat']} i {x['scenario']}: {show(x['verdi'])}" for x in numeric)
+            + ".",
+            table,
+            folder=folder / FIGURES,
+        )
     shown = [r for r in lines if r["art"] == "resultat"] + [
         r for r in lines if r["art"] == "parameter" and len({str(r[n]) for n in names}) > 1
     ]

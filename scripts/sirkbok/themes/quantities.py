@@ -120,7 +120,7 @@ def gap_link(table: str, row_id: str) -> str | None:
     """The pre-filled form for one missing row of the data package (None when no quantity fills
     it, e.g. a factor). The repository address comes from the publisher block."""
     from sirkbok import data
-    from sirkbok.core import paths, publisher
+    from sirkbok.core import context, publisher
 
     key, municipality = key_of(table, row_id)
     flows = data.load("ressursstrommer")
@@ -135,7 +135,7 @@ def gap_link(table: str, row_id: str) -> str | None:
         kommuner = data.load("kommuner")
         names = dict(zip(kommuner["kommunenummer"], kommuner["navn"], strict=True))
         named = (municipality, str(names.get(municipality, "")))
-    return form_link(publisher.read(paths.root()).repository, found, named)
+    return form_link(publisher.read(context.current().root).repository, found, named)
 
 
 def gap_markdown(table: str, row_id: str) -> str:

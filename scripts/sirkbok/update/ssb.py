@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sirkbok import headlines
-from sirkbok.core import paths
+from sirkbok.core import context
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import inside, write_atomic
 from sirkbok.datapackage.importer import format_number
@@ -290,7 +290,7 @@ def summary(plan: Plan) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = paths.root()
+    root = context.current().root
     folder = Path(args.folder).resolve() if args.folder else None
     if folder is not None and not folder.is_dir():
         raise UserError(Problem(file=args.folder, message="Mappa finnes ikke."))
