@@ -16,6 +16,7 @@ import nbformat
 import pytest
 from conftest import sirkbok as run_cli
 from conftest import state
+from sirkbok.core import context
 from sirkbok.run import engine, provenance, trust
 
 REGION_NOTEBOOK = "chapters/regioner/hadelandsregionen/angrep.ipynb"
@@ -167,7 +168,9 @@ def test_every_kernel_starts_with_a_scrubbed_environment_and_a_temporary_home(
     output = nbformat.reads(text, as_version=4).cells[0].outputs[0].text
     seen = json.loads(output)
     environment: dict[str, str] = seen["env"]
+    # what we pass on, and the book the kernel runs in (Book.environment(): its only SIRKBOK_*)
     allowed = set(engine.kernel_environment(Path("/x"))) | engine.KERNEL_VARIABLES
+    allowed |= set(context.VARIABLES)
     outside = {
         name
         for name in environment
