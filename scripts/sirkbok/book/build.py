@@ -108,17 +108,18 @@ def prepare(
     all is well)."""
     from sirkbok.core.files import require_plain
 
-    require_plain(context.current().root)
-    check_yaml(context.current().root)
-    write_generated()
+    root = context.current().root
+    require_plain(root)
+    check_yaml(root)
+    write_generated(root)
     if skip_regenerate:  # regenerate refuses untrusted notebooks itself, after updating the pages
         from sirkbok.run import trust
 
-        trust.require(context.current().root)
+        trust.require(root)
     else:
         from sirkbok.run import regenerate
 
-        status = regenerate.regenerate(jobs=jobs, timeout=timeout)
+        status = regenerate.regenerate(jobs=jobs, root=root, timeout=timeout)
         if status != 0:
             print("Boka ble ikke bygget fordi minst én notatbok feilet.", file=sys.stderr)
             return status
@@ -128,6 +129,7 @@ def prepare(
 def run(args: argparse.Namespace) -> int:
     from sirkbok.core import locks
 
-    with locks.data(context.current().root, write=False):  # an import waits until the site is built
+    root = context.current().root
+    with locks.data(root, write=False):  # an import waits until the site is built
         status = prepare(args.jobs, args.skip_regenerate, args.timeout)
-        return status or build_html(full=args.all)
+        return status or build_html(str(root), full=args.all)

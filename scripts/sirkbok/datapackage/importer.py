@@ -279,9 +279,8 @@ def _confirm(target: str) -> bool:
 def run(args: argparse.Namespace) -> int:
     from sirkbok.core import context, locks
 
-    with locks.data(
-        context.current().root, write=True
-    ):  # validated and written with no one else in data/
+    root = context.current().root
+    with locks.data(root, write=True):  # validated and written with no one else in data/
         return _import(args)
 
 
@@ -290,12 +289,12 @@ def _import(args: argparse.Namespace) -> int:
     from sirkbok.core.files import clean_temporary
     from sirkbok.datapackage import descriptor, validate
 
-    clean_temporary(context.current().data_dir)  # what a killed import left behind
+    data_dir = context.current().data_dir
+    clean_temporary(data_dir)  # what a killed import left behind
     source_path = Path(args.file)
     label = str(args.file)
     if not source_path.is_file():
         raise UserError(Problem(file=label, message="Filen finnes ikke."))
-    data_dir = context.current().data_dir
     schema = descriptor.schema(args.table, data_dir)
     target = descriptor.table_path(args.table, data_dir)
     target_label = f"data/{target.name}"

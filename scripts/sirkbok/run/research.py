@@ -146,11 +146,12 @@ def list_parameters(args: argparse.Namespace) -> int:
 
 def notebook_of(theme: str) -> Path:
     params.specs(theme)  # refuses an unknown theme, naming the known ones
-    path = context.current().chapters_dir / "tema" / f"{theme}.ipynb"
+    book = context.current()
+    path = book.chapters_dir / "tema" / f"{theme}.ipynb"
     if not path.is_file():
         raise UserError(
             Problem(
-                file=str(path.relative_to(context.current().root)),
+                file=str(path.relative_to(book.root)),
                 message=f"Temaet {theme} har ingen notatbok ennå.",
             )
         )
@@ -160,8 +161,9 @@ def notebook_of(theme: str) -> Path:
 def output_dir(out: Path) -> Path:
     """The researcher's folder: anywhere but inside the book's chapters or data."""
     target = out.resolve()
-    root = context.current().root
-    for protected in (context.current().chapters_dir, context.current().data_dir):
+    book = context.current()
+    root = book.root
+    for protected in (book.chapters_dir, book.data_dir):
         if target == protected.resolve() or protected.resolve() in target.parents:
             raise UserError(
                 Problem(
