@@ -205,3 +205,16 @@ def test_exported_figures_show_whole_labels(path: Path) -> None:
     assert texts, f"{path.name}: ingen tekst"
     cut = [text for text in texts if text.rstrip().endswith("…")]
     assert not cut, f"{path.name}: forkortet tekst {cut}"
+
+
+def test_the_house_theme_is_active_only_while_a_figure_is_made(tmp_path: Path) -> None:
+    import altair as alt
+
+    active = alt.theme.active
+    frame = pd.DataFrame({"kategori": ["a", "b"], "verdi": [1, 2]})
+    chart = alt.Chart(frame).mark_bar().encode(x="verdi:Q", y="kategori:N")
+    figure = charts.publish(chart, "prove", "Tekst.", "Alternativ tekst.", frame, folder=tmp_path)
+    assert figure.spec["config"]["font"] == charts.FONT  # the house style is in the figure
+    assert json.loads((tmp_path / "prove.vl.json").read_text())["config"]["font"] == charts.FONT
+    assert alt.theme.active == active  # and the theme before it is back
+    assert "config" not in chart.to_dict() or chart.to_dict()["config"].get("font") != charts.FONT
