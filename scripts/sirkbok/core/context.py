@@ -56,9 +56,9 @@ class Book:
 
     @cached_property
     def config(self) -> dict[str, Any]:
-        """`_config.yml`, parsed once per Book (an empty mapping when it is empty)."""
+        """`_config.yml`, parsed once per Book (a UserError naming the line when it is broken)."""
         text = (self.root / "_config.yml").read_text(encoding="utf-8")
-        return safeyaml.load(text, "_config.yml") or {}
+        return safeyaml.mapping(text, "_config.yml")
 
     def memo(self, key: str, stamp: Any, compute: Callable[[], T]) -> T:
         """`compute()`, kept on this Book until `stamp` (what the value depends on) changes."""

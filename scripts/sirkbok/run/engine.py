@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from sirkbok.core import safeyaml
+from sirkbok.core import context
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import write_atomic
 
@@ -86,8 +86,7 @@ DEFAULT_TIMEOUT = 300  # seconds per cell when _config.yml does not say (execute
 
 def default_timeout(root: Path) -> int:
     """The book's cell timeout: `execute: timeout:` in _config.yml (Jupyter Book's own key)."""
-    config = safeyaml.load((root / "_config.yml").read_text(encoding="utf-8"), "_config.yml")
-    value = ((config or {}).get("execute") or {}).get("timeout", DEFAULT_TIMEOUT)
+    value = (context.at(root).config.get("execute") or {}).get("timeout", DEFAULT_TIMEOUT)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise UserError(
             Problem(
