@@ -40,7 +40,7 @@ class Book:
     notebook: str | None = None
     tables: frozenset[str] | None = None  # None: any table may be read
     figure_dir: Path = Path("figurer")  # relative: next to the running notebook (its cwd)
-    _memo: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
+    _memo: dict[str, tuple[Any, Any]] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def data_dir(self) -> Path:
@@ -70,9 +70,7 @@ class Book:
 
     def running(self, notebook: str, tables: list[str], figure_dir: Path) -> Book:
         """This book as a notebook running in it sees it (a fresh cache)."""
-        return replace(
-            self, notebook=notebook, tables=frozenset(tables), figure_dir=figure_dir, _memo={}
-        )
+        return replace(self, notebook=notebook, tables=frozenset(tables), figure_dir=figure_dir)
 
     def environment(self) -> dict[str, str]:
         """The variables that tell a kernel (another process) this Book: `from_environment`'s
@@ -124,7 +122,9 @@ def current() -> Book:
     book = _current.get()
     if book is not None:
         return book
-    key = (*(os.environ.get(name) for name in VARIABLES), os.getcwd())
+    key = tuple(os.environ.get(name) for name in VARIABLES)
+    if not key[0]:  # the root is found from the working directory
+        key += (os.getcwd(),)
     if key not in _started_in:
         _started_in[key] = Book.from_environment()
     return _started_in[key]
