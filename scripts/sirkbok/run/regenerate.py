@@ -34,14 +34,7 @@ cache_dir = paths.cache_dir  # the one home of the book's cache folder is core.p
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=None,
-        metavar="ANTALL",
-        help="Antall notatbøker som kjøres samtidig (standard: antall kjerner).",
-    )
+    engine.jobs_option(parser)
     parser.add_argument(
         "--force", action="store_true", help="Kjør notatbøkene selv om ingenting er endret."
     )
