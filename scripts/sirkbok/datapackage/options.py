@@ -1,12 +1,16 @@
 """The options of each row rule under a resource's "checks", typed, and checked before any rule runs.
 
 A rule reads its options as `check["fields"]`, `check["source"]` …; a missing or misspelt option
-used to end in a KeyError («Uventet feil»). Each rule's options are a TypedDict here; `problems`
-checks a rule from the descriptor against it (every required option there, of the right type, and
-every column it names a column of the table) and answers in Norwegian, naming the rule.
+used to end in a KeyError («Uventet feil»). Each rule's options are a TypedDict here, and the rules
+(`row_rules`, `table_rules`) and their sentences (`checks.RULES`) take them typed, so mypy checks
+every key they read. `problems` checks each rule in the descriptor against its TypedDict once, when
+the descriptor is read (`profile`): every required option there, of the right type, every column it
+names a column of the table, no unknown option. The answer is Norwegian and names the file, the
+table, the rule and the option, what was found and what was expected.
 """
 
 # No `from __future__ import annotations`: Python 3.11 reads NotRequired only from real annotations.
+import json
 from typing import Any, NewType, NotRequired, TypedDict, get_type_hints
 
 from sirkbok.core.errors import Problem
@@ -139,11 +143,13 @@ def _wrong(value: Any, hint: Any, columns: set[str], resources: dict[str, dict])
                 return "kolonner i tabellen: " + ", ".join(sorted(columns))
         return None
     if hint is Reference:
-        target = resources.get(value.get("resource", "")) if isinstance(value, dict) else None
+        name = value.get("resource") if isinstance(value, dict) else None
+        target = resources.get(name) if isinstance(name, str) else None
         if target is None:
             return '{"resource": en tabell i datapakken, "fields": en kolonne i den}'
-        if value.get("fields") not in _columns(target):
-            return f"en kolonne i tabellen «{value['resource']}» under «fields»"
+        column = value.get("fields")
+        if not isinstance(column, str) or column not in _columns(target):
+            return f"en kolonne i tabellen «{name}» under «fields»"
         return None
     return None if isinstance(value, str) else "en tekst"
 
@@ -166,22 +172,29 @@ def problems(
     hints = get_type_hints(spec)
     required: frozenset[str] = getattr(spec, "__required_keys__", frozenset())
     columns = _columns(resource)
-    found = []
+    found: list[tuple[str, str, str | None, str]] = []
     for key in sorted(set(check) - set(hints) - COMMON):
-        found.append((key, "Ukjent valg for kontrollen.", ", ".join(hints)))
+        found.append((key, "Ukjent valg for kontrollen.", key, ", ".join([*hints, *COMMON])))
     for key, hint in hints.items():
         if key not in check:
             if key in required:
-                found.append((key, "Valget mangler.", f"valget «{key}»"))
+                found.append((key, "Valget mangler.", None, f"valget «{key}»"))
             continue
         wrong = _wrong(check[key], hint, columns, resources)
         if wrong:
-            found.append((key, "Valget har feil verdi.", wrong))
+            found.append((key, "Valget har feil verdi.", shown(check[key]), wrong))
     return [
         Problem(
             file=label,
             message=f"I «{where}.{key}» (kontrollen «{kind}»): {message}",
+            found=value,
             expected=expected,
         )
-        for key, message, expected in found
+        for key, message, value, expected in found
     ]
+
+
+def shown(value: Any) -> str:
+    """An option's value as written in the descriptor (JSON; a text bare), cut short."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:79] + "…"
