@@ -145,6 +145,15 @@ DESCRIPTORS = {
         lambda d: _set(d, [*FIELD, 7, "constraints", "maximum"], None),
         "«areal_km2».constraints»: Feltet «maximum» mangler.",
     ),
+    "grense som tekst": (
+        lambda d: _set(d, [*FIELD, 7, "constraints", "minimum"], "0"),
+        "I «resources[1] «kommuner».schema.fields[7] «areal_km2».constraints.minimum»: Verdien "
+        "har feil type. Fant: «en tekst». Forventet: et tall",
+    ),
+    "felt uten navn": (
+        lambda d: _set(d, [*FIELD, 1, "name"], None),
+        "I «resources[1] «kommuner».schema.fields[1]»: Feltet «name» mangler.",
+    ),
     "uendelig grense": (
         lambda d: _set(d, [*FIELD, 7, "constraints", "maximum"], float("inf")),
         "Beskrivelsen inneholder «Infinity», som ikke er gyldig JSON.",
