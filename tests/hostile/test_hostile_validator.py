@@ -217,6 +217,31 @@ DESCRIPTORS = {
         '"kommuner", "fields": ["navn"]}». Forventet: en kolonne i tabellen «kommuner» under '
         "«fields».",
     ),
+    "tallkontroll på en tekstkolonne": (
+        lambda d: _set(d, ["resources", 5, "checks", 3, "low"], "merknad"),
+        "I «resources[5] «aktor_tall».checks[3].low» (kontrollen «range»): Valget har feil verdi. "
+        "Fant: «merknad». Forventet: en tallkolonne i tabellen: aar, hoy, lav, verdi.",
+    ),
+    "andel av en tekstkolonne": (
+        lambda d: _set(d, ["resources", 5, "checks", 2, "fields"], ["verdi", "merknad"]),
+        '(kontrollen «share»): Valget har feil verdi. Fant: «["verdi", "merknad"]». Forventet: '
+        "en tallkolonne i tabellen:",
+    ),
+    "datokontroll på en tekstkolonne": (
+        lambda d: _set(d, ["resources", 3, "checks", 1, "start"], "tittel"),
+        "I «resources[3] «milepaeler».checks[1].start» (kontrollen «dateOrder»): Valget har feil "
+        "verdi. Fant: «tittel». Forventet: en datokolonne i tabellen: dato, slutt_dato.",
+    ),
+    "kontroll som leser en kolonne som er borte": (
+        lambda d: _set(
+            _set(d, [*FIELD, 2, "name"], "regionen"),
+            ["resources", 1, "schema", "foreignKeys", 0, "fields"],
+            "regionen",
+        ),
+        "I «resources[4] «aktorer».checks[0]» (kontrollen «regionMatch»): Kontrollen leser "
+        "kolonnen «region» i tabellen «kommuner», som mangler. Forventet: tabellen «kommuner» "
+        "med kolonnen «region».",
+    ),
     "fremmednøkkel til ukjent tabell": (
         lambda d: _set(
             d,

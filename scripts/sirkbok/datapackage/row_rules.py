@@ -142,7 +142,7 @@ def reference(check: options.ReferenceCheck, table: Table) -> list[Problem]:
     has_url = raw[check["url"]] != ""
     has_publisher = any_value(raw, check["publisher"])
     problems = []
-    for line in raw.index[~has_url & ~raw["id"].isin(pending)]:
+    for line in raw.index[~has_url & ~raw[options.ID].isin(pending)]:
         missing: list[str] = [c for c in check["printed"] if raw.at[line, c] == ""]
         if not has_publisher[line]:
             missing.insert(1, " eller ".join(check["publisher"]))
@@ -154,7 +154,7 @@ def reference(check: options.ReferenceCheck, table: Table) -> list[Problem]:
                     column=check["url"],
                     message="Kilden har verken adresse eller en fullstendig trykt referanse; "
                     f"mangler {', '.join(missing)}.",
-                    found=raw.at[line, "id"],
+                    found=raw.at[line, options.ID],
                     expected="en adresse (http…) i «url», eller tittel, utgiver eller forfatter, "
                     "år og side, tabell eller nummer i «sider»",
                 )

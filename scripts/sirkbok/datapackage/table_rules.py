@@ -57,9 +57,10 @@ def region_match(check: options.RegionMatchCheck, table: Table) -> list[Problem]
     raw = table.raw
     label = table.label
     sources = table.sources
-    if "kommuner" not in sources:
+    if options.MUNICIPALITIES not in sources:
         return []
-    municipalities = sources["kommuner"].frame.set_index("kommunenummer")["region"]
+    known = sources[options.MUNICIPALITIES].frame
+    municipalities = known.set_index(options.NUMBER)[options.REGION]
     municipalities = municipalities[~municipalities.index.duplicated()]
     region, number = raw[check["region"]], raw[check["municipality"]]
     expected_region = number.map(municipalities)
@@ -109,9 +110,10 @@ def capacity(check: options.CapacityCheck, table: Table) -> list[Problem]:
 def region_total(check: options.RegionTotalCheck, table: Table) -> list[Problem]:
     """A region row (no municipality) must equal the sum of its municipalities' rows."""
     values, label, sources = table.values, table.label, table.sources
-    if "kommuner" not in sources:
+    if options.MUNICIPALITIES not in sources:
         return []
-    members = sources["kommuner"].frame.groupby("region")["kommunenummer"].nunique()
+    known = sources[options.MUNICIPALITIES].frame
+    members = known.groupby(options.REGION)[options.NUMBER].nunique()
     value, region, municipality = check["value"], check["region"], check["municipality"]
     keys = [region, *check["groupBy"]]
     frame = values[keys + [value, municipality]].copy()
