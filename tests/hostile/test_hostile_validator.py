@@ -191,6 +191,11 @@ DESCRIPTORS = {
         "I «resources[1] «kommuner».checks[0].fields» (kontrollen «source»): Valget har feil "
         "verdi. Fant: «folketall». Forventet: en ikke-tom liste med tekster.",
     ),
+    "kontroll med tomt skilletegn": (
+        lambda d: _set(d, ["resources", 2, "checks", 0, "separator"], ""),
+        "I «resources[2] «tema».checks[0].separator» (kontrollen «listForeignKey»): Valget har "
+        "feil verdi. Fant: «». Forventet: en tekst som ikke er tom.",
+    ),
     "kontroll med tom liste": (
         lambda d: _set(d, ["resources", 1, "checks", 0, "fields"], []),
         "checks[0].fields» (kontrollen «source»): Valget har feil verdi. Fant: «[]».",
@@ -198,7 +203,7 @@ DESCRIPTORS = {
     "kontroll med tall der en tekst skal stå": (
         lambda d: _set(d, ["resources", 5, "checks", 2, "unit"], 1),
         "I «resources[5] «aktor_tall».checks[2].unit» (kontrollen «share»): Valget har feil "
-        "verdi. Fant: «1». Forventet: en tekst.",
+        "verdi. Fant: «1». Forventet: en tekst som ikke er tom.",
     ),
     "kontroll med kolonneliste der ett navn skal stå": (
         lambda d: _set(d, ["resources", 1, "checks", 0, "source"], ["folketall_kilde"]),

@@ -169,7 +169,7 @@ def _wrong(
         if not isinstance(column, str) or column not in _columns(target):
             return f"en kolonne i tabellen «{name}» under «fields»"
         return None
-    return None if isinstance(value, str) else "en tekst"
+    return None if isinstance(value, str) and value else "en tekst som ikke er tom"
 
 
 def _not_a(hint: Any, names: list[str], columns: dict[str, str]) -> str | None:
