@@ -27,15 +27,15 @@ export REGION THEME TITLE AUTHOR VERSION RUNS OUT
 .PHONY: book figures test check serve clean bench bench-data bench-web bench-scale lint chapter regions \
 	screenshots lock pdf release structure
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP_LOCKED) -r requirements.lock
+	$(PIP_LOCKED) -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(DEV_STAMP)
 	touch $(STAMP)
 
-$(DEV_STAMP): requirements-dev.lock $(STAMP)
-	$(PIP_LOCKED) -r requirements-dev.lock
+$(DEV_STAMP): requirements-dev.txt $(STAMP)
+	$(PIP_LOCKED) -r requirements-dev.txt
 	touch $(DEV_STAMP)
 
 book: $(STAMP)
@@ -83,7 +83,7 @@ screenshots: $(DEV_STAMP)
 	$(DEV) sirkbok_dev.screenshots $${OUT:+--out "$$OUT"}
 
 # The locks, from the one list in pyproject.toml (uv, pinned here), for Python 3.11 on Linux, every
-# package pinned with hashes: requirements.lock (dependencies) and requirements-dev.lock (plus [dev],
+# package pinned with hashes: requirements.txt (dependencies) and requirements-dev.txt (plus [dev],
 # with the shared packages held at the runtime lock's versions). Run after changing pyproject.toml.
 UV_VERSION := 0.13.9
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
@@ -91,8 +91,8 @@ UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --generate-hashes --python-ve
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
-	$(UV_COMPILE) --output-file requirements.lock
-	$(UV_COMPILE) --extra dev --constraint requirements.lock --output-file requirements-dev.lock
+	$(UV_COMPILE) --output-file requirements.txt
+	$(UV_COMPILE) --extra dev --constraint requirements.txt --output-file requirements-dev.txt
 
 # ruff (lint and format), mypy (types) and import-linter (the layers in pyproject.toml), as pre-commit runs them.
 lint: $(DEV_STAMP)

@@ -94,9 +94,18 @@ def _optional(value: Any) -> Any:
     return value
 
 
-def one_row(table: str, column: str, key: str, unknown: str, expected: str) -> pd.Series:
-    """The row of `table` whose `column` is `key`; an unknown key is the user's error, named."""
-    frame = load(table)
+def one_row(
+    table: str,
+    column: str,
+    key: str,
+    unknown: str,
+    expected: str,
+    frame: pd.DataFrame | None = None,
+) -> pd.Series:
+    """The row of `table` whose `column` is `key`; an unknown key is the user's error, naming the
+    table, the column and the key. `frame`: the table already loaded, or computed row by row from
+    it (a theme's figures per municipality), looked up instead of loading the table again."""
+    frame = load(table) if frame is None else frame
     match = frame[frame[column] == key]
     if match.empty:
         raise UserError(

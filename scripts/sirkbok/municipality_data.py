@@ -105,13 +105,18 @@ def _factor_sources(theme: str) -> list[str]:
 
 
 def _shares(number_: str, kommuner: pd.DataFrame, statistikk: pd.DataFrame) -> list[Share]:
-    row = kommuner[kommuner["kommunenummer"] == number_].iloc[0]
+    def mine_in(frame: pd.DataFrame) -> pd.Series:
+        return data.one_row(
+            "kommuner", "kommunenummer", number_, "Ukjent kommunenummer.", "et kommunenummer", frame
+        )
+
+    row = mine_in(kommuner)
     region = row["region"]
     population_source = [str(row["folketall_kilde"])] if not missing(row["folketall_kilde"]) else []
     shares = []
     potential = biogass.potential_with(kommuner, params.defaults("biogass"))
     totals = biogass.per_region(potential).set_index("region").loc[region]
-    mine = potential[potential["kommunenummer"] == number_].iloc[0]
+    mine = mine_in(potential)
     bio_sources = tuple(
         dict.fromkeys(
             [
@@ -138,7 +143,7 @@ def _shares(number_: str, kommuner: pd.DataFrame, statistikk: pd.DataFrame) -> l
         )
     volumes = tekstiler.volumes_with(kommuner, params.defaults("tekstiler"))
     region_volumes = tekstiler.region_totals(volumes).set_index("region").loc[region]
-    mine = volumes[volumes["kommunenummer"] == number_].iloc[0]
+    mine = mine_in(volumes)
     tex_sources = tuple(dict.fromkeys([*population_source, *_factor_sources("tekstiler")]))
     for column, measure in (
         ("generert_t", "Tekstilavfall som oppstår"),

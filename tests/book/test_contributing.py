@@ -215,7 +215,7 @@ def test_codeowners_gives_the_trusted_paths_to_the_maintainers(repo_root: Path) 
         "Makefile",
         "_config.yml",
         "pyproject.toml",
-        "requirements.lock",
+        "requirements.txt",
         "chapters/regioner/hadelandsregionen/ny.ipynb",  # a notebook needs the maintainers
     ]
     for path in trusted:

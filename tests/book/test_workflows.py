@@ -42,7 +42,7 @@ def uses(workflow: dict[str, Any]) -> list[str]:
 
 def lint(*files: Path) -> subprocess.CompletedProcess[str]:
     if not LINTER.exists():
-        pytest.skip("check-jsonschema er ikke installert (requirements-dev.lock)")
+        pytest.skip("check-jsonschema er ikke installert (requirements-dev.txt)")
     return subprocess.run(
         [str(LINTER), "--builtin-schema", "vendor.github-workflows", *map(str, files)],
         capture_output=True,

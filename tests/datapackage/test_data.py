@@ -74,6 +74,42 @@ def test_every_factor_the_notebooks_use_exists() -> None:
         data.factor("finnes_ikke")
 
 
+def test_every_one_row_lookup_names_the_table_the_column_and_the_key() -> None:
+    """`data.one_row` is the one lookup by key, in a loaded table or in one computed from it (a
+    theme's numbers per municipality); the pages, the region lists and the biogas derivation use it,
+    so an unknown key is the user's error, never an IndexError («Uventet feil»)."""
+    from sirkbok import municipality_data
+    from sirkbok.book import regions
+    from sirkbok.themes import biogass
+
+    kommuner = data.load("kommuner")
+    assert data.one_row("kommuner", "kommunenummer", "3407", "x", "y", kommuner)["navn"] == "Gjøvik"
+    computed = kommuner.assign(dobbel=kommuner["folketall"] * 2)
+    cases = [
+        (
+            lambda: data.one_row("kommuner", "kommunenummer", "0000", "Ukjent.", "et nr", computed),
+            "data/kommuner.csv, kolonne «kommunenummer»: Ukjent. Fant: «0000». "
+            "Forventet: et nr fra data/kommuner.csv.",
+        ),
+        (
+            lambda: municipality_data._shares("0000", kommuner, data.load("statistikk")),
+            "data/kommuner.csv, kolonne «kommunenummer»: Ukjent kommunenummer. Fant: «0000».",
+        ),
+        (
+            lambda: regions.render_block(ROOT, "ingen-region"),
+            "data/regioner.csv, kolonne «id»: Ukjent region. Fant: «ingen-region».",
+        ),
+        (
+            lambda: biogass.food_waste_per_inhabitant(data.load("statistikk"), 1800),
+            "data/statistikk.csv, kolonne «id»: Statistikken mangler dette året. Fant: «",
+        ),
+    ]
+    for lookup, said in cases:
+        with pytest.raises(UserError) as error:
+            lookup()
+        assert said in str(error.value), str(error.value)
+
+
 def test_declared_tables_are_enforced(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SIRKBOK_TABLES", "kommuner, faktorer")
     monkeypatch.setenv("SIRKBOK_NOTEBOOK", "chapters/tema/biogass.ipynb")

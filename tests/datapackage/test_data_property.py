@@ -14,7 +14,7 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sirkbok import data
-from sirkbok.datapackage import checks, textcsv, validate
+from sirkbok.datapackage import frames, textcsv, validate
 
 DATA = ROOT / "data"
 SCHEMA = data.schema("ressursstrommer", DATA)
@@ -28,7 +28,7 @@ SOURCES = [r["id"] for r in csv.DictReader((DATA / "kilder.csv").open(encoding="
 
 
 # Every other table read once: each example then costs only the checks.
-def _read(name: str) -> checks.Source:
+def _read(name: str) -> frames.Source:
     source, problems = textcsv.read_text_table(data.table_path(name, DATA), f"data/{name}.csv")
     assert source is not None and not problems, problems
     return source
@@ -94,7 +94,7 @@ def as_table(generated: list[dict[str, str]]) -> pd.DataFrame:
 def test_validator_agrees_with_the_rules(generated: list[dict[str, str]]) -> None:
     frame = as_table(generated)
     result = validate.validate_package(
-        DATA, PACKAGE | {"ressursstrommer": checks.Source(frame, "data/ressursstrommer.csv")}
+        DATA, PACKAGE | {"ressursstrommer": frames.Source(frame, "data/ressursstrommer.csv")}
     )
     invalid_lines = {i + 2 for i, row in enumerate(generated) if not row_is_valid(row)}
     reported = {p.line for p in result.problems if p.file == "data/ressursstrommer.csv"}

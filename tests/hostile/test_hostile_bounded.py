@@ -257,6 +257,25 @@ def test_every_verb_that_runs_notebooks_takes_a_timeout(verb: str, book: Path) -
     assert bad.returncode == 2 and "tidsgrensen må være minst 1 sekund" in bad.stderr
 
 
+@pytest.mark.parametrize("verb", ["regenerate", "build"])
+@pytest.mark.parametrize(
+    ("given", "said"), [("0", "minst 1"), ("to", "«to» er ikke et helt antall")]
+)
+def test_every_verb_that_runs_notebooks_side_by_side_takes_the_same_jobs_option(
+    verb: str, given: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One definition (`engine.jobs_option`): the same help, the same refusal before anything runs."""
+    from sirkbok import cli
+
+    with pytest.raises(SystemExit):
+        cli.main([verb, "--help"])
+    assert "--jobs ANTALL, -j ANTALL" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_:
+        cli.main([verb, "--jobs", given])
+    assert exit_.value.code == 2
+    assert said in capsys.readouterr().err
+
+
 def test_a_long_paragraph_of_unpaired_emphasis_marks_is_checked_in_little_memory(
     book: Path,
 ) -> None:

@@ -145,6 +145,15 @@ DESCRIPTORS = {
         lambda d: _set(d, [*FIELD, 7, "constraints", "maximum"], None),
         "«areal_km2».constraints»: Feltet «maximum» mangler.",
     ),
+    "grense som tekst": (
+        lambda d: _set(d, [*FIELD, 7, "constraints", "minimum"], "0"),
+        "I «resources[1] «kommuner».schema.fields[7] «areal_km2».constraints.minimum»: Verdien "
+        "har feil type. Fant: «en tekst». Forventet: et tall",
+    ),
+    "felt uten navn": (
+        lambda d: _set(d, [*FIELD, 1, "name"], None),
+        "I «resources[1] «kommuner».schema.fields[1]»: Feltet «name» mangler.",
+    ),
     "uendelig grense": (
         lambda d: _set(d, [*FIELD, 7, "constraints", "maximum"], float("inf")),
         "Beskrivelsen inneholder «Infinity», som ikke er gyldig JSON.",
@@ -155,7 +164,88 @@ DESCRIPTORS = {
     ),
     "kontroll med ukjent kolonne": (
         lambda d: _set(d, ["resources", 1, "checks", 0, "source"], "finnes_ikke"),
-        "(kontrollen «source»): Valget har feil verdi. Forventet: en kolonne i tabellen:",
+        "(kontrollen «source»): Valget har feil verdi. Fant: «finnes_ikke». Forventet: en kolonne "
+        "i tabellen: areal_kilde, areal_km2,",
+    ),
+    "kontroll av ukjent type": (
+        lambda d: _set(d, ["resources", 1, "checks", 0, "type"], "gjett"),
+        "I «resources[1] «kommuner».checks[0]»: Ukjent kontrolltype. Fant: «gjett». "
+        "Forventet: en av: source, status,",
+    ),
+    "kontroll uten type": (
+        lambda d: _set(d, ["resources", 1, "checks", 0, "type"], None),
+        "I «resources[1] «kommuner».checks[0]»: Feltet «type» mangler.",
+    ),
+    "kontroll som ikke er et objekt": (
+        lambda d: _set(d, ["resources", 1, "checks", 0], "source"),
+        "I «resources[1] «kommuner».checks[0]»: Verdien har feil type. Fant: «en tekst». "
+        "Forventet: et objekt",
+    ),
+    "kontroll med ukjent valg": (
+        lambda d: _set(d, ["resources", 1, "checks", 0, "kolonner"], ["folketall"]),
+        "I «resources[1] «kommuner».checks[0].kolonner» (kontrollen «source»): Ukjent valg for "
+        "kontrollen. Fant: «kolonner». Forventet: fields, source,",
+    ),
+    "kontroll med tekst der en liste skal stå": (
+        lambda d: _set(d, ["resources", 1, "checks", 0, "fields"], "folketall"),
+        "I «resources[1] «kommuner».checks[0].fields» (kontrollen «source»): Valget har feil "
+        "verdi. Fant: «folketall». Forventet: en ikke-tom liste med tekster.",
+    ),
+    "kontroll med tomt skilletegn": (
+        lambda d: _set(d, ["resources", 2, "checks", 0, "separator"], ""),
+        "I «resources[2] «tema».checks[0].separator» (kontrollen «listForeignKey»): Valget har "
+        "feil verdi. Fant: «». Forventet: en tekst som ikke er tom.",
+    ),
+    "kontroll med tom liste": (
+        lambda d: _set(d, ["resources", 1, "checks", 0, "fields"], []),
+        "checks[0].fields» (kontrollen «source»): Valget har feil verdi. Fant: «[]».",
+    ),
+    "kontroll med tall der en tekst skal stå": (
+        lambda d: _set(d, ["resources", 5, "checks", 2, "unit"], 1),
+        "I «resources[5] «aktor_tall».checks[2].unit» (kontrollen «share»): Valget har feil "
+        "verdi. Fant: «1». Forventet: en tekst som ikke er tom.",
+    ),
+    "kontroll med kolonneliste der ett navn skal stå": (
+        lambda d: _set(d, ["resources", 1, "checks", 0, "source"], ["folketall_kilde"]),
+        'checks[0].source» (kontrollen «source»): Valget har feil verdi. Fant: «["folketall_'
+        'kilde"]». Forventet: et kolonnenavn (tekst).',
+    ),
+    "kontroll som viser til ukjent tabell": (
+        lambda d: _set(d, ["resources", 2, "checks", 0, "reference", "resource"], ["kommuner"]),
+        "I «resources[2] «tema».checks[0].reference» (kontrollen «listForeignKey»): Valget har "
+        'feil verdi. Fant: «{"resource": ["kommuner"], "fields": "kommunenummer"}». Forventet: '
+        '{"resource": en tabell i datapakken, "fields": en kolonne i den}.',
+    ),
+    "kontroll som viser til ukjent kolonne": (
+        lambda d: _set(d, ["resources", 2, "checks", 0, "reference", "fields"], ["navn"]),
+        '(kontrollen «listForeignKey»): Valget har feil verdi. Fant: «{"resource": '
+        '"kommuner", "fields": ["navn"]}». Forventet: en kolonne i tabellen «kommuner» under '
+        "«fields».",
+    ),
+    "tallkontroll på en tekstkolonne": (
+        lambda d: _set(d, ["resources", 5, "checks", 3, "low"], "merknad"),
+        "I «resources[5] «aktor_tall».checks[3].low» (kontrollen «range»): Valget har feil verdi. "
+        "Fant: «merknad». Forventet: en tallkolonne i tabellen: aar, hoy, lav, verdi.",
+    ),
+    "andel av en tekstkolonne": (
+        lambda d: _set(d, ["resources", 5, "checks", 2, "fields"], ["verdi", "merknad"]),
+        '(kontrollen «share»): Valget har feil verdi. Fant: «["verdi", "merknad"]». Forventet: '
+        "en tallkolonne i tabellen:",
+    ),
+    "datokontroll på en tekstkolonne": (
+        lambda d: _set(d, ["resources", 3, "checks", 1, "start"], "tittel"),
+        "I «resources[3] «milepaeler».checks[1].start» (kontrollen «dateOrder»): Valget har feil "
+        "verdi. Fant: «tittel». Forventet: en datokolonne i tabellen: dato, slutt_dato.",
+    ),
+    "kontroll som leser en kolonne som er borte": (
+        lambda d: _set(
+            _set(d, [*FIELD, 2, "name"], "regionen"),
+            ["resources", 1, "schema", "foreignKeys", 0, "fields"],
+            "regionen",
+        ),
+        "I «resources[4] «aktorer».checks[0]» (kontrollen «regionMatch»): Kontrollen leser "
+        "kolonnen «region» i tabellen «kommuner», som mangler. Forventet: tabellen «kommuner» "
+        "med kolonnen «region».",
     ),
     "fremmednøkkel til ukjent tabell": (
         lambda d: _set(
@@ -249,7 +339,12 @@ def test_a_backtracking_pattern_takes_no_time(
 
 NUMBERS = {
     "309-sifret areal": ("areal_km2", "1" + "0" * 308, "Verdien er utenfor tillatt område"),
-    "folketall over Norges": ("folketall", "99999999", "Verdien er utenfor tillatt område"),
+    "folketall over Norges": (
+        "folketall",
+        "99999999",
+        "Verdien er utenfor tillatt område (fra 0 til 10\u202f000\u202f000). Fant: «99999999». "
+        "Forventet: et tall fra 0 til 10\u202f000\u202f000.",  # wording.bounds, as everywhere
+    ),
     "fullbredde sifre": ("kommunenummer", "\uff13\uff13\uff19\uff19", "Verdien har feil form."),
     "mellomrom foran": ("kommunenummer", " 3305", "Verdien har feil form."),
 }

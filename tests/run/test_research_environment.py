@@ -63,8 +63,8 @@ def requirements(repo_root: Path) -> tuple[dict[str, str], dict[str, str]]:
 
 def test_every_requirement_is_locked_at_its_pinned_version(repo_root: Path) -> None:
     runtime, dev = requirements(repo_root)
-    runtime_lock = locked(repo_root / "requirements.lock")
-    dev_lock = locked(repo_root / "requirements-dev.lock")
+    runtime_lock = locked(repo_root / "requirements.txt")
+    dev_lock = locked(repo_root / "requirements-dev.txt")
     wrong = {n: (v, runtime_lock.get(n)) for n, v in runtime.items() if runtime_lock.get(n) != v}
     wrong |= {
         n: (v, dev_lock.get(n)) for n, v in {**runtime, **dev}.items() if dev_lock.get(n) != v
@@ -73,8 +73,8 @@ def test_every_requirement_is_locked_at_its_pinned_version(repo_root: Path) -> N
 
 
 def test_the_runtime_lock_has_no_test_tools_and_the_dev_lock_extends_it(repo_root: Path) -> None:
-    runtime_lock = locked(repo_root / "requirements.lock")
-    dev_lock = locked(repo_root / "requirements-dev.lock")
+    runtime_lock = locked(repo_root / "requirements.txt")
+    dev_lock = locked(repo_root / "requirements-dev.txt")
     assert set(requirements(repo_root)[1]) == TEST_TOOLS
     assert not TEST_TOOLS & set(runtime_lock)
     assert TEST_TOOLS <= set(dev_lock)
@@ -82,7 +82,7 @@ def test_the_runtime_lock_has_no_test_tools_and_the_dev_lock_extends_it(repo_roo
     assert {name: dev_lock.get(name) for name in runtime_lock} == runtime_lock
 
 
-@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-dev.lock"])
+@pytest.mark.parametrize("lock", ["requirements.txt", "requirements-dev.txt"])
 def test_every_locked_package_has_a_hash(repo_root: Path, lock: str) -> None:
     blocks = re.split(r"\n(?=[A-Za-z0-9])", (repo_root / lock).read_text("utf-8"))
     packages = [b for b in blocks if re.match(r"[A-Za-z0-9][^\n]*==", b)]
@@ -98,8 +98,8 @@ def test_make_and_ci_install_only_from_the_locks(repo_root: Path) -> None:
     assert (
         "PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes --no-deps" in makefile
     )
-    assert "$(PIP_LOCKED) -r requirements.lock" in makefile
-    assert "$(PIP_LOCKED) -r requirements-dev.lock" in makefile
+    assert "$(PIP_LOCKED) -r requirements.txt" in makefile
+    assert "$(PIP_LOCKED) -r requirements-dev.txt" in makefile
     unlocked = [
         line
         for line in installs
@@ -109,8 +109,29 @@ def test_make_and_ci_install_only_from_the_locks(repo_root: Path) -> None:
         and "uv==" not in line
     ]
     assert not unlocked, unlocked
-    assert not (repo_root / "requirements.txt").exists()
+    # pip's and Binder's name for the runtime lock; no second name for it beside.
+    assert (repo_root / "requirements.txt").is_file()
+    assert not list(repo_root.glob("requirements*.lock"))
     assert "make test" in (repo_root / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_readme_names_everything_at_the_top_level(repo_root: Path) -> None:
+    """The table under «Slik er boka bygget» lists every file and folder git has at the top."""
+    import subprocess
+
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=repo_root, capture_output=True, check=True, text=True
+    ).stdout.split("\0")
+    top = {path.split("/")[0] + ("/" if "/" in path else "") for path in tracked if path}
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Slik er boka bygget", 1)[1].split("\n\n|", 1)[1].split("\n\n", 1)[0]
+    named = {
+        re.sub(r"/.*", "/", name)
+        for row in table.splitlines()
+        for name in re.findall(r"`([^`]+)`", row.split(" | ")[0])
+    }
+    assert top <= named, f"står ikke i tabellen i README.md: {sorted(top - named)}"
+    assert named <= top, f"finnes ikke i repoet: {sorted(named - top)}"
 
 
 def test_citation_file_has_what_cff_1_2_0_requires(repo_root: Path) -> None:
@@ -159,7 +180,7 @@ def test_binder_installs_the_locked_environment_and_the_package(repo_root: Path)
     binder = repo_root / "binder"
     assert (binder / "runtime.txt").read_text().strip() == "python-3.11"
     lines = (binder / "requirements.txt").read_text().splitlines()
-    assert "-r ../requirements.lock" in lines and not [line for line in lines if "dev" in line]
+    assert "-r ../requirements.txt" in lines and not [line for line in lines if "dev" in line]
     post_build = binder / "postBuild"
     assert post_build.stat().st_mode & 0o111 and "-e ." in post_build.read_text()
 

@@ -11,14 +11,9 @@ from sirkbok.core import context
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=None,
-        metavar="ANTALL",
-        help="Antall notatbøker som kjøres samtidig (standard: antall kjerner).",
-    )
+    from sirkbok.run.engine import jobs_option, timeout_option
+
+    jobs_option(parser)
     parser.add_argument(
         "--skip-regenerate",
         action="store_true",
@@ -29,8 +24,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Bygg hele nettstedet på nytt, også når ingenting er endret.",
     )
-    from sirkbok.run.engine import timeout_option
-
     timeout_option(parser)
 
 

@@ -110,8 +110,7 @@ def render_block(root: Path, region: str) -> str:
         key = _text(key)
         return f" {{cite}}`{key}`" if key and key in bib else ""
 
-    regions = data.load("regioner")
-    row = regions[regions["id"] == region].iloc[0]
+    row = data.one_row("regioner", "id", region, "Ukjent region.", "en region-id")
     municipalities = data.load("kommuner")
     members = municipalities[municipalities["region"] == region]
     names = _names(municipalities)

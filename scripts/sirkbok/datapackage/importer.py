@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import write_atomic
-from sirkbok.datapackage.checks import Source
+from sirkbok.datapackage.frames import Source
 from sirkbok.datapackage.sheets import Sheet, read_csv_sheet, read_xlsx_sheet
 from sirkbok.datapackage.textcsv import header_problems, read_text_table, shape_problems
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from sirkbok.core import context
-from sirkbok.datapackage import checks
+from sirkbok.datapackage import checks, wording
 
 TYPE_NAMES = {
     "string": "tekst",
@@ -40,10 +40,9 @@ def _rules(field: dict, units_listed: bool) -> str:
         rules.append("påkrevd")
     if "enum" in constraints:
         rules.append("én av: " + ", ".join(f"`{v}`" for v in constraints["enum"]))
-    if "minimum" in constraints:
-        rules.append(f"≥ {checks.limit(constraints['minimum'], field.get('type', ''))}")
-    if "maximum" in constraints:
-        rules.append(f"≤ {checks.limit(constraints['maximum'], field.get('type', ''))}")
+    in_words = wording.bounds(field)
+    if in_words:
+        rules.append(in_words)
     if "pattern" in constraints:
         rules.append(f"mønster `{constraints['pattern']}`")
     if field.get("isUnit") and units_listed:

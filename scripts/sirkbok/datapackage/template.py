@@ -16,7 +16,7 @@ from typing import Any
 
 from sirkbok.core.errors import Problem, UserError, from_exception, relative
 from sirkbok.core.files import inside, write_atomic
-from sirkbok.datapackage import checks
+from sirkbok.datapackage import checks, wording
 from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage.validate import validated_tables
 from sirkbok.format import FORMULA_START
@@ -252,10 +252,9 @@ def _explain(
         rules.append(f"velg fra nedtrekkslista ({origin}): {shown}")
     if "pattern" in constraints:
         rules.append(f"mønster {constraints['pattern']}")
-    if "minimum" in constraints:
-        rules.append(f"minst {checks.limit(constraints['minimum'], field.get('type', ''))}")
-    if "maximum" in constraints:
-        rules.append(f"høyst {checks.limit(constraints['maximum'], field.get('type', ''))}")
+    in_words = wording.bounds(field)
+    if in_words:
+        rules.append(in_words)
     unit = field.get("unit")
     description = " – ".join(t for t in (field.get("title"), field.get("description")) if t)
     return [

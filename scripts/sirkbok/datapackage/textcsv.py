@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from sirkbok.core.errors import Problem
-from sirkbok.datapackage.checks import Source
+from sirkbok.datapackage.frames import Source
 
 # Bounded work: a table in data/ or a file to import is refused above these sizes, before parsing.
 MAX_BYTES = 50_000_000

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from sirkbok.core import context
 from sirkbok.core.errors import Problem, UserError, count, report
 from sirkbok.core.files import not_plain, write_atomic
-from sirkbok.datapackage import characters, checks, descriptor
-from sirkbok.datapackage.checks import Source, row_problems
+from sirkbok.datapackage import characters, checks, descriptor, wording
+from sirkbok.datapackage.frames import Source, Table, row_problems
 from sirkbok.datapackage.textcsv import header_problems, read_text_table
 
 if TYPE_CHECKING:
@@ -170,23 +170,18 @@ def _check_fields(
                 "Verdien har feil form.",
                 spec.get("description") or f"mønsteret {constraints['pattern']}",
             )
-        for key, compare, word in (("minimum", "lt", "minst"), ("maximum", "gt", "høyst")):
-            if key in constraints and kind in ("integer", "number", "year"):
+        in_words = wording.bounds(spec) if kind in ("integer", "number", "year") else None
+        for key, compare in (("minimum", "lt"), ("maximum", "gt")):
+            if in_words and key in constraints:
                 limit = constraints[key]
                 outside = getattr(values, compare)(limit).fillna(False).astype(bool)
-                shown = checks.limit(limit, kind)
                 message = (
                     "Negativ mengde er ikke tillatt."
                     if key == "minimum" and limit == 0
-                    else f"Verdien er utenfor tillatt område ({word} {shown})."
+                    else f"Verdien er utenfor tillatt område ({in_words})."
                 )
                 problems += row_problems(
-                    outside,
-                    column,
-                    label,
-                    name,
-                    message,
-                    f"et tall {'≥' if key == 'minimum' else '≤'} {shown}",
+                    outside, column, label, name, message, f"et tall {in_words}"
                 )
         if constraints.get("unique"):
             duplicated = ~empty & column.duplicated(keep="first")
@@ -301,7 +296,7 @@ def validate_package(data_dir: Path, overrides: dict[str, Source] | None = None)
         sources[name] = source
     for name in sources:
         result.problems += _foreign_key_problems(name, sources, resources)
-        table = checks.Table(
+        table = Table(
             sources[name].frame, result.tables[name], sources[name].label, sources, resources
         )
         for check in resources[name].get("checks", []):

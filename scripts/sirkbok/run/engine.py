@@ -99,6 +99,28 @@ def default_timeout(root: Path) -> int:
     return value
 
 
+def jobs_option(parser: argparse.ArgumentParser) -> None:
+    """`--jobs N` for every verb that runs notebooks side by side (regenerate, build): one home."""
+
+    def count(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"«{text}» er ikke et helt antall") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError("antall notatbøker samtidig må være minst 1")
+        return value
+
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=count,
+        default=None,
+        metavar="ANTALL",
+        help="Antall notatbøker som kjøres samtidig (standard: antall kjerner).",
+    )
+
+
 def timeout_option(parser: argparse.ArgumentParser) -> None:
     """`--timeout SECONDS` for every verb that executes notebooks (regenerate, build, run)."""
 

@@ -34,14 +34,7 @@ cache_dir = paths.cache_dir  # the one home of the book's cache folder is core.p
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=None,
-        metavar="ANTALL",
-        help="Antall notatbøker som kjøres samtidig (standard: antall kjerner).",
-    )
+    engine.jobs_option(parser)
     parser.add_argument(
         "--force", action="store_true", help="Kjør notatbøkene selv om ingenting er endret."
     )
@@ -88,11 +81,10 @@ def regenerate(
 ) -> int:
     """Bring every (selected) notebook up to date; 0 when all are, 1 when any failed or is stale.
 
-    Each cell may run `timeout` seconds (default: the book's `execute: timeout:`).
+    Each cell may run `timeout` seconds (default: the book's `execute: timeout:`); `jobs` notebooks
+    run side by side (default: one per core; `engine.jobs_option` refuses fewer than 1).
     """
     root = (root or context.current().root).resolve()
-    if jobs is not None and jobs < 1:
-        raise UserError(Problem(file="", message="--jobs må være minst 1.", found=str(jobs)))
     # A link could bring in a notebook or data from outside, or lead figures out: refused first.
     require_plain(root)
     if check:

@@ -41,10 +41,16 @@ class Derived:
 
 
 def _statistic(statistikk: pd.DataFrame, stem: str, year: int) -> pd.Series:
-    match = statistikk[statistikk["id"] == f"{stem}-{year}"]
-    if match.empty:
-        raise KeyError(f"{stem}-{year}")
-    return match.iloc[0]
+    from sirkbok import data
+
+    return data.one_row(
+        "statistikk",
+        "id",
+        f"{stem}-{year}",
+        "Statistikken mangler dette året.",
+        "en id",
+        statistikk,
+    )
 
 
 def food_waste_years(statistikk: pd.DataFrame) -> list[int]:
