@@ -48,6 +48,15 @@ def glue(phrases: Mapping[str, str]) -> None:
         store(name, phrase, display=False)
 
 
+def glue_notes(theme: str, values: Mapping[str, float]) -> None:
+    """Glue `params.note` for each of the theme's parameters as `kilde-<name>` (`_` as `-`): a
+    cell writes `{cite}`source`{glue:text}`kilde-x`` after a factor's value, and only the glued
+    note after an assumption's."""
+    from sirkbok import params
+
+    glue({f"kilde-{k.replace('_', '-')}": v for k, v in params.notes(theme, values).items()})
+
+
 def actors(theme: str, also: Iterable[str] = ()) -> tuple[pd.DataFrame, Markdown]:
     """The theme's actors inside the regions (and the named others) as a Markdown list, each with
     its citation (so a block, not a glued phrase)."""
