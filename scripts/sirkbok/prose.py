@@ -116,6 +116,29 @@ def stated(row: pd.Series, decimals: int = 0, cite: bool = True) -> str:
     return text + (f" {{cite}}`{row['kilde']}`" if cite else "")
 
 
+def estimated(row: pd.Series) -> str:
+    """« (estimat: how it was reached)» after a figure the data marks as the book's estimate (from
+    its note, without a second «Estimat:»), and nothing after a published one."""
+    if row["status"] != "estimat":
+        return ""
+    how = re.sub(r"^\s*estimat\s*:\s*", "", str(row["merknad"]), flags=re.IGNORECASE)
+    return f" (estimat: {how})"
+
+
+def incomplete(missing: str, total: bool = False) -> str:
+    """What a sum over municipalities says when some lack a population (`missing`: their names):
+    nothing when none do; for a region's line « (ufullstendig: … mangler folketall)»; for the
+    `total` of the three regions a sentence saying where the population can be found."""
+    if not missing:
+        return ""
+    if total:
+        return (
+            f" Summen er ufullstendig: {missing} mangler folketall i datapakken og er ikke regnet "
+            "med (folketallet finnes hos SSB, tabell 07459)."
+        )
+    return f" (ufullstendig: {missing} mangler folketall)"
+
+
 def cell(value: object) -> str:
     """Text for a Markdown table cell: escaped (`format.text`), empty when missing, on one line."""
     return fmt.text(value)
