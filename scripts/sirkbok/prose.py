@@ -139,6 +139,33 @@ def incomplete(missing: str, total: bool = False) -> str:
     return f" (ufullstendig: {missing} mangler folketall)"
 
 
+def sources(keys: Iterable[str]) -> Markdown:
+    """«Kilder: …» with a citation for each of a set of sources the data decides (every
+    municipality's population source, say), so the chapter's text need not name them."""
+    from IPython.display import Markdown
+
+    return Markdown("Kilder: " + " ".join(f"{{cite}}`{k}`" for k in sorted(set(keys))))
+
+
+def figure_list(rows: pd.DataFrame, actors: Mapping[str, str], what: Mapping[str, str]) -> Markdown:
+    """Published figures (`aktor_tall` rows) as a cited list, «- Actor, what: value (year)», with
+    `what` naming each `storrelse`; a range stands where the source gives one."""
+    from IPython.display import Markdown
+
+    lines = []
+    for r in rows.itertuples():
+        decimals = 0 if fmt.missing(r.verdi) or float(r.verdi).is_integer() else 1
+        value = (
+            f"{fmt.number(r.lav)}–{fmt.number(r.hoy)} {fmt.text(r.enhet)}"
+            if fmt.missing(r.verdi)
+            else stated(rows.loc[r.Index], decimals, cite=False)
+        )
+        year = "" if fmt.missing(r.aar) else f" ({fmt.year(r.aar)})"
+        label = fmt.text(what.get(r.storrelse, r.storrelse).lower())
+        lines.append(f"- {fmt.text(actors[r.aktor])}, {label}: {value}{year} {{cite}}`{r.kilde}`")
+    return Markdown("\n".join(lines))
+
+
 def cell(value: object) -> str:
     """Text for a Markdown table cell: escaped (`format.text`), empty when missing, on one line."""
     return fmt.text(value)
