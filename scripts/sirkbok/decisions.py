@@ -110,3 +110,14 @@ def responsibility(theme_id: str) -> Markdown:
         "med i temaene de andre regionene får ansvar for. "
     )
     return Markdown(text + sentence(theme["status"], theme["status_kilde"]))
+
+
+def next_milestone_text(milestones: pd.DataFrame, as_of: date | None = None) -> str:
+    """The timeline's sentence on what comes next (plain text, for `glue`): the first milestone
+    after the book's date, or that none is dated after it."""
+    following = next_milestone(milestones, as_of)
+    if following is None:
+        return "Ingen av milepælene er datert etter bokas dato."
+    end = None if fmt.missing(following["slutt_dato"]) else following["slutt_dato"]
+    when = fmt.date(following["dato"], str(following["datopresisjon"]), end=end)
+    return f"Neste milepæl etter bokas dato er «{following['tittel']}» ({when})."
