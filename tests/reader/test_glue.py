@@ -53,7 +53,7 @@ def glued_plain(path: Path) -> dict[str, str]:
 
 
 def test_at_most_ten_markdown_calls_each_justified() -> None:
-    calls = {}
+    calls: dict[str, int] = {}
     for path in notebooks():
         for cell in cells(path, "code"):
             source = "".join(cell["source"])
@@ -91,7 +91,7 @@ def test_a_parameter_note_follows_its_factors_citation(path: Path) -> None:
 
 def test_glue_takes_only_text_under_a_name_that_is_no_headline() -> None:
     with pytest.raises(TypeError, match="format float"):
-        prose.glue({"matavfall-t": 6174.5})
+        prose.glue({"matavfall-t": 6174.5})  # type: ignore[dict-item]
     with pytest.raises(ValueError, match="glue name"):
         prose.glue({"biogass_matavfall": "6 200"})  # would be read as a headline result
 
