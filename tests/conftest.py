@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import hashlib
 import io
@@ -277,13 +278,38 @@ def leaks(folder: Path, secret: str = SECRET) -> list[str]:
 NUMBER = re.compile(r"\d+(?:[\u202f,]\d+)*")
 
 
+# A value pasted into a Markdown cell (`{glue:text}`name``, as myst-nb writes it).
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
+
+
+def glued_texts(doc: dict) -> dict[str, str]:
+    """The text/plain of every value a notebook glued, as `{glue:text}` pastes it (no quotes)."""
+    found = {}
+    for cell in doc["cells"]:
+        for output in cell.get("outputs", []):
+            record = output.get("metadata", {}).get("scrapbook")
+            if not record:
+                continue
+            plain = output.get("data", {}).get(record.get("mime_prefix", "") + "text/plain")
+            if plain is not None:
+                text = plain if isinstance(plain, str) else "".join(plain)
+                try:
+                    found[record["name"]] = str(ast.literal_eval(text))
+                except (SyntaxError, ValueError):
+                    found[record["name"]] = text
+    return found
+
+
 def page_text(notebook: Path) -> str:
-    """Everything a notebook shows: its Markdown cells and the Markdown its code cells print."""
+    """Everything a notebook shows: its Markdown cells with the glued values pasted in, and the
+    Markdown its code cells print."""
     doc = json.loads(notebook.read_text(encoding="utf-8"))
+    glued = glued_texts(doc)
     parts = []
     for cell in doc["cells"]:
         if cell["cell_type"] == "markdown":
-            parts.append("".join(cell["source"]))
+            source = "".join(cell["source"])
+            parts.append(GLUE_ROLE.sub(lambda m: glued.get(m.group(1), m.group(0)), source))
         for output in cell.get("outputs", []):
             parts.append("".join(output.get("data", {}).get("text/markdown", "")))
     return "\n".join(parts)

@@ -9,11 +9,15 @@ these helpers turn it into the words every page uses, so a proposal never reads 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from sirkbok import data
 from sirkbok import format as fmt
+
+if TYPE_CHECKING:  # display objects only where a notebook shows them
+    from IPython.display import Markdown
 
 STATUSES = ["foreslått", "vedtatt", "gjennomført", "ukjent"]
 LABELS = {
@@ -83,8 +87,11 @@ def next_milestone(milestones: pd.DataFrame, as_of: date | None = None) -> pd.Se
     return None if later.empty else later.sort_values(["dato", "id"]).iloc[0]
 
 
-def responsibility(theme_id: str) -> str:
-    """Who is proposed to lead a theme in phase 1, with its status: the one text every chapter uses."""
+def responsibility(theme_id: str) -> Markdown:
+    """Who is proposed to lead a theme in phase 1, with its status: the one text every chapter
+    uses (a block with citations, so Markdown rather than a glued phrase)."""
+    from IPython.display import Markdown
+
     theme = data.load("tema").set_index("id").loc[theme_id]
     regions = data.load("regioner").set_index("id")["kortnavn"]
     municipalities = not pd.isna(theme["ansvarlige_kommuner"])
@@ -102,4 +109,15 @@ def responsibility(theme_id: str) -> str:
         "Saksframlegget sier at kommunene og næringsaktørene i Ringeriksregionen også vil kunne være "
         "med i temaene de andre regionene får ansvar for. "
     )
-    return text + sentence(theme["status"], theme["status_kilde"])
+    return Markdown(text + sentence(theme["status"], theme["status_kilde"]))
+
+
+def next_milestone_text(milestones: pd.DataFrame, as_of: date | None = None) -> str:
+    """The timeline's sentence on what comes next (plain text, for `glue`): the first milestone
+    after the book's date, or that none is dated after it."""
+    following = next_milestone(milestones, as_of)
+    if following is None:
+        return "Ingen av milepælene er datert etter bokas dato."
+    end = None if fmt.missing(following["slutt_dato"]) else following["slutt_dato"]
+    when = fmt.date(following["dato"], str(following["datopresisjon"]), end=end)
+    return f"Neste milepæl etter bokas dato er «{following['tittel']}» ({when})."

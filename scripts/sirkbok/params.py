@@ -11,10 +11,13 @@ import importlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.vocabulary import MISSING
+
+if TYPE_CHECKING:  # display objects only where a notebook shows them
+    from IPython.display import Markdown
 
 
 @dataclass(frozen=True)
@@ -143,13 +146,15 @@ def unknown(theme: str, names: list[str]) -> list[str]:
     return [n for n in names if n not in known]
 
 
-def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> str:
+def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> Markdown:
     """The «Forutsetninger og kilder» table of a chapter as MyST Markdown, generated from the spec.
 
     One row per parameter: the value the run used, its unit and allowed range, and where the default
     comes from (the factor with a citation of its source, or the stated assumption and its reason).
     Readers see descriptions and factor names; the parameter names stay in the code cells.
     """
+    from IPython.display import Markdown
+
     from sirkbok import data
     from sirkbok.format import number
 
@@ -178,27 +183,31 @@ def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> str:
             f"{parameter.unit} | {show(parameter.minimum)}–{show(parameter.maximum)} | "
             f"{origin} |"
         )
-    return "\n".join(lines)
+    return Markdown("\n".join(lines))
 
 
-def citations(theme: str, values: Mapping[str, Any]) -> dict[str, str]:
-    """`citation` for every parameter of the theme found in `values` (a notebook's checked values)."""
-    return {
-        p.name: citation(theme, p.name, values[p.name]) for p in specs(theme) if p.name in values
-    }
+CHANGED = "(endret parameter i denne kjøringen)"
 
 
-def citation(theme: str, name: str, value: float) -> str:
-    """How running text cites a parameter's value: the factor's source while the default is used,
-    otherwise that it is an assumption or was changed for this run (so no source is misquoted)."""
+def notes(theme: str, values: Mapping[str, Any]) -> dict[str, str]:
+    """`note` for every parameter of the theme found in `values` (a notebook's checked values)."""
+    return {p.name: note(theme, p.name, values[p.name]) for p in specs(theme) if p.name in values}
+
+
+def note(theme: str, name: str, value: float) -> str:
+    """What running text says about a parameter's source, beside the `{cite}` its Markdown cell
+    writes for a factor's source (so the chapter's text stays in Markdown, and no source is
+    misquoted when a researcher changes the value):
+
+    - a factor's default: nothing (the cell's `{cite}` says it);
+    - a changed factor: « (endret parameter i denne kjøringen)», after the cell's `{cite}`;
+    - an assumption: its reason, or `CHANGED` when the run changed it (the cell cites nothing).
+    """
     for parameter in specs(theme):
         if parameter.name != name:
             continue
-        if float(value) != parameter.default():
-            return "(endret parameter i denne kjøringen)"
-        if parameter.factor is None:
-            return parameter.uncited
-        from sirkbok import data
-
-        return f"{{cite}}`{data.factor(parameter.factor).source}`"
+        changed = float(value) != parameter.default()
+        if parameter.factor is not None:
+            return f" {CHANGED}" if changed else ""
+        return CHANGED if changed else parameter.uncited
     raise KeyError(name)

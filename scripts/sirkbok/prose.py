@@ -1,17 +1,24 @@
 """Sentences several chapters share, from the data package: names readers see, a theme's actors.
 
-Chapters call these instead of repeating the same f-strings; every value keeps its citation.
+Chapters call these instead of repeating the same f-strings; every value keeps its citation. A
+chapter's own sentences stay in its Markdown cells, and the numbers and short phrases it computes
+enter them through `glue` (myst-nb's `{glue:text}` role), always as plain text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from sirkbok import data
 from sirkbok import format as fmt
 from sirkbok.format import missing
+
+if TYPE_CHECKING:  # display objects only where a notebook shows them
+    from IPython.display import Markdown
 
 
 def names(table: str, key: str, label: str) -> dict[str, str]:
@@ -20,8 +27,41 @@ def names(table: str, key: str, label: str) -> dict[str, str]:
     return dict(zip(frame[key], frame[label], strict=True))
 
 
-def actors(theme: str, also: Iterable[str] = ()) -> tuple[pd.DataFrame, str]:
-    """The theme's actors inside the regions (and the named others) as a Markdown list."""
+# A glued phrase's name: no underscore, so it is never read as a headline result (`<tema>_…`).
+GLUE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def glue(phrases: Mapping[str, str]) -> None:
+    """Glue each formatted phrase for `{glue:text}`name`` in the chapter's Markdown cells.
+
+    Only text: myst-nb pastes a string's text as it stands (no quotes), as a text node, so `{`,
+    `<script>` and `**` in data reach the reader as typed. A number must be formatted first
+    (`format.number`, `estimate`, ...), so the page never shows a raw float.
+    """
+    from myst_nb import glue as store
+
+    for name, phrase in phrases.items():
+        if not GLUE_NAME.fullmatch(name):
+            raise ValueError(f"glue name {name!r}: lower-case words joined by '-'")
+        if not isinstance(phrase, str):
+            raise TypeError(f"glue {name!r}: format {type(phrase).__name__} as text first")
+        store(name, phrase, display=False)
+
+
+def glue_notes(theme: str, values: Mapping[str, float]) -> None:
+    """Glue `params.note` for each of the theme's parameters as `kilde-<name>` (`_` as `-`): a
+    cell writes `{cite}`source`{glue:text}`kilde-x`` after a factor's value, and only the glued
+    note after an assumption's."""
+    from sirkbok import params
+
+    glue({f"kilde-{k.replace('_', '-')}": v for k, v in params.notes(theme, values).items()})
+
+
+def actors(theme: str, also: Iterable[str] = ()) -> tuple[pd.DataFrame, Markdown]:
+    """The theme's actors inside the regions (and the named others) as a Markdown list, each with
+    its citation (so a block, not a glued phrase)."""
+    from IPython.display import Markdown
+
     frame = data.load("aktorer")
     chosen = frame[(frame["tema"] == theme) | frame["id"].isin(list(also))]
     chosen = chosen[~chosen["referanse"].fillna(False)]
@@ -33,7 +73,7 @@ def actors(theme: str, also: Iterable[str] = ()) -> tuple[pd.DataFrame, str]:
         lines.append(
             f"- **{fmt.text(row.navn)}** ({place}): {fmt.text(row.beskrivelse)} {{cite}}`{row.kilde}`"
         )
-    return chosen, "Dette er de kjente aktørene i datapakken:\n\n" + "\n".join(lines)
+    return chosen, Markdown("Dette er de kjente aktørene i datapakken:\n\n" + "\n".join(lines))
 
 
 def _plain(value: float | None) -> str:
@@ -43,8 +83,10 @@ def _plain(value: float | None) -> str:
     return number(value, 3).rstrip("0").rstrip(",")
 
 
-def factor_list(ids: Iterable[str]) -> str:
+def factor_list(ids: Iterable[str]) -> Markdown:
     """Factors as a Markdown list: name, value (and range) with unit, source, grade and status."""
+    from IPython.display import Markdown
+
     lines = []
     for factor_id in ids:
         f = data.factor(factor_id)
@@ -57,7 +99,7 @@ def factor_list(ids: Iterable[str]) -> str:
             f"- {fmt.text(f.name)}: {value} {fmt.text(unit)} {{cite}}`{f.source}` "
             f"(kildegrad {fmt.text(f.grade)}, {fmt.text(f.status)})"
         )
-    return "\n".join(lines)
+    return Markdown("\n".join(lines))
 
 
 PRECISION = {"ca": "ca. ", "over": "over ", "inntil": "inntil ", "eksakt": ""}
@@ -72,6 +114,56 @@ def stated(row: pd.Series, decimals: int = 0, cite: bool = True) -> str:
         f"{fmt.text(row['enhet'])}"
     )
     return text + (f" {{cite}}`{row['kilde']}`" if cite else "")
+
+
+def estimated(row: pd.Series) -> str:
+    """« (estimat: how it was reached)» after a figure the data marks as the book's estimate (from
+    its note, without a second «Estimat:»), and nothing after a published one."""
+    if row["status"] != "estimat":
+        return ""
+    how = re.sub(r"^\s*estimat\s*:\s*", "", str(row["merknad"]), flags=re.IGNORECASE)
+    return f" (estimat: {how})"
+
+
+def incomplete(missing: str, total: bool = False) -> str:
+    """What a sum over municipalities says when some lack a population (`missing`: their names):
+    nothing when none do; for a region's line « (ufullstendig: … mangler folketall)»; for the
+    `total` of the three regions a sentence saying where the population can be found."""
+    if not missing:
+        return ""
+    if total:
+        return (
+            f" Summen er ufullstendig: {missing} mangler folketall i datapakken og er ikke regnet "
+            "med (folketallet finnes hos SSB, tabell 07459)."
+        )
+    return f" (ufullstendig: {missing} mangler folketall)"
+
+
+def sources(keys: Iterable[str]) -> Markdown:
+    """«Kilder: …» with a citation for each of a set of sources the data decides (every
+    municipality's population source, say), so the chapter's text need not name them."""
+    from IPython.display import Markdown
+
+    return Markdown("Kilder: " + " ".join(f"{{cite}}`{k}`" for k in sorted(set(keys))))
+
+
+def figure_list(rows: pd.DataFrame, actors: Mapping[str, str], what: Mapping[str, str]) -> Markdown:
+    """Published figures (`aktor_tall` rows) as a cited list, «- Actor, what: value (year)», with
+    `what` naming each `storrelse`; a range stands where the source gives one."""
+    from IPython.display import Markdown
+
+    lines = []
+    for r in rows.itertuples():
+        decimals = 0 if fmt.missing(r.verdi) or float(r.verdi).is_integer() else 1
+        value = (
+            f"{fmt.number(r.lav)}–{fmt.number(r.hoy)} {fmt.text(r.enhet)}"
+            if fmt.missing(r.verdi)
+            else stated(rows.loc[r.Index], decimals, cite=False)
+        )
+        year = "" if fmt.missing(r.aar) else f" ({fmt.year(r.aar)})"
+        label = fmt.text(what.get(r.storrelse, r.storrelse).lower())
+        lines.append(f"- {fmt.text(actors[r.aktor])}, {label}: {value}{year} {{cite}}`{r.kilde}`")
+    return Markdown("\n".join(lines))
 
 
 def cell(value: object) -> str:

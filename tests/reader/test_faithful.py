@@ -57,8 +57,8 @@ def test_every_milestone_and_theme_carries_a_decision_status() -> None:
 def test_a_proposal_reads_as_a_proposal_with_the_date_of_knowledge() -> None:
     text = decisions.sentence("foreslått", "sak0926", date(2026, 11, 30))
     assert text == "Status: foreslått {cite}`sak0926`; vedtak ikke kjent per 30. november 2026."
-    assert "vedtak ikke kjent" in decisions.responsibility("ombrukssentre")
-    assert "naturlig kandidat" in decisions.responsibility("ombrukssentre")
+    assert "vedtak ikke kjent" in decisions.responsibility("ombrukssentre").data
+    assert "naturlig kandidat" in decisions.responsibility("ombrukssentre").data
 
 
 def test_citation_file_names_the_same_maintainers_as_the_book(repo_root: Path) -> None:

@@ -125,7 +125,7 @@ def test_the_timeline_marks_the_book_date_and_the_next_milestone(
 def test_phases_read_as_the_case_document_writes_them() -> None:
     assert decisions.period("fase-1") == "medio 2026–medio 2027"
     assert decisions.period("fase-2") == "medio 2027–2028"
-    assert "(medio 2026–medio 2027)" in decisions.responsibility("biogass")
+    assert "(medio 2026–medio 2027)" in decisions.responsibility("biogass").data
 
 
 # --- generated sentences for every case -----------------------------------------------------------

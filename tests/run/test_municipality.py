@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, sirkbok
+from conftest import ROOT, page_text, sirkbok
 from markdown_it import MarkdownIt
 from sirkbok import data, format, municipality
 from sirkbok.run import instances, provenance
@@ -119,13 +119,7 @@ def test_one_missing_data_figure_on_every_page() -> None:
     headline = coverage.headline(coverage.package_values(), names)
     assert re.search(r"\(\d+\u00a0%\)", headline)
     for chapter in ("chapters/tema/oversikt.ipynb", "chapters/data-og-kilder.ipynb"):
-        notebook = json.loads((ROOT / chapter).read_text(encoding="utf-8"))
-        shown = "".join(
-            "".join(output.get("data", {}).get("text/markdown", ""))
-            for cell in notebook["cells"]
-            for output in cell.get("outputs", [])
-        )
-        assert headline in shown, chapter
+        assert headline in page_text(ROOT / chapter), chapter
 
 
 def test_pages_are_the_template_with_the_municipality_injected() -> None:

@@ -207,7 +207,8 @@ def missing_lines(region: str) -> list[str]:
     if mine.empty:
         return [*lines, "Datapakken har ingen verdier for regionen med status «mangler»."]
     lines.append(
-        f"Datapakken mangler {fmt.number(len(mine))} verdier for regionen. Hvert sted lenker til "
+        f"Datapakken mangler {'én verdi' if len(mine) == 1 else f'{fmt.number(len(mine))} verdier'} "
+        "for regionen. Hvert sted lenker til "
         "skjemaet «Send inn et tall» med størrelsen fylt ut: du skriver verdien, året og kilden "
         "(se {doc}`Bidra </chapters/bidra>`)."
     )

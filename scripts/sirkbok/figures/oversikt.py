@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
 
 from sirkbok import charts
 from sirkbok.core.vocabulary import STATUS_COLOURS, STATUSES
+
+if TYPE_CHECKING:  # display objects only where a notebook shows them
+    from IPython.display import Markdown
 
 # Column labels that fit three regions side by side on a phone; the caption names them as regions.
 SHORT = {
@@ -148,3 +152,85 @@ def coverage(
         .rename(columns={"gruppe": "region", "temanavn": "tema"})
         .loc[:, ["region", "tema", *STATUSES, "i_alt", "andel_mangler"]],
     )
+
+
+def themes_markdown(
+    tema: pd.DataFrame,
+    aktorer: pd.DataFrame,
+    regions: dict[str, str],
+    municipalities: dict[str, str],
+) -> Markdown:
+    """Each theme side by side: its chapter, who is proposed to lead it, with its source, and the
+    actors the data package knows in each region (`regions`: id → name, in the page's order)."""
+    from IPython.display import Markdown
+
+    from sirkbok.format import doc_link, listing, text
+
+    own = aktorer[~aktorer["referanse"].fillna(False)]
+    parts = []
+    for t in tema.itertuples():
+        leaders = [] if pd.isna(t.ansvarlige_kommuner) else t.ansvarlige_kommuner.split(";")
+        lines = [
+            f"- {name}: "
+            + (
+                "; ".join(map(text, own.loc[(own["tema"] == t.id) & (own["region"] == r), "navn"]))
+                or "ingen registrert"
+            )
+            for r, name in regions.items()
+        ]
+        references = aktorer.loc[
+            (aktorer["tema"] == t.id) & aktorer["referanse"].fillna(False), "navn"
+        ]
+        if len(references):
+            lines.append("- Referanser utenfor regionene: " + "; ".join(map(text, references)))
+        parts.append(
+            f"**{doc_link(t.navn, t.id)}** – foreslått ledet av **{regions[t.ansvarlig_region]}**"
+            + (f" ({listing([text(municipalities[k]) for k in leaders])})" if leaders else "")
+            + (" (foreslått, vedtak ikke kjent)" if t.status == "foreslått" else "")
+            + f" {{cite}}`{t.status_kilde}`. Aktører:\n\n"
+            + "\n".join(lines)
+        )
+    return Markdown("\n\n".join(parts))
+
+
+# How the key figures word a source's precision, and the sizes the overview lists.
+PRECISION = {"ca": "om lag ", "over": "over ", "inntil": "inntil ", "eksakt": ""}
+KEY_SIZES = ["kapasitet", "mottak", "produksjon", "innsats", "omsetning", "ansatte", "ombruk"]
+KEY_SIZES += ["bedrifter"]
+
+
+def key_figures_markdown(
+    tema: pd.DataFrame, aktorer: pd.DataFrame, aktor_tall: pd.DataFrame
+) -> Markdown:
+    """The actors' most important published figures per theme, each with its source; a figure the
+    book computed from published ones says so."""
+    from IPython.display import Markdown
+
+    from sirkbok.format import number, text, year
+
+    figures = aktor_tall[aktor_tall["storrelse"].isin(KEY_SIZES) & aktor_tall["verdi"].notna()]
+    figures = figures.merge(
+        aktorer[["id", "navn", "tema", "referanse"]],
+        left_on="aktor",
+        right_on="id",
+        suffixes=("", "_aktor"),
+    )
+    parts = []
+    for t in tema.itertuples():
+        points = [
+            f"- {text(r.navn.split(' (')[0])}{' (referanse)' if r.referanse else ''}: "
+            f"{text(r.storrelse)}{'' if r.omfang == 'totalt' else ' ' + r.omfang} "
+            f"{PRECISION.get(r.presisjon, '')}"
+            f"{number(r.verdi, 0 if float(r.verdi).is_integer() else 1)}"
+            f"{'' if r.enhet in ('antall', r.storrelse) else ' ' + text(r.enhet.replace('m3', 'm³'))}"
+            f"{'' if pd.isna(r.aar) else ', ' + year(r.aar)}"
+            f"{' (bokas egen utregning fra tall i kilden, estimat)' if r.status == 'estimat' else ''}"
+            f" {{cite}}`{r.kilde}`"
+            for r in figures[figures["tema"] == t.id].itertuples()
+        ]
+        parts.append(
+            f"**{text(t.navn)}:**\n\n" + "\n".join(points)
+            if points
+            else f"**{text(t.navn)}:** ingen publiserte tall i datapakken."
+        )
+    return Markdown("\n\n".join(parts))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sirkbok.core.vocabulary import ESTIMATE, MISSING, STATUSES
-from sirkbok.format import number
+from sirkbok.format import number, percent
 from sirkbok.params import Parameter
 
 PARAMETERS: list[Parameter] = [
@@ -156,3 +156,47 @@ def knowledge_grid(kommuner: pd.DataFrame, ressursstrommer: pd.DataFrame) -> pd.
     frame = pd.DataFrame(rows)
     frame["mengde"] = frame["mengde"].astype("Float64")
     return frame
+
+
+def gaps(grid: pd.DataFrame, municipalities: int) -> pd.DataFrame:
+    """What `knowledge_grid` lacks, one row per wood flow: the municipalities it is missing for
+    («alle 12 kommuner» when it is missing for each of the `municipalities`) and where to fetch it."""
+    rows = []
+    for resource, group in grid[grid["status"] == MISSING].groupby("ressurs", sort=False):
+        every = len(group) == municipalities
+        rows.append(
+            {
+                "Treflyt": resource,
+                "Mangler for": f"alle {len(group)} kommuner"
+                if every
+                else ", ".join(group["kommune"]),
+                "Kan hentes fra": "; ".join(sorted(set(group["fylles_fra"]) - {""})),
+            }
+        )
+    return pd.DataFrame(rows, columns=["Treflyt", "Mangler for", "Kan hentes fra"])
+
+
+def upper_bound(share: float) -> dict[str, str]:
+    """The GROT example's phrases: at the largest removal share the source allows, the figures are
+    upper bounds, not expectations, and the text says so in four places; otherwise it says nothing."""
+    top = next(p.maximum for p in PARAMETERS if p.name == "grot_uttaksandel")
+    if share < top:
+        return dict.fromkeys(["grot-grense", "grot-hoyst", "grot-estimat", "grot-fordi"], "")
+    return {
+        "grot-grense": f" (øvre grense: uttaksandelen er satt til {percent(share)}, den største "
+        "andelen kilden mener bør tas ut)",
+        "grot-hoyst": "høyst ",
+        "grot-estimat": ", øvre grense",
+        "grot-fordi": ", fordi hele den største anbefalte andelen regnes som tatt ut",
+    }
+
+
+def leader_without_actors(actors: pd.DataFrame) -> str:
+    """A sentence when the data package has no bioenergy actor in Hadelandsregionen, which is
+    proposed to lead the theme; nothing when it has one."""
+    if (actors["region"] == "hadelandsregionen").any():
+        return ""
+    return (
+        "Datapakken har ennå ingen bioenergiaktører registrert i Hadelandsregionen, selv om "
+        "regionen er foreslått å lede temaet."
+    )

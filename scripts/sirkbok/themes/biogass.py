@@ -16,7 +16,6 @@ from typing import ClassVar
 import pandas as pd
 
 from sirkbok.core.vocabulary import ESTIMATE, MISSING
-from sirkbok.format import number
 from sirkbok.params import Parameter
 
 # Waste company -> the biogas plant its food waste goes to (aktorer: HRA runs Trollmyra; Horisont
@@ -408,8 +407,9 @@ INPUT_NAMES = {
 
 def sensitivity_ranges(
     statistikk: pd.DataFrame, values: dict[str, float]
-) -> tuple[dict[str, float], dict[str, tuple[float, float]], dict[str, str]]:
-    """Base values, low–high ranges and the reason for each range, from the sources and the spec.
+) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
+    """Base values and low–high ranges, from the sources and the spec (the chapter's text says
+    where each range comes from).
 
     Food waste per inhabitant spans the national series' years; the sorting factor its allowed
     range (an assumption); energy per tonne the gross energy from two plants' published figures
@@ -419,7 +419,6 @@ def sensitivity_ranges(
 
     years = food_waste_years(statistikk)
     per_year = [food_waste_per_inhabitant(statistikk, y).value for y in years]
-    methane = data.factor("matavfall_metan")
     diesel = data.factor("matavfall_dieselekv")
     sorting = next(p for p in PARAMETERS if p.name == "utsorteringsfaktor")
     base = {
@@ -437,13 +436,4 @@ def sensitivity_ranges(
             values["diesel_energi"],
         ),
     }
-    reasons = {
-        "kg_per_inhabitant": f"laveste og høyeste verdi i SSBs tall for {years[0]}–{years[-1]} "
-        "{cite}`ssb-avfall-hushald`",
-        "sorting_factor": "det tillatte området for antakelsen",
-        "kwh_per_tonne": "bruttoenergien i gassen: metanutbyttet ved Romerike Biogassanlegg "
-        f"{{cite}}`{methane.source}` ganget med energiinnholdet i metan, og "
-        f"{number(diesel.value)} liter dieselekvivalenter per tonn ved Mjøsanlegget "
-        f"{{cite}}`{diesel.source}` ganget med energiinnholdet i diesel",
-    }
-    return base, ranges, reasons
+    return base, ranges

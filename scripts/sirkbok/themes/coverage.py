@@ -292,3 +292,20 @@ def missing(
     columns = ["region", "hvor", "hva", "tema", "fylles_fra", "tabell", "id"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["region", "hvor", "hva"], kind="stable").reset_index(drop=True)
+
+
+def empty(counts: pd.DataFrame) -> str:
+    """The theme-region cells of `counts` (with `temanavn` and `gruppe` names) that hold nothing
+    known: every value missing, or no value registered. Nothing when there is none of either."""
+    from sirkbok.format import listing
+
+    def cells(rows: pd.DataFrame) -> str:
+        return listing([f"{r['temanavn'].lower()} i {r['gruppe']}" for _, r in rows.iterrows()])
+
+    ranked = counts.sort_values(["andel_mangler", "i_alt"], ascending=[False, False])
+    lacking = ranked[(ranked["i_alt"] > 0) & (ranked["andel_mangler"] == 1)]
+    unregistered = counts[counts["i_alt"] == 0]
+    said = [f"Alle verdiene mangler for {cells(lacking)}."] if not lacking.empty else []
+    if not unregistered.empty:
+        said.append(f"Ingen verdier er registrert for {cells(unregistered)}.")
+    return " ".join(said)

@@ -5,13 +5,16 @@ municipality, same region) set by a parameter rather than a distance."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.vocabulary import MISSING, STATUSES
 from sirkbok.params import Parameter
+
+if TYPE_CHECKING:  # display objects only where a notebook shows them
+    from IPython.display import Markdown
 
 PARAMETERS: list[Parameter] = [
     Parameter(
@@ -296,3 +299,74 @@ def key_figures(parks: pd.DataFrame, aktor_tall: pd.DataFrame) -> pd.DataFrame:
         )
     grid["tekst"] = texts
     return grid
+
+
+def published_markdown(grid: pd.DataFrame) -> Markdown:
+    """The parks' published key figures (`key_figures` rows with a value), one line per park, each
+    figure with its citation: a cited list, so Markdown rather than a glued phrase."""
+    from IPython.display import Markdown
+
+    from sirkbok.format import text
+
+    known = grid[grid["status"] != MISSING]
+    return Markdown(
+        "\n".join(
+            f"- **{text(park)}:** "
+            + "; ".join(
+                f"{text(r.hva.lower())} {text(r.tekst)} {{cite}}`{r.kilde}`"
+                for r in rows.itertuples()
+            )
+            for park, rows in known.groupby("park", sort=False)
+        )
+    )
+
+
+def missing_figures(grid: pd.DataFrame) -> str:
+    """Which key figures are missing, in one or two sentences for every case: parks with none
+    published, then what the others lack («Ellers mangler …» only after such parks); nothing when
+    every figure is published."""
+    from sirkbok.format import listing
+
+    gaps = grid[grid["status"] == MISSING].groupby("park", sort=False)["hva"].apply(list)
+    without = [p for p, what in gaps.items() if len(what) == len(KEY_FIGURES)]
+    partly = [
+        f"{', '.join(h.lower() for h in what)} for {p}"
+        for p, what in gaps.items()
+        if p not in without
+    ]
+    said = [f"Ingen tall er funnet for {listing(without)}."] if without else []
+    if partly:
+        said.append(f"{'Ellers mangler' if without else 'Det mangler'} {'; '.join(partly)}.")
+    return " ".join(said)
+
+
+def exchange_phrases(pairs: pd.DataFrame, unmatched: list[str]) -> dict[str, str]:
+    """The chapter's phrases on the candidate exchanges (`pairs`: one row per side stream and
+    receiver, with the quantity's `status`) and the side streams with no receiver (`unmatched`),
+    worded for none, one and several, and for quantities missing for none, some or all."""
+    from sirkbok.format import number
+
+    many = len(pairs)
+    found = "én mulig utveksling" if many == 1 else f"{number(many)} mulige utvekslinger"
+    missing = int((pairs["status"] == MISSING).sum()) if many else 0
+    if not many:
+        quantities = ""
+    elif missing == many:
+        quantities = (
+            "Mengden mangler for den, så den kan ikke tallfestes ennå."
+            if many == 1
+            else "Mengden mangler for alle, så ingen av dem kan tallfestes ennå."
+        )
+    elif missing:
+        quantities = f"Mengden mangler for {number(missing)} av dem."
+    else:
+        quantities = "Mengden er registrert for alle."
+    if not unmatched:
+        alone = "Alle sidestrømmene i datapakken har en mottaker i eller nær en park."
+    else:
+        alone = (
+            f"{'Én sidestrøm' if len(unmatched) == 1 else f'{len(unmatched)} sidestrømmer'} har "
+            f"ingen mottaker i eller nær en park i datapakken: {'; '.join(unmatched)}. Det betyr "
+            "ikke at de ikke brukes, bare at bruken ikke er registrert."
+        )
+    return {"utvekslinger": found, "mengde-mangler": quantities, "uten-mottaker": alone}

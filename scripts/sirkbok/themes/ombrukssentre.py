@@ -104,3 +104,28 @@ def climate_bounds(
 def growth(first: float, last: float) -> float:
     """How many times a figure grew between two years (e.g. ReTuna's sales 2016 → 2020)."""
     return last / first
+
+
+def scenario_b(
+    hra: pd.Series, ringerike: pd.Series, reference: float, note: str, region: str
+) -> str:
+    """Scenario B in words: missing while the reference centre's population is unknown (`reference`
+    is 0 then, and the scaled rows are empty), else its tonnes, turnover and climate benefit for
+    HRA's area (`hra`) and for Ringeriksregionen (`ringerike`, named `region`). `note` is the
+    reference population's `params.note`."""
+    from sirkbok.format import estimate, number
+
+    if pd.isna(hra["tonn"]):
+        return (
+            "mangler. Resirkulas befolkningsgrunnlag finnes ikke i kildene, så tonn og omsetning kan "
+            "ikke regnes per innbygger. Scenarioet regnes ut når det tallet er kjent."
+        )
+    return (
+        f"estimat. Med et befolkningsgrunnlag for Resirkula på {number(reference)} innbyggere "
+        f"{note} tilsvarer Resirkulas tall {estimate(hra['tonn'])} tonn og over "
+        f"{estimate(hra['omsetning_mill_kr'], approx=False)} mill. kr i året for HRAs område, og "
+        f"{estimate(ringerike['tonn'])} tonn og over "
+        f"{estimate(ringerike['omsetning_mill_kr'], approx=False)} mill. kr for {region}. "
+        f"Klimagevinsten for HRAs område blir mellom {estimate(hra['klima_lav'], approx=False)} og "
+        f"{estimate(hra['klima_hoy'], approx=False)} tonn CO₂e i året."
+    )

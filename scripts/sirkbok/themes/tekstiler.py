@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from sirkbok import format as fmt
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.vocabulary import ESTIMATE, MISSING
 from sirkbok.params import Parameter
@@ -190,3 +191,17 @@ def benefit_curve(
             benefit = climate_benefit(float(tonnes), produksjon_co2, rate)
             rows.append({"region": region, "erstatningsgrad": rate, "klimagevinst_t_co2": benefit})
     return pd.DataFrame(rows)
+
+
+def leaders_companies(companies: list[str]) -> str:
+    """What the book says of the waste companies the two proposed leading municipalities have
+    (`companies`: their distinct names): the same one, or different ones, which is the book's own
+    remark, not the case document's."""
+    named = fmt.listing(companies)
+    if len(companies) < 2:
+        return f"har samme avfallsselskap ({named})."
+    return (
+        f"har ulike avfallsselskaper ({named}). Saksframlegget begrunner ikke forslaget med dette. "
+        f"Det er bokas egen betraktning at de to kommunene dermed kjenner {fmt.count(len(companies))} "
+        "av avfallsselskapene i regionen, noe som kan gjøre det lettere å sammenligne erfaringer."
+    )
