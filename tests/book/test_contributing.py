@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import BIN, copy_repo, sirkbok
-from sirkbok import data
 from sirkbok.core import paths, publisher
+from sirkbok.datapackage import load as data
 from sirkbok.run import trust
 
 OWNER = publisher.read(paths.root()).owner

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from conftest import ROOT, sirkbok
 from pybtex.database import parse_file
-from sirkbok import data
 from sirkbok.book import bibtex
 from sirkbok.core.errors import UserError
 from sirkbok.datapackage import importer, register, textcsv
+from sirkbok.datapackage import load as data
 
 DATA = ROOT / "data"
 FACTOR_IDS = """matavfall_metan matavfall_dieselekv matavfall_energi_banks matavfall_biogass_vs

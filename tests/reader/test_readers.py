@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sirkbok import charts, format, tables
-from sirkbok.core.vocabulary import MISSING, STATUS_COLOURS, STATUSES, column_title
-from sirkbok.tables import table_html
+from sirkbok.core import format
+from sirkbok.core.vocabulary import MISSING, STATUSES, column_title
+from sirkbok.reader import charts, tables
+from sirkbok.reader.colours import STATUS_COLOURS
+from sirkbok.reader.tables import table_html
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "chapters").rglob("*.ipynb"))

@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 
 def edition_line(version: str, released: date) -> str:
     """The footer's one story of dates: the release, and the date the book's knowledge is as of."""
-    from sirkbok import format as fmt
+    from sirkbok.core import format as fmt
     from sirkbok.datapackage.descriptor import last_updated
 
     updated = last_updated()

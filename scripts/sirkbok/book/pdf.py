@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from sirkbok import format as fmt
 from sirkbok.book import chapters, edition
+from sirkbok.core import format as fmt
 from sirkbok.core import paths
 from sirkbok.core.errors import UserError
 from sirkbok.core.files import write_atomic

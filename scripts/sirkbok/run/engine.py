@@ -56,9 +56,9 @@ KERNEL_VARIABLES = frozenset(
         "TMPDIR",
         "PYTHONHASHSEED",
         "SIRKBOK_ROOT",  # the book (sirkbok.core.paths)
-        "SIRKBOK_NOTEBOOK",  # the running notebook's path, for messages (sirkbok.data)
-        "SIRKBOK_TABLES",  # the tables it declares (sirkbok.data)
-        "SIRKBOK_FIGURE_DIR",  # where its figures are staged (sirkbok.charts)
+        "SIRKBOK_NOTEBOOK",  # the running notebook's path, for messages (sirkbok.datapackage.load)
+        "SIRKBOK_TABLES",  # the tables it declares (sirkbok.datapackage.load)
+        "SIRKBOK_FIGURE_DIR",  # where its figures are staged (sirkbok.reader.charts)
     }
 )
 KERNEL_PREFIXES = ("LC_",)  # locale categories

@@ -1,6 +1,6 @@
 """`sirkbok params` and `sirkbok run`: a researcher reruns a theme with other assumptions.
 
-`params` lists a theme's parameters (from `sirkbok.params`). `run` checks every value before
+`params` lists a theme's parameters (from `sirkbok.themes.parameters`). `run` checks every value before
 anything executes (`sirkbok.run.scenarios`), then runs the book's notebook with the one runner
 (`sirkbok.run.execute.into`: the same engine, clean-up and provenance as `sirkbok regenerate`) into
 the researcher's own folder: the book's notebooks, figures and data are only read. The results are
@@ -17,12 +17,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sirkbok import params
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import inside, write_atomic
 from sirkbok.run import engine, execute, results, scenarios
 from sirkbok.run.results import show
+from sirkbok.themes import parameters as params
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
