@@ -8,11 +8,14 @@ the municipality pages all count with `values()` and quote `headline()`, so they
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
+from sirkbok import themes as registry
 from sirkbok.core.vocabulary import STATUSES as _STATUSES
 
-THEMES = ["naeringsparker", "biogass", "bioenergi", "tekstiler", "ombrukssentre"]
+THEMES = list(registry.THEMES)
 COMMON = "felles"  # values every theme builds on (population)
 NATIONAL = "nasjonalt"  # factors and values without a region
 REFERENCE = "referanse"  # reference actors outside the three regions
@@ -25,52 +28,32 @@ GROUP_NAMES = {
 }
 COMMON_NAME = "Felles grunnlag"
 
-# A flow belongs to the theme of its resource: the resource decides what the quantity is used for.
-THEME_OF_RESOURCE = {
-    "matavfall": "biogass",
-    "husdyrgjodsel": "biogass",
-    "biogass": "biogass",
-    "biorest": "biogass",
-    "treflis": "bioenergi",
-    "bark": "bioenergi",
-    "returtre": "bioenergi",
-    "flis og bark": "bioenergi",
-    "rundvirke": "bioenergi",
-    "grot": "bioenergi",
-    "varme": "bioenergi",
-    "tekstiler": "tekstiler",
-    "ombruksvarer": "ombrukssentre",
-    "mobler": "ombrukssentre",
-    "trefiberisolasjon": "naeringsparker",
-}
 
-# Factors have no theme column; their id prefix names what they convert.
-THEME_OF_FACTOR_PREFIX = {
-    "matavfall_": "biogass",
-    "gjodsel_": "biogass",
-    "samrotning_": "biogass",
-    "metan_": "biogass",
-    "diesel_": "biogass",
-    "biogass_": "biogass",
-    "matsvinn_": "biogass",
-    "flis_": "bioenergi",
-    "pellets_": "bioenergi",
-    "ved_": "bioenergi",
-    "tre_": "bioenergi",
-    "gran_": "bioenergi",
-    "furu_": "bioenergi",
-    "bjork_": "bioenergi",
-    "grot_": "bioenergi",
-    "sagbruk_": "bioenergi",
-    "tekstil_": "tekstiler",
-    "plagg_": "tekstiler",
-    "fretex_": "tekstiler",
-    "ombruk_": "ombrukssentre",
-}
+def _by_theme(attribute: str) -> dict[str, str]:
+    """{key: theme} from every theme's `attribute` (a tuple of keys), in the registry's order."""
+    return {
+        key: theme
+        for theme in registry.THEMES
+        for key in getattr(registry.module(theme), attribute, ())
+    }
+
+
+@functools.cache
+def theme_of_resource() -> dict[str, str]:
+    """A flow belongs to the theme of its resource: the resource decides what the quantity is used
+    for (each theme lists its `RESOURCES`)."""
+    return _by_theme("RESOURCES")
+
+
+@functools.cache
+def theme_of_factor_prefix() -> dict[str, str]:
+    """Factors have no theme column; their id prefix names what they convert (each theme lists its
+    `FACTOR_PREFIXES`)."""
+    return _by_theme("FACTOR_PREFIXES")
 
 
 def factor_theme(factor_id: str) -> str | None:
-    for prefix, theme in THEME_OF_FACTOR_PREFIX.items():
+    for prefix, theme in theme_of_factor_prefix().items():
         if factor_id.startswith(prefix):
             return theme
     return None
@@ -144,7 +127,7 @@ def values(
                 "ressursstrommer",
                 row["id"],
                 region_of(row["region"], row["aktor"], row["kommunenummer"]),
-                THEME_OF_RESOURCE.get(str(row["ressurs"]), COMMON),
+                theme_of_resource().get(str(row["ressurs"]), COMMON),
                 str(row["status"]),
                 known(row["kommunenummer"]),
                 known(row.get("fylles_fra")),
@@ -283,7 +266,7 @@ def missing(
                 str(region) if region is not None and pd.notna(region) else "felles",
                 where,
                 f"{resource} ({row['trinn']})",
-                THEME_OF_RESOURCE.get(str(row["ressurs"]), COMMON),
+                theme_of_resource().get(str(row["ressurs"]), COMMON),
                 "" if pd.isna(row["fylles_fra"]) else str(row["fylles_fra"]),
                 "ressursstrommer",
                 str(row["id"]),

@@ -1,10 +1,10 @@
 """The book's headline numbers, as its pages show them, and what a change to data/ does to them.
 
 A headline number is one the book computes from the data package and puts before a reader: the
-theme chapters' estimates for the three regions (biogas, textiles, bioenergy), the share of
+theme chapters' estimates for the three regions (each theme's `headlines`), the share of
 values still missing (the overview), and on each municipality page its population, area and its
 part of each theme's estimate. Every number comes from the function that computes it for the page
-(`sirkbok.themes`, `municipality_data.page`) with the theme's default parameters, and is formatted
+(the themes' `headlines`, `municipality_data.page`) with the theme's default parameters, and is formatted
 the way the page formats it, so a change shows here exactly when it shows on the page.
 
 `changes(root, files)` gives the numbers before and after a planned write to data/, computed in
@@ -20,23 +20,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sirkbok import themes as registry
 from sirkbok.core import paths
 from sirkbok.core.files import inside
 from sirkbok.core.format import date, estimate, number, percent
 from sirkbok.core.format import text as escape
 from sirkbok.datapackage import load as data
 from sirkbok.pages import coverage, municipality_data
-from sirkbok.themes import parameters as params
-from sirkbok.themes.bioenergi import model as bioenergi
-from sirkbok.themes.biogass import model as biogass
-from sirkbok.themes.tekstiler import model as tekstiler
 
-THEME_PAGES = {
-    "biogass": ("Biogass", "chapters/tema/biogass.ipynb"),
-    "tekstiler": ("Ombruk av tekstiler", "chapters/tema/tekstiler.ipynb"),
-    "bioenergi": ("Bioenergi", "chapters/tema/bioenergi.ipynb"),
-    "oversikt": ("Oversikt over temaene (og «Data og kilder»)", "chapters/tema/oversikt.ipynb"),
-}
+OVERVIEW = ("Oversikt over temaene (og «Data og kilder»)", "chapters/tema/oversikt.ipynb")
+TABLES = ("regioner", "kommuner", "tema", "ressursstrommer", "statistikk")  # what themes read
 
 
 @dataclass(frozen=True)
@@ -52,79 +45,18 @@ class Headline:
 
 def _themes() -> list[Headline]:
     """The theme chapters' estimates for the three regions together and per region."""
-    kommuner = data.load("kommuner")
-    regions = dict(zip(data.load("regioner")["id"], data.load("regioner")["kortnavn"], strict=True))
-    title, path = THEME_PAGES["biogass"]
-    potential = biogass.potential_with(kommuner, params.defaults("biogass"))
-    total = biogass.totals(potential)
-    found = [
-        Headline(f"biogass/{column}", label, title, path, f"{estimate(total[column])} {unit}")
-        for column, label, unit in (
-            ("matavfall_t", "Utsortert matavfall, de tre regionene", "tonn per år"),
-            ("energi_gwh", "Energi i biogassen, de tre regionene", "GWh per år"),
-            ("co2e_t", "Unngåtte utslipp når biogassen erstatter diesel", "tonn CO₂e per år"),
-        )
-    ]
-    for row in biogass.per_region(potential).itertuples():
-        found.append(
-            Headline(
-                f"biogass/{row.region}/energi_gwh",
-                f"Energi i biogassen, {regions.get(row.region, row.region)}",
-                title,
-                path,
-                f"{estimate(row.energi_gwh)} GWh per år",
-            )
-        )
-    title, path = THEME_PAGES["tekstiler"]
-    values = params.defaults("tekstiler")
-    volumes = tekstiler.region_totals(tekstiler.volumes_with(kommuner, values))
-    reusable = float(volumes["ombrukbar_restavfall_t"].sum())
-    collected = tekstiler.collected_tonnes(reusable, values["utsortert_andel"])
-    low, high = tekstiler.replacement_range(
-        values["erstatningsgrad_lav"], values["erstatningsgrad_hoy"]
-    )
-    found += [
-        Headline(
-            "tekstiler/ombrukbar_restavfall_t",
-            "Ombrukbare tekstiler i restavfallet, de tre regionene",
-            title,
-            path,
-            f"{estimate(reusable)} tonn per år",
-        ),
-        Headline(
-            "tekstiler/innsamlet_t",
-            "Ombrukbare tekstiler som den separate innsamlingen får ut",
-            title,
-            path,
-            f"{estimate(collected)} tonn per år",
-        ),
-        Headline(
-            "tekstiler/klimagevinst_t",
-            "Klimagevinst av innsamlingen",
-            title,
-            path,
-            f"{estimate(tekstiler.climate_benefit(collected, values['produksjon_co2'], low), approx=False)}–"
-            f"{estimate(tekstiler.climate_benefit(collected, values['produksjon_co2'], high), approx=False)}"
-            " tonn CO₂ per år",
-        ),
-    ]
-    title, path = THEME_PAGES["bioenergi"]
-    wood = params.defaults("bioenergi")
-    flows = bioenergi.wood_flows(data.load("ressursstrommer")).set_index("id")
-    if "hunton-flis" in flows.index:
-        chips = bioenergi.chips_loose_gwh(
-            float(flows.loc["hunton-flis", "mengde"]), wood["flis_densitet"], wood["flis_energi"]
-        )
-        found.append(
-            Headline(
-                "bioenergi/hunton_gwh",
-                "Energien i flisen Hunton Fiber bruker (løse m³)",
-                title,
-                path,
-                f"{estimate(chips)} GWh per år",
-            )
-        )
-    title, path = THEME_PAGES["oversikt"]
+    tables = {name: data.load(name) for name in TABLES}
+    titles = dict(zip(tables["tema"]["id"], tables["tema"]["navn"], strict=True))
+    found = []
+    for theme in registry.THEMES:  # each theme's own headline numbers, with its chapter's title
+        module = registry.module(theme)
+        if hasattr(module, "headlines"):
+            path = f"chapters/tema/{theme}.ipynb"
+            found += [
+                Headline(f"{theme}/{e.key}", e.label, str(titles[theme]), path, e.shown)
+                for e in module.headlines(tables)
+            ]
+    title, path = OVERVIEW
     table = coverage.package_values()
     lacking = int((table["status"] == "mangler").sum())
     found.append(

@@ -145,43 +145,12 @@ def shares_markdown(p: Page) -> str:
 
 
 def other_themes_markdown(p: Page) -> str:
-    """Bioenergi, ombrukssentre and næringsparker: what is known here, and why there is no share."""
-    items = []
-    known = p.wood[p.wood["status"] != "mangler"] if not p.wood.empty else p.wood
-    wood = "; ".join(
-        f"{escape(r['ressurs'])}: {escape(r['kjent']) or escape(r['status'])}"
-        for _, r in known.iterrows()
+    """The themes with no share per municipality: what is known here, and why there is no share
+    (each theme's `municipal_note`)."""
+    return "\n".join(
+        f"- {doc_link(p.themes[theme], f'/chapters/tema/{theme}')}: {note}"
+        for theme, note in p.notes
     )
-    items.append(
-        f"- {doc_link(p.themes['bioenergi'], '/chapters/tema/bioenergi')}: ingen anslag per kommune, "
-        "fordi avvirkningen i kommunen ikke er hentet ennå."
-        + (f" Kjent fra datapakken: {wood}." if wood else "")
-    )
-    if p.population is not None and p.region_population:
-        share = percent(p.population / p.region_population)
-        items.append(
-            f"- {doc_link(p.themes['ombrukssentre'], '/chapters/tema/ombrukssentre')}: kommunen har "
-            f"{share} av det kjente folketallet i regionen, altså av befolkningsgrunnlaget for et "
-            "felles ombrukssenter (regnet ut fra folketallene over). Anslag for mengder og omsetning mangler fordi "
-            "befolkningsgrunnlaget til referansesenteret ikke er funnet."
-        )
-    else:
-        items.append(
-            f"- {doc_link(p.themes['ombrukssentre'], '/chapters/tema/ombrukssentre')}: kommunens "
-            "andel av befolkningsgrunnlaget mangler fordi folketallet mangler."
-        )
-    if p.parks:
-        parks = listing([escape(a.name) for a in p.parks])
-        items.append(
-            f"- {doc_link(p.themes['naeringsparker'], '/chapters/tema/naeringsparker')}: {parks} "
-            "ligger i kommunen."
-        )
-    else:
-        items.append(
-            f"- {doc_link(p.themes['naeringsparker'], '/chapters/tema/naeringsparker')}: ingen "
-            "næringspark i datapakken ligger i kommunen."
-        )
-    return "\n".join(items)
 
 
 def actors_markdown(p: Page) -> str:

@@ -13,13 +13,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sirkbok import themes as registry
 from sirkbok.core.format import missing
 from sirkbok.datapackage import load as data
 from sirkbok.pages import coverage
-from sirkbok.themes import parameters as params
-from sirkbok.themes.bioenergi import model as bioenergi
-from sirkbok.themes.biogass import model as biogass
-from sirkbok.themes.tekstiler import model as tekstiler
+from sirkbok.themes.offers import Place, Share
 
 TABLES = [
     "regioner",
@@ -39,25 +37,11 @@ TYPE_NAMES = {
     "naeringspark": "næringspark",
     "ombrukssenter": "ombrukssenter",
 }
-RESOURCE_NAMES = {"matavfall": "matavfall", "tekstiler": "tekstiler", "rundvirke": "rundvirke"}
 
 
 def optional_text(value: object) -> str | None:
     """A cell as text, or None when it is empty."""
     return None if missing(value) else str(value)
-
-
-@dataclass(frozen=True)
-class Share:
-    """The municipality's part of one estimate of a theme, next to the region's total."""
-
-    theme: str
-    measure: str
-    unit: str
-    value: float | None
-    region_total: float
-    region_missing: str  # the region's municipalities left out of its total (no population)
-    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -92,8 +76,7 @@ class Page:
     own_roles: list[tuple[str, list[str], str]] = field(default_factory=list)
     statuses: dict[tuple[str, str], None] = field(default_factory=dict)  # (status, its source)
     shares: list[Share] = field(default_factory=list)
-    wood: pd.DataFrame = field(default_factory=pd.DataFrame)
-    parks: list[Actor] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (theme, what is known here)
     actors: list[Actor] = field(default_factory=list)
     missing: pd.DataFrame = field(default_factory=pd.DataFrame)
     flows: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -104,62 +87,21 @@ def numbers() -> list[str]:
     return [str(n) for n in data.load("kommuner")["kommunenummer"]]
 
 
-def _factor_sources(theme: str) -> list[str]:
-    return [data.factor(p.factor).source for p in params.specs(theme) if p.factor is not None]
-
-
-def _shares(number_: str, kommuner: pd.DataFrame, statistikk: pd.DataFrame) -> list[Share]:
-    row = kommuner[kommuner["kommunenummer"] == number_].iloc[0]
-    region = row["region"]
-    population_source = [str(row["folketall_kilde"])] if not missing(row["folketall_kilde"]) else []
-    shares = []
-    potential = biogass.potential_with(kommuner, params.defaults("biogass"))
-    totals = biogass.per_region(potential).set_index("region").loc[region]
-    mine = potential[potential["kommunenummer"] == number_].iloc[0]
-    bio_sources = tuple(
-        dict.fromkeys(
-            [
-                *population_source,
-                biogass.food_waste_per_inhabitant(statistikk).source,
-                *_factor_sources("biogass"),
-            ]
-        )
-    )
-    for column, measure, unit in (
-        ("matavfall_t", "Utsortert matavfall fra husholdningene", "tonn per år"),
-        ("energi_gwh", "Energi i biogassen fra matavfallet", "GWh per år"),
-    ):
-        shares.append(
-            Share(
-                theme="biogass",
-                measure=measure,
-                unit=unit,
-                value=None if missing(mine[column]) else float(mine[column]),
-                region_total=float(totals[column]),
-                region_missing=str(totals["mangler"]),
-                sources=bio_sources,
-            )
-        )
-    volumes = tekstiler.volumes_with(kommuner, params.defaults("tekstiler"))
-    region_volumes = tekstiler.region_totals(volumes).set_index("region").loc[region]
-    mine = volumes[volumes["kommunenummer"] == number_].iloc[0]
-    tex_sources = tuple(dict.fromkeys([*population_source, *_factor_sources("tekstiler")]))
-    for column, measure in (
-        ("generert_t", "Tekstilavfall som oppstår"),
-        ("ombrukbar_restavfall_t", "Ombrukbare klær og sko i restavfallet"),
-    ):
-        shares.append(
-            Share(
-                theme="tekstiler",
-                measure=measure,
-                unit="tonn per år",
-                value=None if missing(mine[column]) else float(mine[column]),
-                region_total=float(region_volumes[column]),
-                region_missing=str(region_volumes["kommuner_uten_tall"]).replace("; ", ", "),
-                sources=tex_sources,
-            )
-        )
-    return shares
+def _offered(place: Place) -> tuple[list[Share], list[tuple[str, str]], list[tuple[str, str]]]:
+    """What every theme says about the municipality: its shares of the theme's estimates, its
+    note when the theme has no share, and the plants that serve it ((actor id, why))."""
+    shares: list[Share] = []
+    notes: list[tuple[str, str]] = []
+    actors: list[tuple[str, str]] = []
+    for theme in registry.THEMES:
+        module = registry.module(theme)
+        if hasattr(module, "municipal_shares"):
+            shares += module.municipal_shares(place)
+        if hasattr(module, "municipal_note"):
+            notes.append((theme, module.municipal_note(place)))
+        if hasattr(module, "municipal_actors"):
+            actors += module.municipal_actors(place)
+    return shares, notes, actors
 
 
 def _actor(row: pd.Series, why: str) -> Actor:
@@ -174,7 +116,9 @@ def _actor(row: pd.Series, why: str) -> Actor:
     )
 
 
-def _actors(number_: str, aktorer: pd.DataFrame, strommer: pd.DataFrame) -> list[Actor]:
+def _actors(
+    number_: str, aktorer: pd.DataFrame, strommer: pd.DataFrame, served: list[tuple[str, str]]
+) -> list[Actor]:
     """Actors located in the municipality, collecting from it, or treating its food waste."""
     by_id = aktorer.set_index("id", drop=False)
     found: dict[str, Actor] = {}
@@ -183,7 +127,7 @@ def _actors(number_: str, aktorer: pd.DataFrame, strommer: pd.DataFrame) -> list
         found[str(row["id"])] = _actor(row, "ligger i kommunen")
     flows = strommer[(strommer["kommunenummer"] == number_) & strommer["aktor"].notna()]
     for company, group in flows.groupby("aktor", sort=True):
-        resources = sorted({RESOURCE_NAMES.get(str(r), str(r)) for r in group["ressurs"]})
+        resources = sorted({str(r) for r in group["ressurs"]})
         if company in by_id.index and company not in found:
             row = by_id.loc[company]
             # A waste company's source says whose household waste it handles, not what it takes in.
@@ -193,9 +137,9 @@ def _actors(number_: str, aktorer: pd.DataFrame, strommer: pd.DataFrame) -> list
                 else "tar imot " + " og ".join(resources) + " fra kommunen"
             )
             found[str(company)] = _actor(row, why)
-    for plant, served in biogass.plant_catchments(strommer).items():
-        if number_ in served and plant in by_id.index and plant not in found:
-            found[plant] = _actor(by_id.loc[plant], "matavfallet fra kommunen går hit")
+    for plant, why in served:  # plants a theme names (the biogas plant the food waste goes to)
+        if plant in by_id.index and plant not in found:
+            found[plant] = _actor(by_id.loc[plant], why)
     return list(found.values())
 
 
@@ -209,7 +153,6 @@ def page(number_: str) -> Page:
     tema = data.load("tema")
     aktorer = data.load("aktorer")
     strommer = data.load("ressursstrommer")
-    statistikk = data.load("statistikk")
     region = str(row["region"])
     members = kommuner[kommuner["region"] == region]
     names = dict(zip(kommuner["kommunenummer"], kommuner["navn"], strict=True))
@@ -238,12 +181,15 @@ def page(number_: str) -> Page:
             partners = [str(names.get(n, n)) for n in leads if n != number_]
             result.own_roles.append((str(theme["id"]), partners, str(theme["kilde"])))
             result.statuses[status] = None
-    result.shares = _shares(number_, kommuner, statistikk)
-    grid = bioenergi.knowledge_grid(kommuner, strommer)
-    result.wood = grid[grid["kommunenummer"] == number_].reset_index(drop=True)
-    parks = aktorer[(aktorer["type"] == "naeringspark") & (aktorer["kommunenummer"] == number_)]
-    result.parks = [_actor(p, "ligger i kommunen") for _, p in parks.iterrows()]
-    result.actors = _actors(number_, aktorer, strommer)
+    place = Place(
+        number=number_,
+        name=result.name,
+        population=result.population,
+        region_population=result.region_population,
+        tables={name: data.load(name) for name in TABLES},
+    )
+    result.shares, result.notes, served = _offered(place)
+    result.actors = _actors(number_, aktorer, strommer, served)
     values = coverage.values(
         kommuner, aktorer, data.load("aktor_tall"), strommer, data.load("faktorer")
     )

@@ -2,29 +2,26 @@
 lists as missing, each with the one table, row and column it fills.
 
 A quantity key is either a kind every municipality has (`folketall`, `areal`, and the flows whose id
-is `<kind>-<kommunenummer>`: `matavfall`, `tekstiler`, `avvirkning`) or the id of a flow that has no
-per-municipality pattern (an actor's or a region's, such as `hra-biogass`). The issue form's
+is `<kind>-<kommunenummer>`, each theme's `MUNICIPAL_FLOWS`) or the id of a flow that has no
+per-municipality pattern (an actor's or a region's). The issue form's
 dropdown, the «mangler» links on the pages and the contribution bot all use `QUANTITIES`/`resolve`
 here, so they cannot disagree. `form_link` builds the pre-filled «Send inn et tall» address.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import pandas as pd
 
+from sirkbok import themes as registry
 from sirkbok.core.format import url
 from sirkbok.pages.coverage import RESOURCE_NAMES
 
 FORM = "send-inn-tall.yml"  # .github/ISSUE_TEMPLATE/, written by `sirkbok forms`
-PER_MUNICIPALITY_FLOWS = {  # id prefix of a per-municipality flow -> its reader's name
-    "matavfall": "Matavfall fra husholdningene",
-    "tekstiler": "Tekstiler fra husholdningene",
-    "avvirkning": "Avvirkning (rundvirke)",
-}
 MUNICIPAL = {  # columns of `kommuner` -> reader's name, unit
     "folketall": ("Folketall", "innbyggere"),
     "areal": ("Areal", "km²"),
@@ -48,6 +45,16 @@ class Quantity:
         return f"{self.key}-{municipality}" if self.per_municipality else self.key
 
 
+@functools.cache
+def per_municipality_flows() -> dict[str, str]:
+    """Id prefix of a per-municipality flow -> its reader's name (each theme's `MUNICIPAL_FLOWS`)."""
+    return {
+        kind: name
+        for theme in registry.THEMES
+        for kind, name in getattr(registry.module(theme), "MUNICIPAL_FLOWS", {}).items()
+    }
+
+
 def quantities(ressursstrommer: pd.DataFrame) -> list[Quantity]:
     """Every quantity, in a stable order: municipal figures, per-municipality flows, other flows."""
     found = [
@@ -60,7 +67,7 @@ def quantities(ressursstrommer: pd.DataFrame) -> list[Quantity]:
     others = []
     for _, row in ressursstrommer.iterrows():
         match = _PER_MUNICIPALITY.fullmatch(str(row["id"]))
-        if match and match["kind"] in PER_MUNICIPALITY_FLOWS:
+        if match and match["kind"] in per_municipality_flows():
             units.setdefault(match["kind"], str(row["enhet"]))
             continue
         resource = RESOURCE_NAMES.get(str(row["ressurs"]), str(row["ressurs"]))
@@ -71,7 +78,7 @@ def quantities(ressursstrommer: pd.DataFrame) -> list[Quantity]:
         others.append(
             Quantity(str(row["id"]), label, "ressursstrommer", "mengde", str(row["enhet"]), False)
         )
-    for kind, name in PER_MUNICIPALITY_FLOWS.items():
+    for kind, name in per_municipality_flows().items():
         if kind in units:
             unit = units[kind]
             found.append(
@@ -85,7 +92,7 @@ def key_of(table: str, row_id: str) -> tuple[str, str | None]:
     if table == "kommuner":
         return "folketall", row_id
     match = _PER_MUNICIPALITY.fullmatch(row_id)
-    if match and match["kind"] in PER_MUNICIPALITY_FLOWS:
+    if match and match["kind"] in per_municipality_flows():
         return match["kind"], match["number"]
     return row_id, None
 

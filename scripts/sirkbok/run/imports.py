@@ -195,7 +195,7 @@ def _dynamic_functions(module: str) -> dict[str, tuple[int, str, str]]:
 
     `themes.module(theme)` imports `sirkbok.themes.{theme}`, `parameters.specs(theme)` calls it and
     `parameters.default(theme, name)` calls `specs(theme)`: a notebook calling
-    `params.default("tekstiler", ...)` depends on `sirkbok.themes.tekstiler` alone, not on every theme.
+    `params.default("<tema>", ...)` depends on `sirkbok.themes.<tema>` alone, not on every theme.
     """
     path = _module_file(module)
     if path is None:

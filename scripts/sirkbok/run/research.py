@@ -27,7 +27,7 @@ from sirkbok.themes import parameters as params
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     verb = parser.prog.rsplit(" ", 1)[-1]
-    parser.add_argument("theme", metavar="TEMA", help="Temaet, for eksempel biogass.")
+    parser.add_argument("theme", metavar="TEMA", help="Temaet: en id fra data/tema.csv.")
     if verb == "params":
         parser.add_argument(
             "--format",
@@ -169,7 +169,7 @@ def output_dir(out: Path) -> Path:
                     message="Resultatene kan ikke skrives inne i "
                     f"bokas {protected.relative_to(root)}/.",
                     expected="en mappe utenfor chapters/ og data/, "
-                    "for eksempel ../mine-kjoringer/biogass",
+                    "for eksempel ../mine-kjoringer/TEMA",
                 )
             )
     if target == root.resolve():

@@ -13,6 +13,7 @@ from typing import Any
 from sirkbok import themes as registry
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.vocabulary import MISSING
+from sirkbok.themes import offers
 from sirkbok.themes.parameter import Parameter
 
 
@@ -48,7 +49,7 @@ def default(theme: str, name: str) -> float:
 
 
 def defaults(theme: str) -> dict[str, float]:
-    return {p.name: p.default() for p in specs(theme)}
+    return offers.defaults(specs(theme))
 
 
 def check(theme: str, values: Mapping[str, Any], origin: str = "parametre") -> dict[str, float]:
