@@ -20,6 +20,7 @@ from sirkbok.core import format as fmt
 from sirkbok.core import paths
 from sirkbok.core.errors import Problem, UserError, relative
 from sirkbok.core.files import inside, write_atomic
+from sirkbok.reader.cite import cite as cite_key
 
 BLOCK_START = (
     "<!-- sirkbok:regionside start — lagd av `sirkbok regions` fra datapakken og "
@@ -107,9 +108,8 @@ def render_block(root: Path, region: str) -> str:
 
     bib = bibtex.keys(root)
 
-    def cite(key: Any) -> str:
-        key = _text(key)
-        return f" {{cite}}`{key}`" if key and key in bib else ""
+    def cite(key: Any) -> str:  # only keys references.bib has
+        return cite_key(_text(key), bib)
 
     regions = data.load("regioner")
     row = regions[regions["id"] == region].iloc[0]

@@ -8,11 +8,10 @@ notebook needs one import). Text from the data is escaped before it is placed in
 from __future__ import annotations
 
 import html
-import re
 
 import pandas as pd
 
-from sirkbok.core.format import date, doc_link, estimate, listing, missing, number, percent
+from sirkbok.core.format import date, doc_link, estimate, listing, number, percent
 from sirkbok.core.format import text as escape
 from sirkbok.datapackage.template import TEMPLATE_FOLDER
 from sirkbok.pages import quantities
@@ -21,14 +20,9 @@ from sirkbok.pages.municipality_data import (
     page as page,  # the page notebook's one import: page + text
 )
 from sirkbok.reader import decisions
+from sirkbok.reader.cite import cite as _cite
 
 CASE = "sak0926"  # the case document that proposes the strategy and the roles
-
-
-def _cite(key: object) -> str:
-    """A citation of a source key from the data package (keys are identifiers, never text)."""
-    text = "" if missing(key) else str(key)
-    return f" {{cite}}`{text}`" if re.fullmatch(r"[A-Za-z0-9_.:-]+", text) else ""
 
 
 def facts_markdown(p: Page) -> str:

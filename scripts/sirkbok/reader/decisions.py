@@ -14,6 +14,7 @@ import pandas as pd
 
 from sirkbok.core import format as fmt
 from sirkbok.datapackage import load as data
+from sirkbok.reader.cite import cite
 from sirkbok.reader.colours import DECISION_COLOURS
 
 STATUSES = ["foreslått", "vedtatt", "gjennomført", "ukjent"]
@@ -41,13 +42,13 @@ def label(status: str) -> str:
 def sentence(status: str, source: str, as_of: date | None = None) -> str:
     """One MyST sentence: «Status: foreslått {cite}`sak0926`; vedtak ikke kjent per 30. november 2026.»"""
     as_of = as_of or data.last_updated()
-    cite = f" {{cite}}`{source}`" if source else ""
+    cited = cite(source)
     when = fmt.date(as_of)
     if status == "foreslått":
-        return f"Status: foreslått{cite}; vedtak ikke kjent per {when}."
+        return f"Status: foreslått{cited}; vedtak ikke kjent per {when}."
     if status == "ukjent":
-        return f"Status: ikke kjent per {when}{cite}."
-    return f"Status: {status}{cite}."
+        return f"Status: ikke kjent per {when}{cited}."
+    return f"Status: {status}{cited}."
 
 
 def period(milestone_id: str) -> str:
@@ -88,12 +89,12 @@ def responsibility(theme_id: str) -> str:
     verb = "er foreslått å få" if proposed else "har"
     text = (
         f"**{regions[theme['ansvarlig_region']]}** {verb} et særskilt ansvar for temaet i fase 1 "
-        f"({period('fase-1')}) {{cite}}`{theme['kilde']}`. "
+        f"({period('fase-1')}){cite(theme['kilde'])}. "
         "Ansvaret innebærer blant annet å legge til rette for erfaringsutveksling, kunnskapsdeling og "
         "samordnet innsats på tvers av regionene. "
     )
     if municipalities:
-        text += f"Internt i regionen: {theme['merknad']} {{cite}}`{theme['kilde']}`. "
+        text += f"Internt i regionen: {theme['merknad']}{cite(theme['kilde'])}. "
     text += (
         "Saksframlegget sier at kommunene og næringsaktørene i Ringeriksregionen også vil kunne være "
         "med i temaene de andre regionene får ansvar for. "

@@ -12,6 +12,7 @@ import pandas as pd
 from sirkbok.core import format as fmt
 from sirkbok.core.format import missing
 from sirkbok.datapackage import load as data
+from sirkbok.reader.cite import cite as cite_key
 
 
 def names(table: str, key: str, label: str) -> dict[str, str]:
@@ -31,7 +32,7 @@ def actors(theme: str, also: Iterable[str] = ()) -> tuple[pd.DataFrame, str]:
         region = "" if missing(row.region) else regions.get(str(row.region), "")
         place = fmt.text(f"{row.sted}, {region}" if region else row.sted)
         lines.append(
-            f"- **{fmt.text(row.navn)}** ({place}): {fmt.text(row.beskrivelse)} {{cite}}`{row.kilde}`"
+            f"- **{fmt.text(row.navn)}** ({place}): {fmt.text(row.beskrivelse)}{cite_key(row.kilde)}"
         )
     return chosen, "Dette er de kjente aktørene i datapakken:\n\n" + "\n".join(lines)
 
@@ -54,7 +55,7 @@ def factor_list(ids: Iterable[str]) -> str:
             value += f" (spenn {span})"
         unit = f.unit.replace("m3", "m³")
         lines.append(
-            f"- {fmt.text(f.name)}: {value} {fmt.text(unit)} {{cite}}`{f.source}` "
+            f"- {fmt.text(f.name)}: {value} {fmt.text(unit)}{cite_key(f.source)} "
             f"(kildegrad {fmt.text(f.grade)}, {fmt.text(f.status)})"
         )
     return "\n".join(lines)
@@ -71,7 +72,7 @@ def stated(row: pd.Series, decimals: int = 0, cite: bool = True) -> str:
         f"{PRECISION.get(str(row['presisjon']), '')}{number(row['verdi'], decimals)} "
         f"{fmt.text(row['enhet'])}"
     )
-    return text + (f" {{cite}}`{row['kilde']}`" if cite else "")
+    return text + (cite_key(row["kilde"]) if cite else "")
 
 
 def cell(value: object) -> str:

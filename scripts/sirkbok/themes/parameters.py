@@ -13,6 +13,7 @@ from typing import Any
 from sirkbok import themes as registry
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.vocabulary import MISSING
+from sirkbok.reader.cite import cite
 from sirkbok.themes import offers
 from sirkbok.themes.parameter import Parameter
 
@@ -121,7 +122,7 @@ def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> str:
             year = f", {factor.year}" if factor.year else ""
             origin = (
                 f"{show(factor.value)} ({factor.unit.replace('m3', 'm³')}): {factor.name} "
-                f"{{cite}}`{factor.source}` (kildegrad {factor.grade}{year})"
+                f"{cite(factor.source).strip()} (kildegrad {factor.grade}{year})"
             )
         else:
             origin = f"{show(parameter.default())}: {parameter.source()}"
@@ -152,5 +153,5 @@ def citation(theme: str, name: str, value: float) -> str:
             return parameter.uncited
         from sirkbok.datapackage import load as data
 
-        return f"{{cite}}`{data.factor(parameter.factor).source}`"
+        return cite(data.factor(parameter.factor).source).strip()
     raise KeyError(name)

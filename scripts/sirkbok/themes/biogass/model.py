@@ -17,6 +17,7 @@ import pandas as pd
 
 from sirkbok.core.format import number
 from sirkbok.core.vocabulary import ESTIMATE, MISSING
+from sirkbok.reader.cite import cite
 from sirkbok.themes.parameter import Parameter
 
 # Waste company -> the biogas plant its food waste goes to (aktorer: HRA runs Trollmyra; Horisont
@@ -99,7 +100,7 @@ class DerivedParameter(Parameter):
 
         derived = food_waste_per_inhabitant(data.load("statistikk"))
         return (
-            f"estimat fra SSBs nasjonale tall for {derived.year} {{cite}}`{derived.source}`: "
+            f"estimat fra SSBs nasjonale tall for {derived.year}{cite(derived.source)}: "
             "matavfall ÷ (husholdningsavfall ÷ husholdningsavfall per innbygger)"
         )
 
@@ -432,12 +433,12 @@ def sensitivity_ranges(
         ),
     }
     reasons = {
-        "kg_per_inhabitant": f"laveste og høyeste verdi i SSBs tall for {years[0]}–{years[-1]} "
-        "{cite}`ssb-avfall-hushald`",
+        "kg_per_inhabitant": f"laveste og høyeste verdi i SSBs tall for {years[0]}–{years[-1]}"
+        f"{cite('ssb-avfall-hushald')}",
         "sorting_factor": "det tillatte området for antakelsen",
-        "kwh_per_tonne": "bruttoenergien i gassen: metanutbyttet ved Romerike Biogassanlegg "
-        f"{{cite}}`{methane.source}` ganget med energiinnholdet i metan, og "
-        f"{number(diesel.value)} liter dieselekvivalenter per tonn ved Mjøsanlegget "
-        f"{{cite}}`{diesel.source}` ganget med energiinnholdet i diesel",
+        "kwh_per_tonne": "bruttoenergien i gassen: metanutbyttet ved Romerike Biogassanlegg"
+        f"{cite(methane.source)} ganget med energiinnholdet i metan, og "
+        f"{number(diesel.value)} liter dieselekvivalenter per tonn ved Mjøsanlegget"
+        f"{cite(diesel.source)} ganget med energiinnholdet i diesel",
     }
     return base, ranges, reasons
