@@ -2,8 +2,9 @@
 (counting the imports `importlib` makes), small modules, and tests that mirror the folders.
 
 The import graph is grimp's (the one import-linter reads), plus the two places that import a module
-by name: the command line (`cli.VERBS`) and the theme registry (`themes.THEMES`). Any other
-`import_module` would hide an edge from this test, so it is refused.
+by name: the command line (`cli.VERBS`) and the theme registry (`themes.THEMES`), as
+`sirkbok_dev.structure.module_graph` draws it. Any other `import_module` would hide an edge from this
+test, so it is refused.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import grimp
 from sirkbok import cli, themes
 from sirkbok_dev import structure
 
@@ -26,11 +26,7 @@ DYNAMIC = {"sirkbok/cli.py", "sirkbok/themes/__init__.py"}
 
 def _graph() -> dict[str, set[str]]:
     """Every sirkbok and sirkbok_dev module -> the modules it imports, dynamic imports included."""
-    graph = grimp.build_graph("sirkbok", "sirkbok_dev")
-    edges = {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
-    edges["sirkbok.cli"] |= {module for module, _ in cli.VERBS.values()}
-    edges["sirkbok.themes"] |= {f"sirkbok.themes.{theme}" for theme in themes.THEMES}
-    return edges
+    return structure.module_graph()
 
 
 def _cycle(edges: dict[str, set[str]]) -> list[str] | None:
