@@ -22,7 +22,7 @@ import pytest
 from sirkbok.core import paths
 
 if TYPE_CHECKING:
-    from sirkbok.headlines import Headline
+    from sirkbok.pages.headlines import Headline
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

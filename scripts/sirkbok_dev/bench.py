@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sirkbok.core import context, paths
-from sirkbok.format import number
+from sirkbok.core.format import number
 from sirkbok.run import provenance
 
 BIN = Path(sys.executable).parent

@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sirkbok import data
 from sirkbok.core import context
+from sirkbok.datapackage import load as data
 from sirkbok.datapackage import validate
 
 RUNS = 5

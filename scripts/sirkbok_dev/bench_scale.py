@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sirkbok.core import context, paths
-from sirkbok.format import number
+from sirkbok.core.format import number
 from sirkbok.run import provenance
 
 from sirkbok_dev.bench import Bench, load

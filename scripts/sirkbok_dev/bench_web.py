@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from sirkbok.core import context
 from sirkbok.core.errors import UserError
-from sirkbok.format import number
+from sirkbok.core.format import number
 
 from sirkbok_dev import browser
 

@@ -3,7 +3,7 @@
 Clipped link and heading text (the previous/next titles, their arrows), a search icon over the
 query, tables cut off without a
 scroll container a keyboard can reach, chart text Vega shortened with «…», a line drawn through a
-chart label, and a page wider than the screen. Used by tests/reader/test_layout_browser.py and
+chart label, and a page wider than the screen. Used by tests/site/test_layout_browser.py and
 runnable by hand on a built book:
 `PYTHONPATH=scripts .venv/bin/python -m sirkbok_dev.layout_checks [_build/html]`.
 """

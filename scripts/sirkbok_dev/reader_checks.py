@@ -1,6 +1,6 @@
 """What a reader sees, measured in the browser: chart labels that collide, code words and raw output.
 
-Used by tests/reader/test_reader_browser.py and runnable by hand on a built book:
+Used by tests/site/test_reader_browser.py and runnable by hand on a built book:
 `PYTHONPATH=scripts .venv/bin/python -m sirkbok_dev.reader_checks` prints what it finds at 375 px.
 """
 

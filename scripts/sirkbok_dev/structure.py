@@ -1,7 +1,7 @@
 """The structure picture of the package: its layers and who imports whom, drawn from the code.
 
 The layers are the ones `pyproject.toml` gives import-linter (`make lint` enforces them); the arrows are
-the imports grimp finds, including those inside functions. The picture is a Mermaid flowchart kept in
+the imports grimp finds, including those inside functions, and those made by name (`module_graph`). The picture is a Mermaid flowchart kept in
 README.md between two markers, so GitHub draws it and a test can see when it is out of date.
 
     python -m sirkbok_dev.structure           # print the picture
@@ -34,16 +34,29 @@ def unit_of(module: str, units: list[str]) -> str | None:
     return max(found, key=len) if found else None
 
 
+def module_graph() -> dict[str, set[str]]:
+    """Every module of both root packages -> the modules it imports: grimp's static imports, plus
+    those made by name from a static list (the command line's verbs and the theme registry)."""
+    from sirkbok import cli, themes
+
+    graph = grimp.build_graph("sirkbok", "sirkbok_dev")
+    edges = {
+        module: set(graph.find_modules_directly_imported_by(module)) for module in graph.modules
+    }
+    edges["sirkbok.cli"] |= {module for module, _ in cli.VERBS.values()}
+    edges["sirkbok.themes"] |= {f"sirkbok.themes.{theme}" for theme in themes.THEMES}
+    return edges
+
+
 def imports(units: list[str]) -> set[tuple[str, str]]:
     """Which unit imports which, from every module of both root packages."""
-    graph = grimp.build_graph("sirkbok", "sirkbok_dev")
     edges = set()
-    for module in graph.modules:
+    for module, imported in module_graph().items():
         source = unit_of(module, units)
-        for imported in graph.find_modules_directly_imported_by(module):
-            target = unit_of(imported, units)
-            if source and target and source != target:
-                edges.add((source, target))
+        for target in imported:
+            goal = unit_of(target, units)
+            if source and goal and source != goal:
+                edges.add((source, goal))
     return edges
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import BIN, copy_repo, sirkbok
-from sirkbok import data
 from sirkbok.core import context, publisher
+from sirkbok.datapackage import load as data
 from sirkbok.run import trust
 
 OWNER = publisher.read(context.current().root).owner

@@ -7,10 +7,10 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from sirkbok import data
 from sirkbok.book import municipality_template
 from sirkbok.core import context, publisher
-from sirkbok.themes import coverage, quantities
+from sirkbok.datapackage import load as data
+from sirkbok.pages import coverage, quantities
 
 NUMBERS = [str(n) for n in data.load("kommuner")["kommunenummer"]]
 

@@ -17,8 +17,8 @@ from conftest import copy_repo, sirkbok
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 from rdflib.term import Node
-from sirkbok import format as fmt
 from sirkbok.book import chapters, dcat, edition, pdf
+from sirkbok.core import format as fmt
 
 BASE = "https://eksempel.no/bok/"
 VCARD = dcat.VCARD

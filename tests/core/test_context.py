@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sirkbok import data
 from sirkbok.core import context
 from sirkbok.datapackage import descriptor, validate
+from sirkbok.datapackage import load as data
 
 
 def _rename_gran(root: Path) -> None:

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from conftest import ROOT, sirkbok
 from pybtex.database import parse_file
-from sirkbok import data
 from sirkbok.book import bibtex
 from sirkbok.core.errors import UserError
 from sirkbok.datapackage import importer, register, textcsv
+from sirkbok.datapackage import load as data
 
 DATA = ROOT / "data"
 FACTOR_IDS = """matavfall_metan matavfall_dieselekv matavfall_energi_banks matavfall_biogass_vs
@@ -78,13 +78,16 @@ def test_every_one_row_lookup_names_the_table_the_column_and_the_key() -> None:
     """`data.one_row` is the one lookup by key, in a loaded table or in one computed from it (a
     theme's numbers per municipality); the pages, the region lists and the biogas derivation use it,
     so an unknown key is the user's error, never an IndexError («Uventet feil»)."""
-    from sirkbok import municipality_data
     from sirkbok.book import regions
-    from sirkbok.themes import biogass
+    from sirkbok.themes import biogass as biogass_theme
+    from sirkbok.themes import offers
+    from sirkbok.themes.biogass import model as biogass
 
     kommuner = data.load("kommuner")
     assert data.one_row("kommuner", "kommunenummer", "3407", "x", "y", kommuner)["navn"] == "Gjøvik"
     computed = kommuner.assign(dobbel=kommuner["folketall"] * 2)
+    tables = {name: data.load(name) for name in ("kommuner", "statistikk")}
+    unknown_place = offers.Place("0000", "Ingen", None, 0, tables)
     cases = [
         (
             lambda: data.one_row("kommuner", "kommunenummer", "0000", "Ukjent.", "et nr", computed),
@@ -92,7 +95,7 @@ def test_every_one_row_lookup_names_the_table_the_column_and_the_key() -> None:
             "Forventet: et nr fra data/kommuner.csv.",
         ),
         (
-            lambda: municipality_data._shares("0000", kommuner, data.load("statistikk")),
+            lambda: biogass_theme.municipal_shares(unknown_place),
             "data/kommuner.csv, kolonne «kommunenummer»: Ukjent kommunenummer. Fant: «0000».",
         ),
         (

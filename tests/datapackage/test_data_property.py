@@ -13,8 +13,8 @@ import pandas as pd
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sirkbok import data
 from sirkbok.datapackage import frames, textcsv, validate
+from sirkbok.datapackage import load as data
 
 DATA = ROOT / "data"
 SCHEMA = data.schema("ressursstrommer", DATA)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, sirkbok, snapshot
-from sirkbok import cli, data
+from sirkbok import cli
+from sirkbok.datapackage import load as data
 
 
 def replace(name: str, old: str, new: str) -> Callable[[Path], None]:

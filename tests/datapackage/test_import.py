@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, sirkbok, snapshot
 from openpyxl import Workbook
-from sirkbok import cli, data
+from sirkbok import cli
+from sirkbok.datapackage import load as data
 
 
 def kommuner_rows() -> list[list[str]]:

@@ -222,7 +222,7 @@ def test_the_figure_export_refuses_a_figure_folder_that_leads_out(
 ) -> None:
     import altair as alt
     import pandas as pd
-    from sirkbok import charts
+    from sirkbok.reader import charts
 
     chapter = tmp_path / "kapittel"
     chapter.mkdir()

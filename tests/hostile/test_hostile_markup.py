@@ -3,7 +3,7 @@
 Two answers, both tested: the data package refuses markup in every text field (`sirkbok
 validate`, so also every notebook's `data.load` and `sirkbok build`), `new-chapter` and `check`
 refuse it in titles and authors; and every generator and notebook escapes the text it puts into
-Markdown (`sirkbok.format.text`), so what slips through still reads as text.
+Markdown (`sirkbok.core.format.text`), so what slips through still reads as text.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from mdit_py_plugins.myst_role import myst_role_plugin
 from sirkbok import cli
-from sirkbok.format import markup, text, url
+from sirkbok.core.format import markup, text, url
 
 BIN = Path(sys.executable).parent
 HOSTILE = [

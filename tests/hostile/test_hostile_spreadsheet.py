@@ -67,7 +67,7 @@ def test_formula_like_text_in_an_imported_csv_is_kept_as_text(
 def test_figure_downloads_quote_formula_like_text_and_keep_numbers() -> None:
     """The CSV next to each figure: text from data opens in Excel as typed, numbers stay numbers."""
     import pandas as pd
-    from sirkbok import charts
+    from sirkbok.reader import charts
 
     table = pd.DataFrame({"navn": FORMULA_LIKE, "mengde": [-5.0, 1.5, 2.0, 3.0, 4.0]})
     rows = list(csv.reader(io.StringIO(charts.excel_csv(table).decode("utf-8-sig")), delimiter=";"))

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from sirkbok import municipality
 from sirkbok.book import regions
+from sirkbok.pages import municipality
 
 
 def _keep_rows(root: Path, table: str, keep: Callable[[dict[str, str]], bool]) -> None:

@@ -16,8 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sirkbok import data, decisions, params, prose
-from sirkbok.themes import bioenergi, coverage, naeringsparker, ombrukssentre, tekstiler
+from sirkbok.datapackage import load as data
+from sirkbok.pages import coverage
+from sirkbok.reader import decisions, prose
+from sirkbok.themes import parameters as params
+from sirkbok.themes.bioenergi import model as bioenergi
+from sirkbok.themes.naeringsparker import model as naeringsparker
+from sirkbok.themes.ombrukssentre import model as ombrukssentre
+from sirkbok.themes.tekstiler import model as tekstiler
 
 CHAPTERS = Path(__file__).resolve().parents[2] / "chapters"
 THEMES = sorted((CHAPTERS / "tema").glob("*.ipynb"))
@@ -117,7 +123,7 @@ def test_hostile_glued_text_reaches_the_page_as_typed(tmp_path: Path) -> None:
                 "execution_count": None,
                 "metadata": {},
                 "outputs": [],
-                "source": f"from sirkbok import prose\nprose.glue({{'boes': {HOSTILE!r}}})",
+                "source": f"from sirkbok.reader import prose\nprose.glue({{'boes': {HOSTILE!r}}})",
             },
         ],
         "metadata": {

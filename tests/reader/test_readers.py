@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sirkbok import charts, format, tables
-from sirkbok.core.vocabulary import MISSING, STATUS_COLOURS, STATUSES, column_title
-from sirkbok.tables import table_html
+from sirkbok.core import format
+from sirkbok.core.vocabulary import MISSING, STATUSES, column_title
+from sirkbok.reader import charts, colours, tables
+from sirkbok.reader.colours import STATUS_COLOURS
+from sirkbok.reader.tables import table_html
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "chapters").rglob("*.ipynb"))
@@ -62,12 +64,20 @@ def test_one_vocabulary_of_statuses() -> None:
     )
     assert charts.STATUS_COLOURS is STATUS_COLOURS
     assert format.number(None) == MISSING
-    # no second definition of the status colours in the package
+    # no second definition of a colour that means something (status, region, theme, decision):
+    # each is written once, in reader/colours.py
+    meaning = {
+        *STATUS_COLOURS.values(),
+        *colours.REGION_COLOURS.values(),
+        *colours.THEME_PALETTE,
+        *colours.DECISION_COLOURS.values(),
+    }
     package = ROOT / "scripts" / "sirkbok"
     copies = [
-        p.relative_to(ROOT).as_posix()
+        f"{p.relative_to(ROOT).as_posix()}: {colour}"
         for p in package.rglob("*.py")
-        if '"#909090"' in p.read_text("utf-8") and p.name != "vocabulary.py"
+        for colour in sorted(meaning)
+        if f'"{colour}"' in p.read_text("utf-8") and p.name != "colours.py"
     ]
     assert not copies
 

@@ -12,7 +12,7 @@ from sirkbok.run import imports, provenance
 
 def test_each_book_keeps_its_own_import_analysis(tmp_path: Path) -> None:
     first, second = tmp_path / "en", tmp_path / "to"
-    code = ["from sirkbok import charts"]
+    code = ["from sirkbok.reader import charts"]
     found = {}
     for root in (first, second):
         root.mkdir()

@@ -31,7 +31,7 @@ TEMPORARY = re.compile(r"^\..+\.tmp\d+$")
 FIGURE = """\
 import csv, os
 from pathlib import Path
-from sirkbok.format import number
+from sirkbok.core.format import number
 rows = list(csv.DictReader(open(Path(os.environ["SIRKBOK_ROOT"]) / "data" / "{table}.csv")))
 total = sum(float(r["verdi"]) for r in rows) * faktor
 folder = Path(os.environ.get("SIRKBOK_FIGURE_DIR", "figurer"))
@@ -130,7 +130,7 @@ def test_first_run_records_provenance_and_figures(fresh_book: Path) -> None:
         "data/a.csv",
         "data/b.csv",
         "scripts/sirkbok/__init__.py",
-        "scripts/sirkbok/format.py",
+        "scripts/sirkbok/core/format.py",
     }
     assert "data/c.csv" not in inputs
     assert "scripts/sirkbok/cli.py" not in inputs  # only the package code the notebook imports
@@ -351,7 +351,7 @@ def test_no_op_run_is_fast(book: Path) -> None:
 
 def test_reading_an_undeclared_table_fails_naming_notebook_and_table(book: Path) -> None:
     nbformat.write(
-        notebook("delta", ["a"], 'from sirkbok import data\ndata.load("c")'),
+        notebook("delta", ["a"], 'from sirkbok.datapackage import load\nload.load("c")'),
         book / "chapters/tema/delta.ipynb",
     )
     result = sirkbok("regenerate", root=book)
@@ -418,38 +418,41 @@ def test_package_inputs_follow_imports_transitively_and_only_those() -> None:
         files = provenance.package_files(provenance.code_of({"cells": cells}))
         return {provenance.package_key(p) for p in files}
 
-    charts = keys("%matplotlib inline\nfrom sirkbok.charts import publish")
-    assert {"scripts/sirkbok/__init__.py", "scripts/sirkbok/charts.py"} <= charts
-    assert "scripts/sirkbok/format.py" in charts  # imported by charts, not by the notebook
+    charts = keys("%matplotlib inline\nfrom sirkbok.reader.charts import publish")
+    assert {"scripts/sirkbok/__init__.py", "scripts/sirkbok/reader/charts.py"} <= charts
+    assert "scripts/sirkbok/core/format.py" in charts  # imported by charts, not by the notebook
     assert "scripts/sirkbok/cli.py" not in charts and "scripts/sirkbok/regenerate.py" not in charts
     assert keys("import json") == set()
 
 
 def test_a_theme_notebook_depends_on_its_own_theme_modules_only() -> None:
-    """`params` loads a theme's specs with import_module(f"sirkbok.themes.{theme}"): the theme a
-    notebook names is its input; a theme only known at run time may be any of them."""
+    """The theme registry imports a theme with import_module(f"sirkbok.themes.{theme}"): the theme
+    a notebook names is its input; a theme only known at run time may be any of them."""
+    from sirkbok import themes as registry
     from sirkbok.run import provenance
 
     def themes(*code: str) -> set[str]:
         cells = [{"cell_type": "code", "source": source} for source in code]
         files = provenance.package_files(provenance.code_of({"cells": cells}))
-        return {p.stem for p in files if p.parent.name == "themes" and p.stem != "__init__"}
+        return {p.parent.name for p in files if p.parent.parent.name == "themes"}
 
-    every = {p.stem for p in (provenance.PACKAGE_DIR / "themes").glob("[!_]*.py")}
+    every = set(registry.THEMES)
     assert {"tekstiler", "biogass", "bioenergi"} <= every
-    assert themes("from sirkbok import params\nx = params.default('tekstiler', 'a')") == {
-        "tekstiler"
-    }
+    params = "from sirkbok.themes import parameters as params\n"
+    assert themes(params + "x = params.default('tekstiler', 'a')") == {"tekstiler"}
     assert themes(  # through another params function, by keyword, under another name
-        "from sirkbok.params import check as sjekk\nP = sjekk(theme='biogass', values={})",
-        "import sirkbok.params\nsirkbok.params.assumptions_markdown('bioenergi', P)",
+        "from sirkbok.themes.parameters import check as sjekk\nP = sjekk(theme='biogass', values={})",
+        "import sirkbok.themes.parameters\n"
+        "sirkbok.themes.parameters.assumptions_markdown('bioenergi', P)",
     ) == {"biogass", "bioenergi"}
-    assert themes("from sirkbok import params\nparams.specs(tema)") == every
-    assert themes("from sirkbok import params") == set()
+    assert themes(params + "params.specs(tema)") == every
+    assert themes(params) == set()
+    assert themes("from sirkbok import themes\nthemes.module('biogass')") == {"biogass"}
 
 
 def test_editing_one_theme_module_stales_only_its_dependants(tmp_path: Path) -> None:
-    """The real book: a change to themes/tekstiler.py makes the tekstiler chapter stale, no other."""
+    """The real book: a change to themes/tekstiler/model.py makes the chapters that read it stale,
+    no other."""
     from conftest import copy_repo
     from sirkbok.core import paths
     from sirkbok.run import imports
@@ -473,15 +476,21 @@ def test_editing_one_theme_module_stales_only_its_dependants(tmp_path: Path) -> 
     # answer) and dropped as soon as a module changes (the doctored copy is then ignored).
     cache = book / paths.CACHE / imports.ANALYSIS_CACHE
     kept = json.loads(cache.read_text(encoding="utf-8"))
-    assert "sirkbok.themes.tekstiler" in kept["imports"]
+    assert "sirkbok.themes.tekstiler.model" in kept["imports"]
     for module in kept["imports"]:
-        kept["imports"][module].append("sirkbok.themes.tekstiler")
+        kept["imports"][module].append("sirkbok.themes.tekstiler.model")
     cache.write_text(json.dumps(kept), encoding="utf-8")
-    assert "chapters/tema/oversikt.ipynb" in stale()  # as if it now read tekstiler.py
-    theme = book / "scripts" / "sirkbok" / "themes" / "tekstiler.py"
+    assert "chapters/tema/biogass.ipynb" in stale()  # as if it now read tekstiler/model.py
+    theme = book / "scripts" / "sirkbok" / "themes" / "tekstiler" / "model.py"
     theme.write_text(theme.read_text(encoding="utf-8") + "\n# endret av testen\n", "utf-8")
-    # oversikt reads biogass, bioenergi and coverage, not tekstiler; each municipality page
-    # shows its share of the textile estimate, so those depend on tekstiler.py too
+    # the other theme chapters do not read it; the overview and «Data og kilder» count coverage
+    # with every theme's resources (through the registry), and each municipality page shows its
+    # share of the textile estimate, so those depend on tekstiler/model.py too
     pages = {p.relative_to(book).as_posix() for p in (book / "chapters/kommuner").glob("*.ipynb")}
     assert len(pages) == 12
-    assert stale() == {"chapters/tema/tekstiler.ipynb", *pages}
+    assert stale() == {
+        "chapters/tema/tekstiler.ipynb",
+        "chapters/tema/oversikt.ipynb",
+        "chapters/data-og-kilder.ipynb",
+        *pages,
+    }

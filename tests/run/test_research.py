@@ -60,7 +60,7 @@ def timed(*args: str, root: Path) -> tuple[subprocess.CompletedProcess[str], flo
 
 
 def test_params_lists_every_parameter_with_default_range_and_source(repo_root: Path) -> None:
-    from sirkbok import params
+    from sirkbok.themes import parameters as params
 
     result = sirkbok("params", THEME, root=repo_root, check=True)
     for spec in params.specs(THEME):

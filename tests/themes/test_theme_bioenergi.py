@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import theme_runs
-from sirkbok import data, params
-from sirkbok.themes import bioenergi
+from sirkbok.datapackage import load as data
+from sirkbok.themes import parameters as params
+from sirkbok.themes.bioenergi import model as bioenergi
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "chapters" / "tema" / "bioenergi.ipynb"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import theme_runs
-from sirkbok import data, params
-from sirkbok.themes import biogass
+from sirkbok.datapackage import load as data
+from sirkbok.themes import parameters as params
+from sirkbok.themes.biogass import model as biogass
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "chapters" / "tema" / "biogass.ipynb"
@@ -138,7 +139,7 @@ def test_notebook_headline_doubles_with_the_sorting_factor(
 
 def test_energy_range_compares_gross_with_gross() -> None:
     """The recoverable 405 kWh/t (Banks) is another basis and stays out of the gross range."""
-    from sirkbok import data
+    from sirkbok.datapackage import load as data
 
     def value(factor_id: str) -> float:
         found = data.factor(factor_id).value

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import theme_runs
-from sirkbok import data, params
 from sirkbok.core.errors import UserError
-from sirkbok.themes import naeringsparker
+from sirkbok.datapackage import load as data
+from sirkbok.themes import parameters as params
+from sirkbok.themes.naeringsparker import model as naeringsparker
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "chapters" / "tema" / "naeringsparker.ipynb"

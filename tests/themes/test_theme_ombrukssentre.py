@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import theme_runs
-from sirkbok import data
-from sirkbok.themes import ombrukssentre
+from sirkbok.datapackage import load as data
+from sirkbok.themes.ombrukssentre import model as ombrukssentre
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "chapters" / "tema" / "ombrukssentre.ipynb"
@@ -80,7 +80,7 @@ def test_notebook_scales_only_when_the_reference_population_is_set(
 
 def test_furniture_share_default_is_central_and_the_bounds_span_the_unknown_share() -> None:
     """All throughput as sofas was the top of the range; the default now sits in the middle."""
-    from sirkbok import params
+    from sirkbok.themes import parameters as params
 
     spec = next(p for p in params.specs("ombrukssentre") if p.name == "mobelandel")
     assert params.default("ombrukssentre", "mobelandel") == (spec.minimum + spec.maximum) / 2

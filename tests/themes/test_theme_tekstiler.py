@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import theme_runs
-from sirkbok import params
 from sirkbok.core.errors import UserError
-from sirkbok.themes import tekstiler
+from sirkbok.themes import parameters as params
+from sirkbok.themes.tekstiler import model as tekstiler
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "chapters" / "tema" / "tekstiler.ipynb"

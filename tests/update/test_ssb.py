@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, git, shown_on_pages, sirkbok, state
-from sirkbok import headlines
+from sirkbok.pages import headlines
 from sirkbok.run import provenance
 from sirkbok.update import jsonstat
 

@@ -31,7 +31,7 @@ def _read(value: object) -> str:
     «Lest senest 26. november 2026» where only the day it entered the book is known."""
     from datetime import date
 
-    from sirkbok import format as fmt
+    from sirkbok.core import format as fmt
 
     text = str(value)
     bound = text.startswith("senest ")
@@ -44,7 +44,7 @@ def _read(value: object) -> str:
 
 def bibtex() -> str:
     """The bibliography text for every row of kilder.csv, in table order."""
-    from sirkbok import data
+    from sirkbok.datapackage import load as data
 
     kilder = data.load("kilder").astype(object).where(lambda f: f.notna(), None)
     entries = [

@@ -26,9 +26,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from sirkbok.book import edition
 from sirkbok.core import publisher as publisher_block
+from sirkbok.core.format import listing
 from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage import snapshots
-from sirkbok.format import listing
 
 EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
 EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")

@@ -17,11 +17,11 @@ from typing import Any
 
 import yaml
 
-from sirkbok import data
 from sirkbok.core import context, publisher
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import write_atomic
-from sirkbok.themes import quantities
+from sirkbok.datapackage import load as data
+from sirkbok.pages import quantities
 
 FOLDER = ".github/ISSUE_TEMPLATE"
 NUMBER_FORM = quantities.FORM

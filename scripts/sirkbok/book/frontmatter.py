@@ -16,7 +16,7 @@ from typing import Any
 
 from sirkbok.core import safeyaml
 from sirkbok.core.errors import Problem, UserError, relative
-from sirkbok.format import markup
+from sirkbok.core.format import markup
 
 STATUSES = ("utkast", "til-gjennomgang", "publisert")
 STATUS_LABELS = {"utkast": "utkast", "til-gjennomgang": "til gjennomgang", "publisert": "publisert"}

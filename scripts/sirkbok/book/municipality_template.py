@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from sirkbok import data
 from sirkbok.book import forms
 from sirkbok.core import context, publisher
 from sirkbok.core.files import write_atomic
+from sirkbok.core.format import missing, number
+from sirkbok.datapackage import load as data
 from sirkbok.datapackage.template import text_not_formula
-from sirkbok.format import missing, number
-from sirkbok.themes import quantities
+from sirkbok.pages import quantities
 
 HEADINGS = [
     ("Størrelse", 48),

@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 
 def edition_line(version: str, released: date) -> str:
     """The footer's one story of dates: the release, and the date the book's knowledge is as of."""
-    from sirkbok import format as fmt
+    from sirkbok.core import format as fmt
     from sirkbok.datapackage.descriptor import last_updated
 
     updated = last_updated()
@@ -81,6 +81,7 @@ def publisher_config(app: Sphinx, config: Any) -> None:
     """The `publisher:` block of _config.yml into the build: the maintainers' name, the site's
     address (canonical links, sitemap, social previews, DCAT), the repository (buttons) and the
     substitutions «Bidra» and «Slik siterer du» use. The values are checked shapes (no markup)."""
+    from sirkbok import themes as registry
     from sirkbok.core import publisher
 
     who = publisher.read(Path(app.srcdir))
@@ -94,7 +95,10 @@ def publisher_config(app: Sphinx, config: Any) -> None:
         "kontakt_epost": f"[{who.email}]({who.mailto})",
         "repo_adresse": f"<{who.repository}>",
         "data_adresse": f"<{who.repository}/tree/main/data>",
-        "biogass_adresse": f"<{who.repository}/blob/main/chapters/tema/biogass.ipynb>",
+        **{  # `{{ biogass_adresse }}`: a theme notebook's address in the repository
+            f"{theme}_adresse": f"<{who.repository}/blob/main/chapters/tema/{theme}.ipynb>"
+            for theme in registry.THEMES
+        },
         "nettsted_adresse": f"<{who.site}>",
         "data_lenke": f"[`data/` i repoet]({who.repository}/tree/main/data)",
         "readme_lenke": f"[README-filen]({who.repository}#for-forskere)",

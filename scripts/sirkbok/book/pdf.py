@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from sirkbok import format as fmt
 from sirkbok.book import chapters, edition
 from sirkbok.core import context
+from sirkbok.core import format as fmt
 from sirkbok.core.errors import UserError
 from sirkbok.core.files import write_atomic
 

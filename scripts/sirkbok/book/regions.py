@@ -14,12 +14,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sirkbok import format as fmt
 from sirkbok.book import bibtex, chapters
 from sirkbok.book.frontmatter import STATUS_LABELS, Chapter, parse_date, read_chapter
 from sirkbok.core import context
+from sirkbok.core import format as fmt
 from sirkbok.core.errors import Problem, UserError, relative
 from sirkbok.core.files import inside, write_atomic
+from sirkbok.reader.cite import cite as cite_key
 
 BLOCK_START = (
     "<!-- sirkbok:regionside start — lagd av `sirkbok regions` fra datapakken og "
@@ -68,13 +69,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def region_ids() -> list[str]:
-    from sirkbok import data
+    from sirkbok.datapackage import load as data
 
     return [str(v) for v in data.load("regioner")["id"]]
 
 
 def theme_ids() -> list[str]:
-    from sirkbok import data
+    from sirkbok.datapackage import load as data
 
     return [str(v) for v in data.load("tema")["id"]]
 
@@ -100,15 +101,15 @@ def _text(value: Any) -> str:
 def render_block(root: Path, region: str) -> str:
     """The generated lists for one region, from the data package and the chapters' front matter.
 
-    Every text from either is escaped (`sirkbok.format.text`): it reads as text, never as markup.
+    Every text from either is escaped (`sirkbok.core.format.text`): it reads as text, never as markup.
     """
-    from sirkbok import data, decisions
+    from sirkbok.datapackage import load as data
+    from sirkbok.reader import decisions
 
     bib = bibtex.keys(root)
 
-    def cite(key: Any) -> str:
-        key = _text(key)
-        return f" {{cite}}`{key}`" if key and key in bib else ""
+    def cite(key: Any) -> str:  # only keys references.bib has
+        return cite_key(_text(key), bib)
 
     row = data.one_row("regioner", "id", region, "Ukjent region.", "en region-id")
     municipalities = data.load("kommuner")
@@ -196,8 +197,8 @@ def municipality_link(row: Any) -> str:
 
 def missing_lines(region: str) -> list[str]:
     """The region's values with status «mangler», each place linked to the pre-filled form."""
-    from sirkbok import data
-    from sirkbok.themes import coverage, quantities
+    from sirkbok.datapackage import load as data
+    from sirkbok.pages import coverage, quantities
 
     table = coverage.missing(
         data.load("kommuner"), data.load("aktorer"), data.load("ressursstrommer")
@@ -222,7 +223,8 @@ def missing_lines(region: str) -> list[str]:
 
 def render_front_block() -> str:
     """The front page's themes with their proposed leads, the regions and «Din kommune»."""
-    from sirkbok import data, decisions
+    from sirkbok.datapackage import load as data
+    from sirkbok.reader import decisions
 
     regions = data.load("regioner")
     region_names = dict(zip(regions["id"].map(_text), regions["kortnavn"].map(_text), strict=True))

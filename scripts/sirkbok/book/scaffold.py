@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Regionen kapitlet hører til, for eksempel hadelandsregionen.",
     )
     parser.add_argument(
-        "--theme", required=True, metavar="TEMA", help="Temaet, for eksempel tekstiler."
+        "--theme", required=True, metavar="TEMA", help="Temaet: en id fra data/tema.csv."
     )
     parser.add_argument(
         "--title", required=True, metavar="TITTEL", help="Kapitlets tittel, i anførselstegn."
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def slugify(title: str) -> str:
-    """`Ombruk av tekstiler på Hadeland` -> `ombruk-av-tekstiler-pa-hadeland`."""
+    """`Brukte klær på Hadeland` -> `brukte-klaer-pa-hadeland`."""
     text = unicodedata.normalize("NFKD", title.translate(SLUG_LETTERS).lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")

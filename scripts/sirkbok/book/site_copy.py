@@ -25,8 +25,8 @@ from sphinx.errors import SphinxError
 
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import book_not_plain, copy_plain, write_atomic
+from sirkbok.core.format import FORMULA_START, spreadsheet_text
 from sirkbok.datapackage.validate import TYPE_PATTERN
-from sirkbok.format import FORMULA_START, spreadsheet_text
 
 FIGURES = "figurer"  # a chapter's figures folder, as `run.execute.FIGURES` names it
 _NUMBER = re.compile(TYPE_PATTERN["number"])

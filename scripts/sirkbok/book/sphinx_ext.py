@@ -30,7 +30,7 @@ from sphinx.util.i18n import CatalogRepository
 from sirkbok.book import citations, code_section, guard, page_facts, site_copy
 from sirkbok.core import context
 from sirkbok.core.files import write_atomic
-from sirkbok.format import NUMBER_LOCALE, TIME_LOCALE
+from sirkbok.core.format import NUMBER_LOCALE, TIME_LOCALE
 from sirkbok.run import provenance
 
 BUNDLE_NAME = "sirkbok-vega.js"
@@ -320,8 +320,8 @@ def _write_sitemap(app: Sphinx) -> None:
 
 def _edition(app: Sphinx, config: Any) -> None:
     """The edition from CITATION.cff as MyST substitutions: «Slik siterer du» never goes stale."""
-    from sirkbok import format as fmt
     from sirkbok.book import edition
+    from sirkbok.core import format as fmt
 
     book = edition.read(Path(app.srcdir))
     package = json.loads(
@@ -387,9 +387,9 @@ def _book_facts(app: Sphinx, config: Any) -> None:
     The maintainers' name comes from `publisher.navn` in _config.yml (page_facts), the date from the data package: one home
     each. Both are escaped, since text from configuration or data never becomes markup.
     """
-    from sirkbok import decisions
+    from sirkbok.core.format import date
     from sirkbok.datapackage.descriptor import last_updated
-    from sirkbok.format import date
+    from sirkbok.reader import decisions
 
     author = str(config.author or "")
     with context.using(_book(app)):

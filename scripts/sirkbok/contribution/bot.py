@@ -23,13 +23,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sirkbok import headlines
 from sirkbok.contribution import chapter, issue, number
 from sirkbok.core import context, publisher
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import write_atomic
+from sirkbok.core.format import text as plain
 from sirkbok.datapackage.validate import validate_package
-from sirkbok.format import text as plain
+from sirkbok.pages import headlines
 
 BOT = "sirkbok-bidrag"
 PAGES = (".ipynb", ".md")

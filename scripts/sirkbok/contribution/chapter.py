@@ -15,7 +15,7 @@ from pathlib import Path
 from sirkbok.book import check, scaffold
 from sirkbok.core.errors import Problem, UserError, relative
 from sirkbok.core.files import write_atomic
-from sirkbok.format import text as plain
+from sirkbok.core.format import text as plain
 
 SOURCES = "Kildene kapitlet viser til, står i den samlede {doc}`kildelista </chapters/kilder>`."
 

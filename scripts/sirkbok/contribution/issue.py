@@ -18,7 +18,7 @@ from typing import Any
 from sirkbok.book import forms
 from sirkbok.core import safeyaml
 from sirkbok.core.errors import Problem, UserError
-from sirkbok.format import markup
+from sirkbok.core.format import markup
 
 MAX_EVENT_BYTES = 1_000_000
 NO_RESPONSE = "_No response_"

@@ -19,7 +19,7 @@ from pathlib import Path
 from sirkbok.book import forms
 from sirkbok.core.errors import Problem
 from sirkbok.datapackage.importer import format_number
-from sirkbok.themes import quantities
+from sirkbok.pages import quantities
 
 _NUMBER = re.compile(r"[0-9]{1,12}([,.][0-9]{1,6})?")
 FIRST_YEAR = 1950
@@ -64,7 +64,7 @@ def read(
     root: Path, fields: dict[str, str], labels: dict[str, str], today: dt.date
 ) -> tuple[dict[str, object], list[Problem]]:
     """The checked values of the form, or the problems (one per field) a reply lists."""
-    from sirkbok import data
+    from sirkbok.datapackage import load as data
 
     problems = []
     kommuner = data.load("kommuner")

@@ -1,1 +1,2 @@
-"""Foundations every layer uses: user errors, where the book lives, atomic file writes."""
+"""Foundations every layer uses: user errors, where the book lives, atomic file writes, the status
+vocabulary and Norwegian formatting (`format`)."""

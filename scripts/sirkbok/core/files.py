@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sirkbok.core.errors import Problem, UserError
 
-# `.NAME.tmpPID`: the temporary name `write_atomic` uses (and `sirkbok.charts` through it).
+# `.NAME.tmpPID`: the temporary name `write_atomic` uses (and `sirkbok.reader.charts` through it).
 TEMPORARY = re.compile(r"^\..+\.tmp(\d+)$")
 
 

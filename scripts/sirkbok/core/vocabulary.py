@@ -14,13 +14,6 @@ ESTIMATE = "estimat"
 MISSING = "mangler"
 # Ordered from most to least certain: a combination of values is as certain as its weakest part.
 STATUSES: tuple[str, ...] = (MEASURED, SELF_REPORTED, ESTIMATE, MISSING)
-# Colours pass 3:1 against white (WCAG 1.4.11) and stay apart for common colour-vision deficiencies.
-STATUS_COLOURS: dict[str, str] = {
-    MEASURED: "#1f5f99",
-    SELF_REPORTED: "#1b6b6b",
-    ESTIMATE: "#9170c4",
-    MISSING: "#909090",
-}
 
 # Readers' titles, with units, for the column names the data package and the theme modules use.
 COLUMN_TITLES: dict[str, str] = {
@@ -68,7 +61,7 @@ COLUMN_TITLES: dict[str, str] = {
     "tonn": "Tonn per år",
     "verdi": "Verdi",
     "verdi_t": "Tonn per år",
-    # figure tables (sirkbok.figures): a unit in brackets, the year where the values are per year
+    # figure tables (the themes' figures.py): a unit in brackets, the year where the values are per year
     "spenn_gwh": "Spenn (GWh/år)",
     "tonn_per_aar_estimat": "Tonn per år (estimat)",
     "klimagevinst_lav_t_co2e": "Klimagevinst, lav (tonn CO₂e per år)",

@@ -1,1 +1,2 @@
-"""The data package: its descriptor, validation rules, spreadsheet import and templates."""
+"""The data package: its descriptor, validation rules, spreadsheet import, templates and loading
+its tables (`load`, what the notebooks read as `data`)."""

@@ -65,7 +65,7 @@ def markdown(package: dict) -> str:
         "Excel (semikolon og desimalkomma, eller .xlsx) tas inn med "
         "`sirkbok import FIL --table TABELL`, som viser endringene og bare skriver en gyldig "
         "tabell. "
-        "Notatbøkene leser tabellene med `sirkbok.data.load(tabell)`, aldri med filsti.",
+        "Notatbøkene leser tabellene med `data.load(tabell)` (`sirkbok.datapackage.load`), aldri med filsti.",
         "",
         "| Tabell | Fil | Innhold |",
         "| --- | --- | --- |",

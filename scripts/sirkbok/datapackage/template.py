@@ -16,10 +16,10 @@ from typing import Any
 
 from sirkbok.core.errors import Problem, UserError, from_exception, relative
 from sirkbok.core.files import inside, write_atomic
+from sirkbok.core.format import FORMULA_START
 from sirkbok.datapackage import checks, wording
 from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage.validate import validated_tables
-from sirkbok.format import FORMULA_START
 
 TEMPLATE_FOLDER = "maler"  # where the site build puts one template per table (book.sphinx_ext)
 

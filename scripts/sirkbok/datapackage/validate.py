@@ -67,7 +67,7 @@ def _header_problems(source: Source, resource: dict) -> list[Problem]:
 def markup_problems(column: pd.Series, label: str, name: str) -> list[Problem]:
     """Text that Markdown, MyST or HTML would read as markup is refused in every text field: data
     is shown in the book, and a cell must never become a tag, a role, a link or emphasis there."""
-    from sirkbok.format import MARKUP, markup
+    from sirkbok.core.format import MARKUP, markup
 
     hits = column[column.str.contains(MARKUP, regex=True)]
     return [

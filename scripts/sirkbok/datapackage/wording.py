@@ -10,7 +10,7 @@ from __future__ import annotations
 
 def limit(value: float, field_type: str) -> str:
     """A bound from the descriptor as people read it: `400 000`, `0,5`; a year stays `2100`."""
-    from sirkbok.format import number
+    from sirkbok.core.format import number
 
     if field_type == "year":
         return str(int(value))

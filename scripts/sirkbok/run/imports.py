@@ -2,8 +2,8 @@
 
 A notebook's figures depend on the package code it runs, so provenance hashes those modules. The
 imports are read from the source with `ast` (nothing is imported or executed): plain and relative
-imports, and `import_module(f"sirkbok.themes.{theme}")` resolved where the function is called with
-a string, so a notebook on one theme depends on that theme's module alone.
+imports, and `import_module(f"sirkbok.themes.{theme}")` (the theme registry) resolved where the
+function is called with a string, so a notebook on one theme depends on that theme's modules alone.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ ANALYSIS_CACHE = "imports.json"  # in the book's cache folder (`_AnalysisCache`)
 
 @functools.cache
 def _module_file(name: str) -> Path | None:
-    """`sirkbok.charts` -> scripts/sirkbok/charts.py (or the package's __init__.py)."""
+    """`sirkbok.reader.charts` -> scripts/sirkbok/reader/charts.py (or the package's __init__.py)."""
     relative = Path(*name.split(".")[1:])
     if not relative.parts:
         return PACKAGE_DIR / "__init__.py"
@@ -108,8 +108,8 @@ def _absolute(node: ast.ImportFrom, package: str | None) -> str:
 
 
 def _bindings(tree: ast.Module, module: str | None, package: str | None) -> dict[str, str]:
-    """Names bound to `sirkbok` modules or their functions: `params` -> `sirkbok.params`, and in a
-    module its own functions (`specs` -> `sirkbok.params.specs`)."""
+    """Names bound to `sirkbok` modules or their functions: `params` -> `sirkbok.themes.parameters`,
+    and in a module its own functions (`specs` -> `sirkbok.themes.parameters.specs`)."""
     names: dict[str, str] = {}
     if module:
         names.update(
@@ -136,7 +136,7 @@ def _bindings(tree: ast.Module, module: str | None, package: str | None) -> dict
 
 
 def _dotted(node: ast.expr, names: dict[str, str]) -> str | None:
-    """`params.default` -> `sirkbok.params.default`, through the names the code bound."""
+    """`params.default` -> `sirkbok.themes.parameters.default`, through the names the code bound."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -191,11 +191,12 @@ def _dynamic_parameters(module: str, root: Path) -> dict[str, tuple[int, str, st
 
 def _dynamic_functions(module: str) -> dict[str, tuple[int, str, str]]:
     """Functions of `module` that import `prefix + <one of their parameters>`, directly or through
-    another such function of the module: {function: (position, parameter, prefix)}.
+    another such function (of the module, or of a module it imports): {function: (position,
+    parameter, prefix)}.
 
-    `params.specs(theme)` imports `sirkbok.themes.{theme}`, and `params.default(theme, name)` calls
-    `specs(theme)`: a notebook calling `params.default("tekstiler", ...)` depends on
-    `sirkbok.themes.tekstiler` alone, not on every theme.
+    `themes.module(theme)` imports `sirkbok.themes.{theme}`, `parameters.specs(theme)` calls it and
+    `parameters.default(theme, name)` calls `specs(theme)`: a notebook calling
+    `params.default("<tema>", ...)` depends on `sirkbok.themes.<tema>` alone, not on every theme.
     """
     path = _module_file(module)
     if path is None:
@@ -204,6 +205,8 @@ def _dynamic_functions(module: str) -> dict[str, tuple[int, str, str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except SyntaxError:
         return {}
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names = _bindings(tree, module, package)
     functions = {
         node.name: node
         for node in tree.body
@@ -223,17 +226,34 @@ def _dynamic_functions(module: str) -> dict[str, tuple[int, str, str]]:
             if name in found:
                 continue
             for node in ast.walk(function):
-                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                if not isinstance(node, ast.Call):
                     continue
-                if node.func.id not in found:
+                spec = _called_spec(node, names, module, found)
+                if spec is None:
                     continue
-                position, parameter, prefix = found[node.func.id]
+                position, parameter, prefix = spec
                 argument = _argument(node, position, parameter)
                 if isinstance(argument, ast.Name) and argument.id in _parameters(function):
                     found[name] = (_parameters(function).index(argument.id), argument.id, prefix)
                     changed = True
                     break
     return found
+
+
+def _called_spec(
+    call: ast.Call, names: dict[str, str], module: str, found: dict[str, tuple[int, str, str]]
+) -> tuple[int, str, str] | None:
+    """The dynamic-import spec of the function a call reaches: one of `module`'s own (`found` so
+    far) or one of another `sirkbok` module's."""
+    if isinstance(call.func, ast.Name) and call.func.id in found:
+        return found[call.func.id]
+    target = _dotted(call.func, names)
+    if target is None:
+        return None
+    defining, _, called = target.rpartition(".")
+    if defining == module or not defining.startswith("sirkbok"):
+        return None
+    return _dynamic_parameters(defining).get(called)
 
 
 def _call_targets(

@@ -37,7 +37,7 @@ VOLATILE_CELL_METADATA = {
     "trusted",
     "vscode",
 }
-# Temporary files of an interrupted write: `.NAME.tmpPID` (ours and `sirkbok.charts`).
+# Temporary files of an interrupted write: `.NAME.tmpPID` (ours and `sirkbok.reader.charts`).
 TEMPORARY = files.TEMPORARY
 
 

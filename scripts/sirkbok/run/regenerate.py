@@ -25,8 +25,8 @@ from typing import Any, TextIO
 from sirkbok.core import context, locks, paths
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import require_plain
+from sirkbok.core.format import number
 from sirkbok.datapackage import descriptor, validate
-from sirkbok.format import number
 from sirkbok.run import engine, execute, instances, provenance, status, trust
 
 CACHE = paths.CACHE

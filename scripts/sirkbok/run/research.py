@@ -1,6 +1,6 @@
 """`sirkbok params` and `sirkbok run`: a researcher reruns a theme with other assumptions.
 
-`params` lists a theme's parameters (from `sirkbok.params`). `run` checks every value before
+`params` lists a theme's parameters (from `sirkbok.themes.parameters`). `run` checks every value before
 anything executes (`sirkbok.run.scenarios`), then runs the book's notebook with the one runner
 (`sirkbok.run.execute.into`: the same engine, clean-up and provenance as `sirkbok regenerate`) into
 the researcher's own folder: the book's notebooks, figures and data are only read. The results are
@@ -17,17 +17,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sirkbok import params
 from sirkbok.core import context
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import inside, write_atomic
 from sirkbok.run import engine, execute, results, scenarios
 from sirkbok.run.results import show
+from sirkbok.themes import parameters as params
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     verb = parser.prog.rsplit(" ", 1)[-1]
-    parser.add_argument("theme", metavar="TEMA", help="Temaet, for eksempel biogass.")
+    parser.add_argument("theme", metavar="TEMA", help="Temaet: en id fra data/tema.csv.")
     if verb == "params":
         parser.add_argument(
             "--format",
@@ -171,7 +171,7 @@ def output_dir(out: Path) -> Path:
                     message="Resultatene kan ikke skrives inne i "
                     f"bokas {protected.relative_to(root)}/.",
                     expected="en mappe utenfor chapters/ og data/, "
-                    "for eksempel ../mine-kjoringer/biogass",
+                    "for eksempel ../mine-kjoringer/TEMA",
                 )
             )
     if target == root.resolve():

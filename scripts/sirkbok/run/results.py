@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sirkbok import params
+from sirkbok import themes
 from sirkbok.core.files import write_atomic
-from sirkbok.format import number
+from sirkbok.core.format import number
+from sirkbok.reader.colours import BLUE
 from sirkbok.run.execute import FIGURES
+from sirkbok.themes import parameters as params
 
 RESULTS = "resultater"
 COMPARISON = "sammenligning"
@@ -172,7 +174,7 @@ def compare(theme: str, runs: dict[str, Run], folder: Path) -> None:
     import altair as alt
     import pandas as pd
 
-    from sirkbok import charts  # altair and pandas: only when there is a chart to draw
+    from sirkbok.reader import charts  # altair and pandas: only when there is a chart to draw
 
     names = list(runs)
     lines: list[dict[str, Any]] = []
@@ -208,7 +210,7 @@ def compare(theme: str, runs: dict[str, Run], folder: Path) -> None:
         table = pd.DataFrame(numeric)
         chart = (
             alt.Chart(table)
-            .mark_bar(color=charts.THEME_COLOURS.get(theme, "#1f5f99"))
+            .mark_bar(color=themes.module(theme).COLOUR if theme in themes.THEMES else BLUE)
             .encode(
                 y=alt.Y("scenario:N", sort=names, title=None),
                 x=alt.X("verdi:Q", title=None, axis=alt.Axis(format=",.3~r")),

@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
-from sirkbok import params
 from sirkbok.core import safeyaml
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.run.execute import FIGURES
+from sirkbok.themes import parameters as params
 
 # A scenario becomes a folder name: a plain slug, never `.`, `..`, a path or a hidden name.
 SCENARIO_NAME = re.compile(r"[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_-]{0,63}")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sirkbok.datapackage.snapshots import origins
-from sirkbok.prose import cell
+from sirkbok.reader.prose import cell
 from sirkbok.update import ssb_tables
 
 COMMAND = "sirkbok update ssb"

@@ -12,7 +12,7 @@ written either but listed for a person to check. The same responses give the sam
 snapshot whose response is unchanged is left as it is (with its first fetch date).
 
 `--summary` writes the run for a pull request: every changed value, and the book's headline
-numbers before and after (`sirkbok.headlines`, worked out in a copy of data/ before anything is
+numbers before and after (`sirkbok.pages.headlines`, worked out in a copy of data/ before anything is
 written, so a plan that would break the package stops the run).
 """
 
@@ -29,12 +29,12 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sirkbok import headlines
 from sirkbok.core import context
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import inside, write_atomic
 from sirkbok.datapackage.importer import format_number
 from sirkbok.datapackage.snapshots import SNAPSHOTS
+from sirkbok.pages import headlines
 from sirkbok.update import ssb_tables
 from sirkbok.update.ssb_response import Answer, check
 

@@ -1,0 +1,1 @@
+"""What readers see of the numbers: chart style and export, tables, sentences, decisions, citations."""
