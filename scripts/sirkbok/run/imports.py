@@ -183,13 +183,13 @@ def _dynamic_parameters(module: str, root: Path) -> dict[str, tuple[int, str, st
             name: (int(at), str(parameter), str(prefix))
             for name, (at, parameter, prefix) in kept.items()
         }
-    found = _dynamic_functions(module)
+    found = _dynamic_functions(module, root)
     cache.dynamic[module] = {name: list(value) for name, value in found.items()}
     cache.changed = True
     return found
 
 
-def _dynamic_functions(module: str) -> dict[str, tuple[int, str, str]]:
+def _dynamic_functions(module: str, root: Path) -> dict[str, tuple[int, str, str]]:
     """Functions of `module` that import `prefix + <one of their parameters>`, directly or through
     another such function (of the module, or of a module it imports): {function: (position,
     parameter, prefix)}.
@@ -228,7 +228,7 @@ def _dynamic_functions(module: str) -> dict[str, tuple[int, str, str]]:
             for node in ast.walk(function):
                 if not isinstance(node, ast.Call):
                     continue
-                spec = _called_spec(node, names, module, found)
+                spec = _called_spec(node, names, module, found, root)
                 if spec is None:
                     continue
                 position, parameter, prefix = spec
@@ -241,7 +241,11 @@ def _dynamic_functions(module: str) -> dict[str, tuple[int, str, str]]:
 
 
 def _called_spec(
-    call: ast.Call, names: dict[str, str], module: str, found: dict[str, tuple[int, str, str]]
+    call: ast.Call,
+    names: dict[str, str],
+    module: str,
+    found: dict[str, tuple[int, str, str]],
+    root: Path,
 ) -> tuple[int, str, str] | None:
     """The dynamic-import spec of the function a call reaches: one of `module`'s own (`found` so
     far) or one of another `sirkbok` module's."""
@@ -253,7 +257,7 @@ def _called_spec(
     defining, _, called = target.rpartition(".")
     if defining == module or not defining.startswith("sirkbok"):
         return None
-    return _dynamic_parameters(defining).get(called)
+    return _dynamic_parameters(defining, root).get(called)
 
 
 def _call_targets(
