@@ -123,7 +123,7 @@ def test_importing_every_module_changes_nothing(repo_root: Path, tmp_path: Path)
         check=True,
     )
     seen = json.loads(result.stdout)
-    assert "sirkbok.charts" in seen["names"] and "sirkbok.book.sphinx_ext" in seen["names"]
+    assert "sirkbok.reader.charts" in seen["names"] and "sirkbok.book.sphinx_ext" in seen["names"]
     before, after = seen["before"], seen["after"]
     assert after["theme"] == before["theme"] == "default"
     assert after["themes"] == before["themes"] and "sirkbok" not in after["themes"]

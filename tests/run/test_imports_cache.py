@@ -19,6 +19,6 @@ def test_each_book_keeps_its_own_import_analysis(tmp_path: Path) -> None:
         found[root] = provenance.package_files(code, root)
         kept = root / paths.CACHE / imports.ANALYSIS_CACHE
         assert kept.is_file(), f"ingen analyse i {root}"
-        assert "sirkbok.charts" in json.loads(kept.read_text(encoding="utf-8"))["imports"]
+        assert "sirkbok.reader.charts" in json.loads(kept.read_text(encoding="utf-8"))["imports"]
     assert found[first] == found[second]
-    assert provenance.PACKAGE_DIR / "charts.py" in found[first]
+    assert provenance.PACKAGE_DIR / "reader" / "charts.py" in found[first]
