@@ -49,8 +49,9 @@ def test_loader_returns_typed_tables() -> None:
     assert str(kommuner["kommunenummer"].dtype) == "string"
     assert pd.api.types.is_datetime64_any_dtype(kommuner["folketall_dato"])
     modum = kommuner.set_index("kommunenummer").loc["3316"]
-    # Only the area is sourced (nn.wikipedia); the population is unknown until SSB 07459 fills it.
-    assert pd.isna(modum["folketall"]) and modum["areal_kilde"] == "wikipedia-modum-nn"
+    # Unknown until SSB fills it: the encyclopaedia pages found named no SSB table (issue 22).
+    assert pd.isna(modum["folketall"]) and pd.isna(modum["areal_km2"])
+    assert modum["status"] == "mangler"
     assert "07459" in modum["fylles_fra"]
     assert set(kommuner["region"]) == {"gjovikregionen", "hadelandsregionen", "ringeriksregionen"}
     assert set(data.load("tema")["id"]) == {

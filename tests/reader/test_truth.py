@@ -235,7 +235,7 @@ def test_every_source_has_an_address_or_full_reference_and_a_read_date() -> None
 
 def test_encyclopaedia_values_only_from_norwegian_or_english_editions() -> None:
     """No population or area comes from a Wikipedia edition other than Norwegian or English (issue
-    22); where none was found (Jevnaker, Krødsherad, Modum's population) the value is empty and says
+    22); where none was found (Jevnaker, Krødsherad, Modum) the value is empty and says
     which SSB table fills it, and Lunner's population comes from SNL."""
     kilder = {r["id"]: r for r in csv.DictReader((ROOT / "data/kilder.csv").open(encoding="utf-8"))}
     kommuner = data.load("kommuner").set_index("kommunenummer")
@@ -250,4 +250,4 @@ def test_encyclopaedia_values_only_from_norwegian_or_english_editions() -> None:
     for number in ("3236", "3318", "3316"):
         assert pd.isna(kommuner.loc[number, "folketall"]), number
         assert "07459" in kommuner.loc[number, "fylles_fra"], number
-    assert set(kommuner.loc[["3236", "3318"], "status"]) == {"mangler"}
+    assert set(kommuner.loc[["3236", "3318", "3316"], "status"]) == {"mangler"}
