@@ -1,7 +1,7 @@
 """Layout as a reader sees it, measured in the browser at a phone's and a desktop's width.
 
 Clipped link and heading text (the previous/next titles, their arrows), a search icon over the
-query, tables cut off without a
+query, more or fewer than one search field on the screen, tables cut off without a
 scroll container a keyboard can reach, chart text Vega shortened with «…», a line drawn through a
 chart label, and a page wider than the screen. Used by tests/site/test_layout_browser.py and
 runnable by hand on a built book:
@@ -25,7 +25,7 @@ LAYOUT_FAULTS = r"""() => {
   const name = el => `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string'
     ? '.' + el.className.trim().split(/\s+/).join('.') : ''}`;
   const text = el => el.textContent.replace(/\s+/g, ' ').trim().slice(0, 60);
-  const found = {clipped: [], search: [], tables: [], charts: [], crossings: [], page: []};
+  const found = {clipped: [], search: [], searches: [], tables: [], charts: [], crossings: [], page: []};
 
   // 1. Text cut off by its own box: overflow hidden or clipped, or an ellipsis, and wider content.
   const cut = el => {
@@ -67,6 +67,14 @@ LAYOUT_FAULTS = r"""() => {
       found.search.push(`søkeikonet dekker ${Math.round(icon.getBoundingClientRect().right - start)} px av søketeksten`);
     }
   });
+
+  // Exactly one way into the search on the screen (the theme's button or a search form), not
+  // counting the search dialog it opens or the search page's own form.
+  const ways = Array.from(document.querySelectorAll('.search-button__button, form.bd-search'))
+    .filter(el => shown(el) && !el.closest('dialog, .bd-search-container'));
+  if (ways.length !== 1) {
+    found.searches.push(`${ways.length} synlige søkefelt (${ways.map(name).join(', ')}); ventet ett`);
+  }
 
   // 2. Tables: wider than what holds them only inside a scroll container that a keyboard reaches
   // and that shows that it scrolls.

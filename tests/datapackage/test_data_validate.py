@@ -116,7 +116,7 @@ CASES = {
     ),
     "trykt referanse uten side": (
         replace("kilder.csv", ",102,612--620,", ",102,,"),
-        "data/kilder.csv, linje 55, kolonne «url»: Kilden har verken adresse eller en fullstendig "
+        "data/kilder.csv, linje 53, kolonne «url»: Kilden har verken adresse eller en fullstendig "
         "trykt referanse; mangler sider. Fant: «banks2011».",
     ),
     "målt verdi som er regnet ut (merknad)": (

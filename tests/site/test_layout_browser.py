@@ -1,7 +1,8 @@
 """Every page of the built book at 375 and 1280 px in Debian's chromium: nothing a reader needs is cut.
 
 One browser, one build, one pass over the pages per width (`sirkbok_dev.layout_checks`): link and
-heading text (the previous/next titles and their arrows) whole, the search query clear of its icon,
+heading text (the previous/next titles and their arrows) whole, the search query clear of its icon
+and one search field on the screen,
 tables that fit or scroll in a container a keyboard reaches and that shows it scrolls, no chart text
 shortened to «…», no line through a chart label, and no page wider than the screen.
 """
@@ -46,6 +47,12 @@ def test_no_link_or_heading_text_is_clipped(found: Found) -> None:
     assert not clipped, "Avkuttet tekst:\n" + "\n".join(clipped)
 
 
+def test_exactly_one_search_field_at_both_widths(found: Found) -> None:
+    """Not a second field in a bar above the page at 1280 px (issue 22), and not none on a phone."""
+    searches = faults(found, "searches")
+    assert not searches, "Søkefelt:\n" + "\n".join(searches)
+
+
 def test_every_table_fits_or_scrolls_visibly(found: Found) -> None:
     tables = faults(found, "tables")
     assert not tables, "Tabeller som er kuttet eller ruller usynlig:\n" + "\n".join(tables)
@@ -78,6 +85,7 @@ def test_the_checks_catch_what_they_look_for(chromium: Any, tmp_path: Path) -> N
    overflow-x: hidden"><div class="prev-next-info"><p class="prev-next-title">Tilgjengelighetserklæringene</p>
    </div></a></div>
 <form class="bd-search"><i class="fa-solid fa-magnifying-glass"></i><input style="padding-left: 2px"></form>
+<button class="search-button-field search-button__button">Søk</button>
 <div style="overflow: hidden; width: 200px"><table><tr><td>Kolonne med et langt innhold</td>
   <td style="white-space: nowrap">og enda en kolonne som ikke får plass</td></tr></table></div>
 <div style="overflow-x: auto; width: 200px"><table><tr>
@@ -98,6 +106,7 @@ def test_the_checks_catch_what_they_look_for(chromium: Any, tmp_path: Path) -> N
     )
     assert "uten pil" in clipped
     assert len(result["search"]) == 1
+    assert len(result["searches"]) == 1 and "2 synlige søkefelt" in result["searches"][0]
     tables = " ".join(result["tables"])
     assert "kuttet av div" in tables and "nås ikke med Tab" in tables, tables
     assert result["charts"] == ["vg-prove: «Sirkulære næringsp…»"]

@@ -10,6 +10,7 @@ import pytest
 import theme_runs
 from sirkbok.datapackage import load as data
 from sirkbok.themes.ombrukssentre import model as ombrukssentre
+from sirkbok.themes.ombrukssentre import figures as ombrukssentre_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "chapters" / "tema" / "ombrukssentre.ipynb"
@@ -30,6 +31,15 @@ def test_catchment_sums_known_populations_and_names_the_missing() -> None:
     assert table.loc["r1", "kommuner_uten_tall"] == "B"
     assert not table.loc["r1", "komplett"]
     assert table.loc["r2", "komplett"]
+    three = kommuner.assign(region="r1", folketall=pd.array([pd.NA] * 3, dtype="Int64"))
+    assert ombrukssentre.catchment_by_region(three).loc[0, "kommuner_uten_tall"] == "A, B og C"
+
+
+def test_a_long_region_label_is_wrapped_not_cut() -> None:
+    label = "Ringeriksregionen|(uten Jevnaker, Krødsherad og Modum)"
+    lines = ombrukssentre_figures.wrapped(label).split("|")
+    assert lines[0] == "Ringeriksregionen" and " ".join(lines[1:]) == label.split("|")[1]
+    assert all(len(line) <= ombrukssentre_figures.LABEL_CHARACTERS for line in lines)
 
 
 def test_scaling_needs_a_reference_population() -> None:

@@ -186,6 +186,22 @@ def _guard_substitutions() -> None:
     DocutilsRenderer.render_substitution = render_substitution  # type: ignore[method-assign]
 
 
+WHOLE_FILE = " Linjen kunne ikke bestemmes, så meldingen gjelder fila som helhet."
+
+
+def _line(app: Sphinx, docname: str, node: nodes.Element, target: str) -> int | None:
+    """The 1-based line of `node` in its chapter: its own when docutils knows it; else the first
+    line that names `target` (MyST gives images, a card's among them, line 0); else None."""
+    if node.line:
+        return int(node.line)
+    try:
+        text = Path(app.env.doc2path(docname)).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = text.splitlines()
+    return next((n for n, t in enumerate(lines, 1) if target and target in t), None)
+
+
 def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     """Images and downloads inside the repository; no raw HTML from a region chapter; no live link
     to a script, an embedded document or a local file."""
@@ -202,8 +218,11 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
                 continue
             if not any(containment.contained(folder, Path(path)) for folder in allowed):
                 message = containment.OUTSIDE.format(what=what)
+                line = _line(app, docname, node, target)
+                if line is None:
+                    message += WHOLE_FILE
                 where = _label(app, docname)
-                found.append(Problem(where, message, node.line, found=target, expected=INSIDE))
+                found.append(Problem(where, message, line, found=target, expected=INSIDE))
                 return
 
     def files(target: str) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -10,9 +12,19 @@ from sirkbok.core.vocabulary import MISSING
 from sirkbok.reader import charts
 from sirkbok.themes.ombrukssentre import COLOUR
 
+LABEL_CHARACTERS = 24  # one line of an axis label within its 170 px (no «…»)
+
+
+def wrapped(label: str) -> str:
+    """An axis label in lines of at most LABEL_CHARACTERS, split at spaces («|» ends a line)."""
+    return "|".join(
+        line for part in label.split("|") for line in textwrap.wrap(part, LABEL_CHARACTERS)
+    )
+
 
 def population(frame: pd.DataFrame, colours: dict[str, str]) -> charts.Figure:
     """Inhabitants per region (sum of municipalities) and as the waste companies state them."""
+    frame = frame.assign(navn=frame["navn"].map(wrapped))
     chart = (
         alt.Chart(frame)
         .mark_bar()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sirkbok.themes.parameter import Parameter
+from sirkbok.core.format import listing
 
 PARAMETERS: list[Parameter] = [
     Parameter(
@@ -54,7 +55,8 @@ PARAMETERS: list[Parameter] = [
 
 
 def catchment_by_region(kommuner: pd.DataFrame) -> pd.DataFrame:
-    """Population per region over municipalities with a figure, naming those without one."""
+    """Population per region over municipalities with a figure, naming those without one as prose
+    lists them («A, B og C»)."""
     rows = []
     for region, group in kommuner.groupby("region", sort=True):
         missing = group.loc[group["folketall"].isna(), "navn"].tolist()
@@ -62,7 +64,7 @@ def catchment_by_region(kommuner: pd.DataFrame) -> pd.DataFrame:
             {
                 "region": region,
                 "folketall": int(group["folketall"].dropna().sum()),
-                "kommuner_uten_tall": "; ".join(missing),
+                "kommuner_uten_tall": listing(missing),
                 "komplett": not missing,
             }
         )
