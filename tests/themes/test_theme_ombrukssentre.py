@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import theme_runs
 from sirkbok.datapackage import load as data
-from sirkbok.themes.ombrukssentre import model as ombrukssentre
 from sirkbok.themes.ombrukssentre import figures as ombrukssentre_figures
+from sirkbok.themes.ombrukssentre import model as ombrukssentre
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "chapters" / "tema" / "ombrukssentre.ipynb"

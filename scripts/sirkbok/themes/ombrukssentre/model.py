@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sirkbok.themes.parameter import Parameter
 from sirkbok.core.format import listing
+from sirkbok.themes.parameter import Parameter
 
 PARAMETERS: list[Parameter] = [
     Parameter(
