@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -56,27 +57,153 @@ def sirkbok(*args: str, root: Path, check: bool = False) -> subprocess.Completed
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One clean, strict build (-W -n --keep-going) of the committed book; returns the HTML folder."""
-    out = tmp_path_factory.mktemp("build")
-    result = subprocess.run(
-        [
-            str(BIN / "jupyter-book"),
-            "build",
-            str(ROOT),
-            "--path-output",
-            str(out),
-            "--all",
-            "-W",
-            "-n",
-            "--keep-going",
-        ],
-        text=True,
-        capture_output=True,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"Boka bygget ikke:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
-    return out / "_build" / "html"
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One clean, strict build (-W -n --keep-going) of the committed book; returns the HTML folder.
+
+    Made once per test run and shared by every xdist worker (see `SharedBuild`): READ-ONLY by
+    convention. A test that changes a built book builds its own copy (`book`, `repo_copy`). The
+    build is made unwritable, and each worker checks at its end that not one byte of it changed.
+    """
+    build = SharedBuild.start(tmp_path_factory)
+    html = build.wait()
+    yield html
+    changed = SharedBuild.changes(html)
+    if changed:
+        pytest.fail(
+            f"En test skrev i den delte bygde boka (den er skrivebeskyttet): {changed[:10]}"
+        )
+
+
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of this whole test run: shared by its xdist workers (each has its own
+    subfolder), or the session's own folder when there are none (never /tmp/pytest-of-USER)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+class SharedBuild:
+    """The book built once per test run, in the background from the end of collection (while the
+    first tests run), by the first worker that asks (an atomic mkdir), for every worker."""
+
+    TIMEOUT = 3600  # seconds a worker waits for another's build before it gives up
+    started: SharedBuild | None = None  # the build this process runs, if any
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.verdict = folder.with_name(folder.name + ".resultat")  # written last, atomically
+        self.process: subprocess.Popen[str] | None = None
+        self.thread: threading.Thread | None = None
+
+    @classmethod
+    def start(cls, factory: pytest.TempPathFactory) -> SharedBuild:
+        """Begin the build unless this run already has (here or in another worker)."""
+        build = cls(run_folder(factory) / "bygd-bok")
+        if cls.started is not None and cls.started.folder == build.folder:
+            return cls.started
+        try:
+            build.folder.mkdir()
+        except FileExistsError:
+            return build  # another worker builds it
+        cls.started = build
+        build.thread = threading.Thread(target=build.run, name="bygd-bok", daemon=True)
+        build.thread.start()
+        return build
+
+    def run(self) -> None:
+        output = "Byggingen ble avbrutt."
+        ok = False
+        try:
+            self.process = subprocess.Popen(
+                [
+                    str(BIN / "jupyter-book"),
+                    "build",
+                    str(ROOT),
+                    "--path-output",
+                    str(self.folder),
+                    "--all",
+                    "-W",
+                    "-n",
+                    "--keep-going",
+                ],
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            stdout, stderr = self.process.communicate()
+            output = f"{stdout[-4000:]}\n{stderr[-4000:]}"
+            ok = self.process.returncode == 0
+            if ok:
+                html = self.folder / "_build" / "html"
+                (self.folder / "innhold.json").write_text(json.dumps(self.contents(html)))
+                for path in [html, *html.rglob("*")]:  # read-only from here on
+                    path.chmod(path.stat().st_mode & ~0o222)
+        finally:
+            temporary = self.verdict.with_suffix(".tmp")
+            temporary.write_text(json.dumps({"ok": ok, "output": output}))
+            temporary.replace(self.verdict)
+
+    def wait(self) -> Path:
+        """The built HTML folder, once built (or the test fails with the build's output)."""
+        deadline = time.monotonic() + self.TIMEOUT
+        while not self.verdict.exists():
+            if time.monotonic() > deadline:
+                pytest.fail(f"Den delte byggingen av boka ble ikke ferdig på {self.TIMEOUT} s")
+            time.sleep(0.5)
+        verdict = json.loads(self.verdict.read_text())
+        if not verdict["ok"]:
+            pytest.fail(f"Boka bygget ikke:\n{verdict['output']}")
+        return self.folder / "_build" / "html"
+
+    def stop(self, wait: bool) -> None:
+        """At the end of this worker's session: let the build finish for the other workers, or
+        (the run was stopped early) end it."""
+        if self.thread is None:
+            return
+        if not wait and self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+        self.thread.join()
+
+    @staticmethod
+    def contents(html: Path) -> dict[str, str]:
+        return {
+            p.relative_to(html).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(html.rglob("*"))
+            if p.is_file()
+        }
+
+    @classmethod
+    def changes(cls, html: Path) -> list[str]:
+        """Files of the shared build that were added, removed or changed since it was made."""
+        before = json.loads((html.parents[1] / "innhold.json").read_text())
+        after = cls.contents(html)
+        return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the shared build at once when a selected test will read it (not for --collect-only)."""
+    if session.config.option.collectonly:
+        return
+    if any("built_book" in getattr(item, "fixturenames", ()) for item in session.items):
+        SharedBuild.start(session.config._tmp_path_factory)  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With workers (`-n`, `--dist loadgroup`): the tests of a file that share a module-scoped
+    fixture (a built copy, a browser sweep) run on one worker, so that it is made once, not once
+    per worker. Every other test goes to whichever worker is free."""
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        if definitions is None:
+            continue
+        scopes = {d.scope for ds in definitions.name2fixturedefs.values() for d in ds}
+        if scopes & {"module", "class", "package"}:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if SharedBuild.started is not None:
+        SharedBuild.started.stop(wait=not (session.shouldfail or session.shouldstop))
 
 
 def tiny_package(root: Path, tables: dict[str, list[int]]) -> Path:
