@@ -187,18 +187,62 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         SharedBuild.start(session.config._tmp_path_factory)  # type: ignore[attr-defined]
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With workers (`-n`, `--dist loadgroup`): the tests of a file that share a module-scoped
-    fixture (a built copy, a browser sweep) run on one worker, so that it is made once, not once
-    per worker. Every other test goes to whichever worker is free."""
+def shares_a_setup(item: pytest.Item) -> bool:
+    """Whether `item` uses a fixture made once for several tests of its file: module-scoped (a
+    built copy, a browser sweep), or session-scoped but defined in the test file (the PDF)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    file = item.nodeid.split("::")[0]
+    return any(
+        d.scope in ("module", "class", "package") or (d.scope == "session" and d.baseid == file)
+        for ds in info.name2fixturedefs.values()
+        for d in ds
+    )
+
+
+GROUPS = "grupper.json"  # in the run's folder: which tests share a setup (see below)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With workers (`-n`): the tests of a file that share a setup run on one worker, so that it is
+    made once, not once per worker; every other test goes to whichever worker is free. These
+    groups are long, so they are handed out first (no worker ends the run alone with one), those
+    that read the shared build last among them (it is being built meanwhile)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    order, groups = {}, {}
     for item in items:
-        definitions = getattr(item, "_fixtureinfo", None)
-        if definitions is None:
-            continue
-        scopes = {d.scope for ds in definitions.name2fixturedefs.values() for d in ds}
-        if scopes & {"module", "class", "package"}:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        order[item.nodeid] = 2
+        if shares_a_setup(item):
+            groups[item.nodeid] = item.nodeid.split("::")[0]
+            order[item.nodeid] = 1 if "built_book" in getattr(item, "fixturenames", ()) else 0
+    items.sort(key=lambda item: order[item.nodeid])
+    path = run_folder(config._tmp_path_factory) / GROUPS  # type: ignore[attr-defined]
+    temporary = path.with_suffix(f".{os.getpid()}")
+    temporary.write_text(json.dumps(groups))
+    temporary.replace(path)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup` by the groups the workers wrote at collection (xdist 3.8 cannot mark a
+    test's group on pytest 9, whose node ids are read-only), in collection order."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    path = config._tmp_path_factory.getbasetemp() / GROUPS  # type: ignore[attr-defined]
+
+    class Groups(LoadScopeScheduling):
+        groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:  # read once every worker has collected
+                self.groups = json.loads(path.read_text()) if path.exists() else {}
+            return self.groups.get(nodeid, nodeid)
+
+    return Groups(config, log)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
