@@ -208,12 +208,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """With workers (`-n`): the tests of a file that share a setup run on one worker, so that it is
     made once, not once per worker; every other test goes to whichever worker is free. These
     groups are long, so they are handed out first (no worker ends the run alone with one), those
-    that read the shared build last among them (it is being built meanwhile)."""
+    that read the shared build last among them (it is being built meanwhile), then slow tests."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
     order, groups = {}, {}
     for item in items:
-        order[item.nodeid] = 2
+        order[item.nodeid] = 2 if item.get_closest_marker("slow") else 3
         if shares_a_setup(item):
             groups[item.nodeid] = item.nodeid.split("::")[0]
             order[item.nodeid] = 1 if "built_book" in getattr(item, "fixturenames", ()) else 0
