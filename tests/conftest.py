@@ -11,12 +11,12 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import parallel
 import psutil
 import pytest
 from sirkbok.core import paths
@@ -56,127 +56,29 @@ def sirkbok(*args: str, root: Path, check: bool = False) -> subprocess.Completed
     )
 
 
+BUILT_BOOK = "bygd-bok"  # the shared build's folder in the run's temporary folder
+
+
+def strict_build(folder: Path) -> list[str]:
+    """A clean, strict build (-W -n --keep-going) of the committed book into `folder`."""
+    command = [str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(folder)]
+    return [*command, "--all", "-W", "-n", "--keep-going"]
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One clean, strict build (-W -n --keep-going) of the committed book; returns the HTML folder.
+    """One clean, strict build of the committed book; returns the HTML folder.
 
-    Made once per test run and shared by every xdist worker (see `SharedBuild`): READ-ONLY by
+    Made once per test run and shared by every xdist worker (`parallel.SharedBuild`): READ-ONLY by
     convention. A test that changes a built book builds its own copy (`book`, `repo_copy`). The
     build is made unwritable, and each worker checks at its end that not one byte of it changed.
     """
-    build = SharedBuild.start(tmp_path_factory)
+    build = parallel.SharedBuild.start(tmp_path_factory, BUILT_BOOK, "_build/html", strict_build)
     html = build.wait()
     yield html
-    changed = SharedBuild.changes(html)
+    changed = build.changes()
     if changed:
-        pytest.fail(
-            f"En test skrev i den delte bygde boka (den er skrivebeskyttet): {changed[:10]}"
-        )
-
-
-def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The temporary folder of this whole test run: shared by its xdist workers (each has its own
-    subfolder), or the session's own folder when there are none (never /tmp/pytest-of-USER)."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
-class SharedBuild:
-    """The book built once per test run, in the background from the end of collection (while the
-    first tests run), by the first worker that asks (an atomic mkdir), for every worker."""
-
-    TIMEOUT = 3600  # seconds a worker waits for another's build before it gives up
-    started: SharedBuild | None = None  # the build this process runs, if any
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.verdict = folder.with_name(folder.name + ".resultat")  # written last, atomically
-        self.process: subprocess.Popen[str] | None = None
-        self.thread: threading.Thread | None = None
-
-    @classmethod
-    def start(cls, factory: pytest.TempPathFactory) -> SharedBuild:
-        """Begin the build unless this run already has (here or in another worker)."""
-        build = cls(run_folder(factory) / "bygd-bok")
-        if cls.started is not None and cls.started.folder == build.folder:
-            return cls.started
-        try:
-            build.folder.mkdir()
-        except FileExistsError:
-            return build  # another worker builds it
-        cls.started = build
-        build.thread = threading.Thread(target=build.run, name="bygd-bok", daemon=True)
-        build.thread.start()
-        return build
-
-    def run(self) -> None:
-        output = "Byggingen ble avbrutt."
-        ok = False
-        try:
-            self.process = subprocess.Popen(
-                [
-                    str(BIN / "jupyter-book"),
-                    "build",
-                    str(ROOT),
-                    "--path-output",
-                    str(self.folder),
-                    "--all",
-                    "-W",
-                    "-n",
-                    "--keep-going",
-                ],
-                text=True,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-            stdout, stderr = self.process.communicate()
-            output = f"{stdout[-4000:]}\n{stderr[-4000:]}"
-            ok = self.process.returncode == 0
-            if ok:
-                html = self.folder / "_build" / "html"
-                (self.folder / "innhold.json").write_text(json.dumps(self.contents(html)))
-                for path in [html, *html.rglob("*")]:  # read-only from here on
-                    path.chmod(path.stat().st_mode & ~0o222)
-        finally:
-            temporary = self.verdict.with_suffix(".tmp")
-            temporary.write_text(json.dumps({"ok": ok, "output": output}))
-            temporary.replace(self.verdict)
-
-    def wait(self) -> Path:
-        """The built HTML folder, once built (or the test fails with the build's output)."""
-        deadline = time.monotonic() + self.TIMEOUT
-        while not self.verdict.exists():
-            if time.monotonic() > deadline:
-                pytest.fail(f"Den delte byggingen av boka ble ikke ferdig på {self.TIMEOUT} s")
-            time.sleep(0.5)
-        verdict = json.loads(self.verdict.read_text())
-        if not verdict["ok"]:
-            pytest.fail(f"Boka bygget ikke:\n{verdict['output']}")
-        return self.folder / "_build" / "html"
-
-    def stop(self, wait: bool) -> None:
-        """At the end of this worker's session: let the build finish for the other workers, or
-        (the run was stopped early) end it."""
-        if self.thread is None:
-            return
-        if not wait and self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-        self.thread.join()
-
-    @staticmethod
-    def contents(html: Path) -> dict[str, str]:
-        return {
-            p.relative_to(html).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(html.rglob("*"))
-            if p.is_file()
-        }
-
-    @classmethod
-    def changes(cls, html: Path) -> list[str]:
-        """Files of the shared build that were added, removed or changed since it was made."""
-        before = json.loads((html.parents[1] / "innhold.json").read_text())
-        after = cls.contents(html)
-        return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        pytest.fail(f"En test skrev i den delte bygde boka (skrivebeskyttet): {changed[:10]}")
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -184,70 +86,24 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if session.config.option.collectonly:
         return
     if any("built_book" in getattr(item, "fixturenames", ()) for item in session.items):
-        SharedBuild.start(session.config._tmp_path_factory)  # type: ignore[attr-defined]
-
-
-def shares_a_setup(item: pytest.Item) -> bool:
-    """Whether `item` uses a fixture made once for several tests of its file: module-scoped (a
-    built copy, a browser sweep), or session-scoped but defined in the test file (the PDF)."""
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:
-        return False
-    file = item.nodeid.split("::")[0]
-    return any(
-        d.scope in ("module", "class", "package") or (d.scope == "session" and d.baseid == file)
-        for ds in info.name2fixturedefs.values()
-        for d in ds
-    )
-
-
-GROUPS = "grupper.json"  # in the run's folder: which tests share a setup (see below)
+        factory = session.config._tmp_path_factory  # type: ignore[attr-defined]
+        parallel.SharedBuild.start(factory, BUILT_BOOK, "_build/html", strict_build)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With workers (`-n`): the tests of a file that share a setup run on one worker, so that it is
-    made once, not once per worker; every other test goes to whichever worker is free. These
-    groups are long, so they are handed out first (no worker ends the run alone with one), those
-    that read the shared build last among them (it is being built meanwhile), then slow tests."""
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return
-    order, groups = {}, {}
-    for item in items:
-        order[item.nodeid] = 2 if item.get_closest_marker("slow") else 3
-        if shares_a_setup(item):
-            groups[item.nodeid] = item.nodeid.split("::")[0]
-            order[item.nodeid] = 1 if "built_book" in getattr(item, "fixturenames", ()) else 0
-    items.sort(key=lambda item: order[item.nodeid])
-    path = run_folder(config._tmp_path_factory) / GROUPS  # type: ignore[attr-defined]
-    temporary = path.with_suffix(f".{os.getpid()}")
-    temporary.write_text(json.dumps(groups))
-    temporary.replace(path)
+    """With workers (`-n`): tests sharing a setup stay on one worker; long ones go first."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        parallel.order_and_group(config, items, shared="built_book")
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """`--dist loadgroup` by the groups the workers wrote at collection (xdist 3.8 cannot mark a
-    test's group on pytest 9, whose node ids are read-only), in collection order."""
-    if config.getvalue("dist") != "loadgroup":
-        return None
-    from xdist.scheduler import LoadScopeScheduling
-
-    path = config._tmp_path_factory.getbasetemp() / GROUPS  # type: ignore[attr-defined]
-
-    class Groups(LoadScopeScheduling):
-        groups: dict[str, str] | None = None
-
-        def _split_scope(self, nodeid: str) -> str:
-            if self.groups is None:  # read once every worker has collected
-                self.groups = json.loads(path.read_text()) if path.exists() else {}
-            return self.groups.get(nodeid, nodeid)
-
-    return Groups(config, log)
+    """`--dist loadgroup`, by the groups the workers found (see `parallel`)."""
+    return parallel.scheduler(config, log) if config.getvalue("dist") == "loadgroup" else None
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if SharedBuild.started is not None:
-        SharedBuild.started.stop(wait=not (session.shouldfail or session.shouldstop))
+    parallel.stop_all(session)
 
 
 def tiny_package(root: Path, tables: dict[str, list[int]]) -> Path:
