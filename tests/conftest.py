@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import parallel
 import psutil
 import pytest
 from sirkbok.core import paths
@@ -56,28 +57,54 @@ def sirkbok(*args: str, root: Path, check: bool = False) -> subprocess.Completed
     )
 
 
+BUILT_BOOK = "bygd-bok"  # the shared build's folder in the run's temporary folder
+
+
+def strict_build(folder: Path) -> list[str]:
+    """A clean, strict build (-W -n --keep-going) of the committed book into `folder`."""
+    command = [str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(folder)]
+    return [*command, "--all", "-W", "-n", "--keep-going"]
+
+
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One clean, strict build (-W -n --keep-going) of the committed book; returns the HTML folder."""
-    out = tmp_path_factory.mktemp("build")
-    result = subprocess.run(
-        [
-            str(BIN / "jupyter-book"),
-            "build",
-            str(ROOT),
-            "--path-output",
-            str(out),
-            "--all",
-            "-W",
-            "-n",
-            "--keep-going",
-        ],
-        text=True,
-        capture_output=True,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"Boka bygget ikke:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
-    return out / "_build" / "html"
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One clean, strict build of the committed book; returns the HTML folder.
+
+    Made once per test run and shared by every xdist worker (`parallel.SharedBuild`): READ-ONLY by
+    convention. A test that changes a built book builds its own copy (`book`, `repo_copy`). The
+    build is made unwritable, and each worker checks at its end that not one byte of it changed.
+    """
+    build = parallel.SharedBuild.start(tmp_path_factory, BUILT_BOOK, "_build/html", strict_build)
+    html = build.wait()
+    yield html
+    changed = build.changes()
+    if changed:
+        pytest.fail(f"En test skrev i den delte bygde boka (skrivebeskyttet): {changed[:10]}")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the shared build at once when a selected test will read it (not for --collect-only)."""
+    if session.config.option.collectonly:
+        return
+    if any("built_book" in getattr(item, "fixturenames", ()) for item in session.items):
+        factory = session.config._tmp_path_factory  # type: ignore[attr-defined]
+        parallel.SharedBuild.start(factory, BUILT_BOOK, "_build/html", strict_build)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With workers (`-n`): tests sharing a setup stay on one worker; long ones go first."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        parallel.order_and_group(config, items, shared="built_book")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup`, by the groups the workers found (see `parallel`)."""
+    return parallel.scheduler(config, log) if config.getvalue("dist") == "loadgroup" else None
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    parallel.stop_all(session)
 
 
 def tiny_package(root: Path, tables: dict[str, list[int]]) -> Path:

@@ -30,6 +30,7 @@ def pins(text: str) -> dict[str, str]:
 
 TEST_TOOLS = {
     "pytest",
+    "pytest-xdist",
     "hypothesis",
     "playwright",
     "axe-playwright-python",

@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -89,8 +90,11 @@ def _restore(root: Path, saved: dict[str, str | None]) -> None:
             write_atomic(root / name, text)
 
 
-def _apply(root: Path, sub: issue.Submission, today: dt.date) -> tuple[str, list[Problem]]:
-    """Write the change into `root`; the summary line, or the problems (and `root` unchanged)."""
+def _apply(
+    root: Path, sub: issue.Submission, today: dt.date, before: Callable[[], None]
+) -> tuple[str, list[Problem]]:
+    """Write the change into `root`; the summary line, or the problems (and `root` unchanged).
+    `before` runs just before a number is written (not for a submission refused earlier)."""
     labels = issue.field_labels(root, sub.kind)
     problems = issue.screen(sub, labels)
     if problems:
@@ -111,6 +115,7 @@ def _apply(root: Path, sub: issue.Submission, today: dt.date) -> tuple[str, list
         name: (root / name).read_text(encoding="utf-8") if (root / name).exists() else None
         for name in change.files
     }
+    before()
     for name, text in change.files.items():
         write_atomic(root / name, text)
     problems = validate_package(root / "data").problems
@@ -127,8 +132,8 @@ def handle(root: Path, event: dict[str, Any], today: dt.date) -> dict[str, Any]:
         if sub is None:
             return {"status": "ignorert", "calls": []}
         comments = f"{_api(who)}/issues/{sub.number}/comments"
-        before = headlines.compute() if sub.kind == "tall" else []
-        summary, problems = _apply(root, sub, today)
+        before: list[headlines.Headline] = []  # the numbers as they were, for the PR's table
+        summary, problems = _apply(root, sub, today, lambda: before.extend(headlines.compute()))
     if problems:
         text = reply(problems)
         call = {"method": "POST", "path": comments, "body": {"body": text}}
