@@ -61,7 +61,12 @@ def test_municipality_parks_with_and_without(number: str, park: bool) -> None:
 
 def test_municipality_without_actors_or_missing_values(data_book: Path) -> None:
     _keep_rows(data_book, "ressursstrommer", lambda r: r["kommunenummer"] != "3316")
-    page = municipality.page("3316")  # Modum: no actor, and now no flow with a missing value
+    # Modum has no actor; in this throw-away copy it also gets a stand-in population and area (the
+    # data package has none), so that nothing is missing. The stand-in never leaves the copy.
+    stand_in = {"folketall": "1000", "folketall_dato": "2025-01-01", "areal_km2": "100"}
+    sources = {"folketall_kilde": "ssb-07459", "areal_kilde": "ssb-07459"}
+    _edit(data_book, "kommuner", "kommunenummer", "3316", **stand_in, **sources, status="målt")
+    page = municipality.page("3316")  # no actor, and now no value with status «mangler»
     assert municipality.actors_markdown(page) == (
         "Datapakken har ingen anlegg eller bedrifter registrert for kommunen ennå."
     )
