@@ -82,6 +82,17 @@ def test_one_vocabulary_of_statuses() -> None:
     assert not copies
 
 
+def test_region_colours_follow_the_regions_of_the_data_package() -> None:
+    """The regions' colours are presentation, so they live in reader/colours.py and not in the data
+    package; but their keys are the data package's region ids, in its order, so a renamed or added
+    region in data/regioner.csv cannot leave a chart without its colour."""
+    import csv
+
+    with (ROOT / "data" / "regioner.csv").open(encoding="utf-8") as handle:
+        ids = [row["id"] for row in csv.DictReader(handle)]
+    assert list(colours.REGION_COLOURS) == ids
+
+
 @pytest.mark.parametrize(
     ("value", "digits", "expected"),
     [
