@@ -17,7 +17,6 @@ import argparse
 import csv
 import datetime as dt
 import io
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -87,16 +86,12 @@ def main(argv: list[str] | None = None) -> int:
 
 @contextmanager
 def book_root(root: Path) -> Iterator[None]:
-    """The package's functions find the copy, not this tree, while the copy is made bigger."""
-    before = os.environ.get("SIRKBOK_ROOT")
-    os.environ["SIRKBOK_ROOT"] = str(root)
-    try:
+    """The package's functions find the copy, not this tree, while the copy is made bigger (the
+    copy is the current Book for the block; no environment variable is set)."""
+    from sirkbok.core import context
+
+    with context.using(context.Book(root.resolve())):
         yield
-    finally:
-        if before is None:
-            os.environ.pop("SIRKBOK_ROOT", None)
-        else:
-            os.environ["SIRKBOK_ROOT"] = before
 
 
 def grow(root: Path) -> None:
