@@ -7,7 +7,6 @@ The code in «Slik er det regnet ut» and inline code are the researchers' and a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +15,6 @@ from conftest import browser_marks
 from sirkbok_dev import browser, reader_checks
 
 pytestmark = browser_marks()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = browser.launch(playwright)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")
