@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 from sirkbok.core import context
+from sirkbok.core import format as fmt
+from sirkbok.core.files import write_if_changed
+from sirkbok.datapackage import load as data
 
 LATEX_SPECIAL = re.compile(r"([&%$#_])")
 ENTRY_KEY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.M)  # `@book{key,` -> key
@@ -31,8 +34,6 @@ def _read(value: object) -> str:
     «Lest senest 26. november 2026» where only the day it entered the book is known."""
     from datetime import date
 
-    from sirkbok.core import format as fmt
-
     text = str(value)
     bound = text.startswith("senest ")
     try:
@@ -44,7 +45,6 @@ def _read(value: object) -> str:
 
 def bibtex() -> str:
     """The bibliography text for every row of kilder.csv, in table order."""
-    from sirkbok.datapackage import load as data
 
     kilder = data.load("kilder").astype(object).where(lambda f: f.notna(), None)
     entries = [
@@ -96,7 +96,6 @@ def keys(root: Path) -> set[str]:
 
 def write_bibtex(path: Path | str | None = None) -> Path:
     """Write the generated bibliography (default: references.bib in the book root) atomically."""
-    from sirkbok.core.files import write_if_changed
 
     target = Path(path) if path else context.current().root / "references.bib"
     write_if_changed(target, bibtex())

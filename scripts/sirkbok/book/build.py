@@ -7,11 +7,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from sirkbok.core import context
+from sirkbok.book import bibtex, edition, site
+from sirkbok.core import context, locks, safeyaml
+from sirkbok.core.files import require_plain, write_atomic
+from sirkbok.datapackage import register
+from sirkbok.run import provenance, regenerate, trust
+from sirkbok.run.engine import jobs_option, timeout_option
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from sirkbok.run.engine import jobs_option, timeout_option
 
     jobs_option(parser)
     parser.add_argument(
@@ -43,7 +47,6 @@ def strict_command(root: Path, output: Path | None = None, builder: str = "html"
 
 def build_html(root_dir: str | None = None, full: bool = False) -> int:
     """The strict HTML build (-W -n --keep-going): skipped when no input changed, else incremental."""
-    from sirkbok.book import site
 
     return site.build(Path(root_dir) if root_dir else context.current().root, full=full)
 
@@ -52,11 +55,6 @@ def write_generated(root: Path | None = None) -> None:
     """Files derived from the data package: the bibliography and the data register. Skipped when
     the data package, the code that writes them and what they last wrote are all unchanged."""
     import json
-
-    from sirkbok.book import bibtex
-    from sirkbok.core.files import write_atomic
-    from sirkbok.datapackage import register
-    from sirkbok.run import provenance, regenerate
 
     root = root or context.current().root
     outputs = [root / "references.bib", register.register_path(root / "data")]
@@ -85,8 +83,6 @@ def write_generated(root: Path | None = None) -> None:
 def check_yaml(root: Path) -> None:
     """The book's YAML through safeyaml (aliases and size bounded, the shape checked), before Jupyter
     Book and Sphinx read it with their own loaders: CITATION.cff through `edition`."""
-    from sirkbok.book import edition
-    from sirkbok.core import safeyaml
 
     for name in ("_config.yml", "_toc.yml"):
         safeyaml.mapping((root / name).read_text(encoding="utf-8"), name)
@@ -99,19 +95,14 @@ def prepare(
     """What every build needs first: no symbolic link or special file among the book's inputs (refused
     before anything is read or run), readable YAML, generated files, and no stale notebook (0 when
     all is well)."""
-    from sirkbok.core.files import require_plain
 
     root = context.current().root
     require_plain(root)
     check_yaml(root)
     write_generated(root)
     if skip_regenerate:  # regenerate refuses untrusted notebooks itself, after updating the pages
-        from sirkbok.run import trust
-
         trust.require(root)
     else:
-        from sirkbok.run import regenerate
-
         status = regenerate.regenerate(jobs=jobs, root=root, timeout=timeout)
         if status != 0:
             print("Boka ble ikke bygget fordi minst én notatbok feilet.", file=sys.stderr)
@@ -120,7 +111,6 @@ def prepare(
 
 
 def run(args: argparse.Namespace) -> int:
-    from sirkbok.core import locks
 
     root = context.current().root
     with locks.data(root, write=False):  # an import waits until the site is built

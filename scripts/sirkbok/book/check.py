@@ -18,6 +18,7 @@ from sirkbok.book.links import content_problems
 from sirkbok.core import context, publisher
 from sirkbok.core.errors import Problem, UserError, relative
 from sirkbok.core.files import book_not_plain
+from sirkbok.datapackage import validate
 from sirkbok.run import status, trust
 
 
@@ -171,7 +172,6 @@ def region_problems(root: Path) -> list[Problem]:
 
 
 def data_problems(root: Path) -> list[Problem]:
-    from sirkbok.datapackage import validate
 
     try:
         return validate.validate_package(root / "data").problems

@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from sirkbok.core.errors import Problem
+from sirkbok.book.frontmatter import FRONT_MATTER, UNREADABLE
+from sirkbok.core import safeyaml
+from sirkbok.core.errors import Problem, UserError
 
 UNTRUSTED = "chapters/regioner"
 # Directives that read a file named by their first argument ("/" = the book's folder, as Sphinx
@@ -289,8 +291,6 @@ def front_matters(text: str) -> list[str]:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    from sirkbok.book.frontmatter import FRONT_MATTER
-
     found = []
     if match := FRONT_MATTER.match(text):
         found.append(match.group(1) or "")
@@ -313,9 +313,6 @@ def _settings(label: str, text: str) -> list[Problem]:
     chapter. Keys are read as strings and as typed YAML (where `<<:` merges in a mapping, and
     `!!str key` is a key), in every reader's front matter; one we cannot read is refused too, since
     MyST's own YAML reader might still read it."""
-    from sirkbok.book.frontmatter import UNREADABLE
-    from sirkbok.core import safeyaml
-    from sirkbok.core.errors import UserError
 
     keys: set[str] = set()
     for block in front_matters(text):

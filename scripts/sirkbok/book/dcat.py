@@ -26,6 +26,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from sirkbok.book import edition
 from sirkbok.core import publisher as publisher_block
+from sirkbok.core.files import write_atomic
 from sirkbok.core.format import listing
 from sirkbok.datapackage import descriptor as package
 from sirkbok.datapackage import snapshots
@@ -258,7 +259,6 @@ def _ssb(g: Graph, root: Path, base: str, dataset: URIRef, descriptor: dict) -> 
 
 def write(root: Path, base_url: str, folder: Path) -> list[Path]:
     """`dcat.jsonld` and `dcat.ttl` in `folder` (the site's data/), each written whole."""
-    from sirkbok.core.files import write_atomic
 
     g = graph(root, base_url)
     folder.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,7 @@ from sphinx.util import logging
 
 from sirkbok.book import containment, links
 from sirkbok.core.errors import Problem
+from sirkbok.run import trust
 
 logger = logging.getLogger(__name__)
 INSIDE = containment.INSIDE
@@ -83,8 +84,6 @@ def _runs(root: Path, path: Path, label: str) -> list[Problem]:
     overrides `execute_notebooks: off` for that file), or a contribution `sirkbok check` refuses
     (`run.trust`: it is not even read)."""
     import json
-
-    from sirkbok.run import trust
 
     if containment.untrusted(root, path):
         problem = trust.refusal(root, path, trust.allowlist(root), {})

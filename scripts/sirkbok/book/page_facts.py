@@ -12,11 +12,15 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from sirkbok import themes as registry
+from sirkbok.book import pdf
+from sirkbok.core import format as fmt
+from sirkbok.core import publisher
+from sirkbok.datapackage.descriptor import last_updated
+
 
 def edition_line(version: str, released: date) -> str:
     """The footer's one story of dates: the release, and the date the book's knowledge is as of."""
-    from sirkbok.core import format as fmt
-    from sirkbok.datapackage.descriptor import last_updated
 
     updated = last_updated()
     line = f"Versjon {version}, utgitt {fmt.date(released)}."
@@ -27,7 +31,6 @@ def edition_line(version: str, released: date) -> str:
 
 def pdf_sentence(root: Path) -> str:
     """What «Slik siterer du» says about the whole-book PDF: only what this build has."""
-    from sirkbok.book import pdf
 
     if pdf.pdf_path(root).is_file():
         return (
@@ -81,8 +84,6 @@ def publisher_config(app: Sphinx, config: Any) -> None:
     """The `publisher:` block of _config.yml into the build: the maintainers' name, the site's
     address (canonical links, sitemap, social previews, DCAT), the repository (buttons) and the
     substitutions «Bidra» and «Slik siterer du» use. The values are checked shapes (no markup)."""
-    from sirkbok import themes as registry
-    from sirkbok.core import publisher
 
     who = publisher.read(Path(app.srcdir))
     config.author = who.name

@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from sirkbok.book import build as site_build
 from sirkbok.book import chapters, edition
+from sirkbok.book.build import strict_command
 from sirkbok.core import context
 from sirkbok.core import format as fmt
 from sirkbok.core.errors import UserError
@@ -55,7 +57,6 @@ def pdf_path(root: Path) -> Path:
 
 def build_singlehtml(root: Path, work: Path) -> Path:
     """The whole book on one page (strict, like the site build); returns the page."""
-    from sirkbok.book.build import strict_command
 
     command = strict_command(root, work, builder="singlehtml")
     result = subprocess.run(command, capture_output=True, text=True)
@@ -207,7 +208,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sirkbok.book import build as site_build
 
     root = context.current().root
     started = time.monotonic()

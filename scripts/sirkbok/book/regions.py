@@ -20,6 +20,9 @@ from sirkbok.core import context
 from sirkbok.core import format as fmt
 from sirkbok.core.errors import Problem, UserError, relative
 from sirkbok.core.files import inside, write_atomic
+from sirkbok.datapackage import load as data
+from sirkbok.pages import coverage, quantities
+from sirkbok.reader import decisions
 from sirkbok.reader.cite import cite as cite_key
 
 BLOCK_START = (
@@ -69,13 +72,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def region_ids() -> list[str]:
-    from sirkbok.datapackage import load as data
 
     return [str(v) for v in data.load("regioner")["id"]]
 
 
 def theme_ids() -> list[str]:
-    from sirkbok.datapackage import load as data
 
     return [str(v) for v in data.load("tema")["id"]]
 
@@ -103,8 +104,6 @@ def render_block(root: Path, region: str) -> str:
 
     Every text from either is escaped (`sirkbok.core.format.text`): it reads as text, never as markup.
     """
-    from sirkbok.datapackage import load as data
-    from sirkbok.reader import decisions
 
     bib = bibtex.keys(root)
 
@@ -197,8 +196,6 @@ def municipality_link(row: Any) -> str:
 
 def missing_lines(region: str) -> list[str]:
     """The region's values with status «mangler», each place linked to the pre-filled form."""
-    from sirkbok.datapackage import load as data
-    from sirkbok.pages import coverage, quantities
 
     table = coverage.missing(
         data.load("kommuner"), data.load("aktorer"), data.load("ressursstrommer")
@@ -223,8 +220,6 @@ def missing_lines(region: str) -> list[str]:
 
 def render_front_block() -> str:
     """The front page's themes with their proposed leads, the regions and «Din kommune»."""
-    from sirkbok.datapackage import load as data
-    from sirkbok.reader import decisions
 
     regions = data.load("regioner")
     region_names = dict(zip(regions["id"].map(_text), regions["kortnavn"].map(_text), strict=True))

@@ -37,6 +37,7 @@ from typing import Any, TypedDict
 
 from sirkbok.book import chapters
 from sirkbok.core import locks
+from sirkbok.core.errors import UserError
 from sirkbok.core.files import write_atomic
 from sirkbok.run import provenance
 
@@ -260,7 +261,6 @@ def sphinx_build(root: Path, plan: Plan) -> int:
 def _ours(error: BaseException) -> BaseException | None:
     """The UserError or OSError (a full disk, a read-only folder) Sphinx wrapped in its own
     English ExtensionError or SphinxParallelError, if there is one: the CLI says it in Norwegian."""
-    from sirkbok.core.errors import UserError
 
     seen: set[int] = set()
     current: BaseException | None = error

@@ -27,10 +27,24 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.i18n import CatalogRepository
 
-from sirkbok.book import citations, code_section, guard, page_facts, site_copy
+from sirkbok.book import (
+    citations,
+    code_section,
+    dcat,
+    edition,
+    guard,
+    municipality_template,
+    page_facts,
+    pdf,
+    site_copy,
+)
 from sirkbok.core import context
+from sirkbok.core import format as fmt
 from sirkbok.core.files import write_atomic
-from sirkbok.core.format import NUMBER_LOCALE, TIME_LOCALE
+from sirkbok.core.format import NUMBER_LOCALE, TIME_LOCALE, date
+from sirkbok.datapackage.descriptor import last_updated, table_names
+from sirkbok.datapackage.template import TEMPLATE_FOLDER, write_template
+from sirkbok.reader import decisions
 from sirkbok.run import provenance
 
 BUNDLE_NAME = "sirkbok-vega.js"
@@ -239,15 +253,12 @@ def _write_assets_of(app: Sphinx) -> None:
     site_copy.publish(source, Path(app.outdir))
     if app.builder.name != "html":
         return
-    from sirkbok.datapackage.template import TEMPLATE_FOLDER
 
     _write_templates_if_changed(source, Path(app.outdir) / TEMPLATE_FOLDER, Path(app.doctreedir))
     book_pdf = _pdf(app)
     if book_pdf:
         shutil.copy2(book_pdf, Path(app.outdir) / book_pdf.name)
     if app.config.html_baseurl:
-        from sirkbok.book import dcat
-
         dcat.write(source, app.config.html_baseurl, Path(app.outdir) / "data")
         _write_sitemap(app)
 
@@ -290,9 +301,6 @@ def _write_templates_if_changed(source: Path, folder: Path, cache: Path) -> None
 def write_templates(folder: Path) -> list[Path]:
     """The pre-filled Excel templates: one per table (`sirkbok template --table TABLE`) and one per
     municipality with only its own numbers (the municipality pages link to it)."""
-    from sirkbok.book import municipality_template
-    from sirkbok.datapackage.descriptor import table_names
-    from sirkbok.datapackage.template import write_template
 
     written = []
     for table in table_names():
@@ -320,8 +328,6 @@ def _write_sitemap(app: Sphinx) -> None:
 
 def _edition(app: Sphinx, config: Any) -> None:
     """The edition from CITATION.cff as MyST substitutions: «Slik siterer du» never goes stale."""
-    from sirkbok.book import edition
-    from sirkbok.core import format as fmt
 
     book = edition.read(Path(app.srcdir))
     package = json.loads(
@@ -347,7 +353,6 @@ def _edition(app: Sphinx, config: Any) -> None:
 
 def _pdf(app: Sphinx) -> Path | None:
     """The whole-book PDF (`sirkbok pdf`), if it was built: only then does the site link to it."""
-    from sirkbok.book import pdf
 
     path = pdf.pdf_path(Path(app.srcdir))
     return path if app.builder.name == "html" and path.is_file() else None
@@ -387,9 +392,6 @@ def _book_facts(app: Sphinx, config: Any) -> None:
     The maintainers' name comes from `publisher.navn` in _config.yml (page_facts), the date from the data package: one home
     each. Both are escaped, since text from configuration or data never becomes markup.
     """
-    from sirkbok.core.format import date
-    from sirkbok.datapackage.descriptor import last_updated
-    from sirkbok.reader import decisions
 
     author = str(config.author or "")
     with context.using(_book(app)):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sirkbok.book import forms
 from sirkbok.core.errors import Problem
+from sirkbok.datapackage import load as data
 from sirkbok.datapackage.importer import format_number
 from sirkbok.pages import quantities
 
@@ -64,7 +65,6 @@ def read(
     root: Path, fields: dict[str, str], labels: dict[str, str], today: dt.date
 ) -> tuple[dict[str, object], list[Problem]]:
     """The checked values of the form, or the problems (one per field) a reply lists."""
-    from sirkbok.datapackage import load as data
 
     problems = []
     kommuner = data.load("kommuner")

@@ -14,6 +14,8 @@ from typing import Any
 from sirkbok.core import context
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.files import inside, not_plain
+from sirkbok.datapackage import profile
+from sirkbok.datapackage.textcsv import check_size
 
 DESCRIPTOR = "datapackage.json"
 
@@ -39,8 +41,6 @@ def descriptor(data_dir: Path | None = None) -> dict:
 
 def _read(path: Path) -> dict:
     """The descriptor parsed and checked against its profiles (`profile`), or a UserError."""
-    from sirkbok.datapackage import profile
-    from sirkbok.datapackage.textcsv import check_size
 
     label = f"data/{DESCRIPTOR}"
     too_large = check_size(path, label)

@@ -20,8 +20,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sirkbok.core import context, locks
 from sirkbok.core.errors import Problem, UserError
-from sirkbok.core.files import write_atomic
+from sirkbok.core.files import clean_temporary, write_atomic
+from sirkbok.datapackage import descriptor, validate
 from sirkbok.datapackage.frames import Source
 from sirkbok.datapackage.sheets import Sheet, read_csv_sheet, read_xlsx_sheet
 from sirkbok.datapackage.textcsv import header_problems, read_text_table, shape_problems
@@ -277,7 +279,6 @@ def _confirm(target: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sirkbok.core import context, locks
 
     root = context.current().root
     with locks.data(root, write=True):  # validated and written with no one else in data/
@@ -285,9 +286,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from sirkbok.core import context
-    from sirkbok.core.files import clean_temporary
-    from sirkbok.datapackage import descriptor, validate
 
     data_dir = context.current().data_dir
     clean_temporary(data_dir)  # what a killed import left behind

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from sirkbok.core import context
-from sirkbok.datapackage import checks, wording
+from sirkbok.core.files import write_if_changed
+from sirkbok.datapackage import checks, descriptor, wording
 
 TYPE_NAMES = {
     "string": "tekst",
@@ -122,8 +123,6 @@ def register_path(data_dir: Path | None = None) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    from sirkbok.core.files import write_if_changed
-    from sirkbok.datapackage import descriptor
 
     text = markdown(descriptor.descriptor())
     target = register_path()

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sirkbok.core import context
 from sirkbok.core.errors import Problem, UserError, count, report
 from sirkbok.core.files import not_plain, write_atomic
+from sirkbok.core.format import MARKUP, markup
 from sirkbok.datapackage import characters, checks, descriptor, wording
 from sirkbok.datapackage.frames import Source, Table, row_problems
 from sirkbok.datapackage.textcsv import header_problems, read_text_table
@@ -67,7 +68,6 @@ def _header_problems(source: Source, resource: dict) -> list[Problem]:
 def markup_problems(column: pd.Series, label: str, name: str) -> list[Problem]:
     """Text that Markdown, MyST or HTML would read as markup is refused in every text field: data
     is shown in the book, and a cell must never become a tag, a role, a link or emphasis there."""
-    from sirkbok.core.format import MARKUP, markup
 
     hits = column[column.str.contains(MARKUP, regex=True)]
     return [

@@ -7,10 +7,11 @@ messages all tell people what a number may be. They used to say it three ways (Â
 
 from __future__ import annotations
 
+from sirkbok.core.format import number
+
 
 def limit(value: float, field_type: str) -> str:
     """A bound from the descriptor as people read it: `400 000`, `0,5`; a year stays `2100`."""
-    from sirkbok.core.format import number
 
     if field_type == "year":
         return str(int(value))

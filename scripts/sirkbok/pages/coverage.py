@@ -13,7 +13,9 @@ import functools
 import pandas as pd
 
 from sirkbok import themes as registry
+from sirkbok.core.format import listing, number, percent
 from sirkbok.core.vocabulary import STATUSES as _STATUSES
+from sirkbok.datapackage import load as data
 
 THEMES = list(registry.THEMES)
 COMMON = "felles"  # values every theme builds on (population)
@@ -153,7 +155,6 @@ def values(
 
 def package_values() -> pd.DataFrame:
     """`values()` of the data package as it is (the notebook must declare `TABLES`)."""
-    from sirkbok.datapackage import load as data
 
     return values(*(data.load(table) for table in TABLES))
 
@@ -185,7 +186,6 @@ def missing_share(table: pd.DataFrame) -> float:
 
 def headline(table: pd.DataFrame, region_names: dict[str, str]) -> str:
     """The sentence every page quotes: counts per status, the share missing, and per region."""
-    from sirkbok.core.format import number, percent
 
     count = table["status"].value_counts()
     regional = table[table["region"].isin(region_names)]
@@ -280,7 +280,6 @@ def missing(
 def empty(counts: pd.DataFrame) -> str:
     """The theme-region cells of `counts` (with `temanavn` and `gruppe` names) that hold nothing
     known: every value missing, or no value registered. Nothing when there is none of either."""
-    from sirkbok.core.format import listing
 
     def cells(rows: pd.DataFrame) -> str:
         return listing([f"{r['temanavn'].lower()} i {r['gruppe']}" for _, r in rows.iterrows()])

@@ -11,6 +11,7 @@ import html
 
 import pandas as pd
 
+from sirkbok.core import context, publisher
 from sirkbok.core.format import date, doc_link, estimate, listing, number, percent
 from sirkbok.core.format import text as escape
 from sirkbok.datapackage.template import TEMPLATE_FOLDER
@@ -184,7 +185,6 @@ def template_link(p: Page) -> str:
 
 def _contact() -> str:
     """The contact address from the publisher block as a `mailto:` link."""
-    from sirkbok.core import context, publisher
 
     who = publisher.read(context.current().root)
     return f"[{escape(who.email)}]({who.mailto})"

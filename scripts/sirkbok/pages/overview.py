@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import altair as alt
 import pandas as pd
 
+from sirkbok.core.format import doc_link, listing, number, text, year
 from sirkbok.core.vocabulary import STATUSES
 from sirkbok.reader import charts
 from sirkbok.reader.colours import STATUS_COLOURS
@@ -165,8 +166,6 @@ def themes_markdown(
     actors the data package knows in each region (`regions`: id → name, in the page's order)."""
     from IPython.display import Markdown
 
-    from sirkbok.core.format import doc_link, listing, text
-
     own = aktorer[~aktorer["referanse"].fillna(False)]
     parts = []
     for t in tema.itertuples():
@@ -206,8 +205,6 @@ def key_figures_markdown(
     """The actors' most important published figures per theme, each with its source; a figure the
     book computed from published ones says so."""
     from IPython.display import Markdown
-
-    from sirkbok.core.format import number, text, year
 
     figures = aktor_tall[aktor_tall["storrelse"].isin(KEY_SIZES) & aktor_tall["verdi"].notna()]
     figures = figures.merge(

@@ -18,7 +18,9 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 
 from sirkbok import themes as registry
-from sirkbok.core.format import url
+from sirkbok.core import context, publisher
+from sirkbok.core.format import text, url
+from sirkbok.datapackage import load as data
 from sirkbok.pages.coverage import RESOURCE_NAMES
 
 FORM = "send-inn-tall.yml"  # .github/ISSUE_TEMPLATE/, written by `sirkbok forms`
@@ -126,8 +128,6 @@ def form_link(
 def gap_link(table: str, row_id: str) -> str | None:
     """The pre-filled form for one missing row of the data package (None when no quantity fills
     it, e.g. a factor). The repository address comes from the publisher block."""
-    from sirkbok.core import context, publisher
-    from sirkbok.datapackage import load as data
 
     key, municipality = key_of(table, row_id)
     flows = data.load("ressursstrommer")
@@ -153,7 +153,6 @@ def gap_markdown(table: str, row_id: str) -> str:
 
 def linked(shown: object, table: str, row_id: str) -> str:
     """`shown` (escaped) as a link to the pre-filled form for a missing row, for lists and tables."""
-    from sirkbok.core.format import text
 
     link = gap_link(table, row_id)
     return f"[{text(shown)}]({link})" if link else text(shown)

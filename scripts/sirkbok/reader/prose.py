@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sirkbok.core import format as fmt
-from sirkbok.core.format import missing
+from sirkbok.core.format import missing, number
 from sirkbok.datapackage import load as data
 from sirkbok.reader.cite import cite as cite_key
 
@@ -70,7 +70,6 @@ def actors(theme: str, also: Iterable[str] = ()) -> tuple[pd.DataFrame, Markdown
 
 def _plain(value: float | None) -> str:
     """A factor as its source gives it: up to three decimals, no trailing zeros."""
-    from sirkbok.core.format import number
 
     return number(value, 3).rstrip("0").rstrip(",")
 
@@ -99,7 +98,6 @@ PRECISION = {"ca": "ca. ", "over": "over ", "inntil": "inntil ", "eksakt": ""}
 
 def stated(row: pd.Series, decimals: int = 0, cite: bool = True) -> str:
     """A published figure as the source words it («over 8 mill. kr»), with its citation."""
-    from sirkbok.core.format import number
 
     text = (
         f"{PRECISION.get(str(row['presisjon']), '')}{number(row['verdi'], decimals)} "

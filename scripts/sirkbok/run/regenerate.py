@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from sirkbok.core import context, locks, paths
 from sirkbok.core.errors import Problem, UserError
-from sirkbok.core.files import require_plain
+from sirkbok.core.files import clean_temporary, require_plain, write_atomic
 from sirkbok.core.format import number
 from sirkbok.datapackage import descriptor, validate
 from sirkbok.run import engine, execute, instances, provenance, status, trust
@@ -177,7 +177,6 @@ def lock(root: Path) -> Iterator[None]:
 
 def clean_interrupted(root: Path) -> None:
     """Remove what a killed run left: staged figures and hidden temporary files, nothing else."""
-    from sirkbok.core.files import clean_temporary
 
     shutil.rmtree(cache_dir(root) / "staging", ignore_errors=True)
     clean_temporary(root / "chapters", spare_live=False)  # we hold the lock: all are stale
@@ -296,7 +295,6 @@ class Durations:
         return self.seconds.get(notebook, float("inf"))
 
     def save(self, new: dict[str, float]) -> None:
-        from sirkbok.core.files import write_atomic
 
         self.seconds.update(new)
         write_atomic(self.path, json.dumps(self.seconds, indent=1, sort_keys=True))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from sirkbok.datapackage import load as data
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -28,8 +30,6 @@ class Parameter:
 
     def default(self) -> float:
         if self.factor is not None:
-            from sirkbok.datapackage import load as data
-
             value = data.factor(self.factor).value
             if value is None:
                 raise ValueError(
@@ -43,8 +43,6 @@ class Parameter:
     def source(self) -> str:
         """Where the default comes from: the factor and its source, or the stated assumption."""
         if self.factor is not None:
-            from sirkbok.datapackage import load as data
-
             factor = data.factor(self.factor)
             return f"faktor {factor.id} ({factor.source}, kildegrad {factor.grade})"
         return f"antakelse. {self.reason}"

@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from sirkbok import themes as registry
 from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.format import number
 from sirkbok.core.vocabulary import MISSING
+from sirkbok.datapackage import load as data
 from sirkbok.reader.cite import cite
+from sirkbok.reader.prose import glue
 from sirkbok.themes import offers
 from sirkbok.themes.parameter import Parameter
 
@@ -38,7 +41,6 @@ def specs(theme: str) -> list[Parameter]:
 
 def themes() -> list[str]:
     """Themes of the data package (data/tema.csv) that have a folder in sirkbok/themes."""
-    from sirkbok.datapackage import load as data
 
     ids = sorted(str(theme) for theme in data.load("tema")["id"])
     return [theme for theme in ids if theme in registry.THEMES]
@@ -108,9 +110,6 @@ def assumptions_markdown(theme: str, values: Mapping[str, Any]) -> Markdown:
     """
     from IPython.display import Markdown
 
-    from sirkbok.core.format import number
-    from sirkbok.datapackage import load as data
-
     def show(value: float | None) -> str:
         if value is None:
             return MISSING
@@ -170,6 +169,5 @@ def glue_notes(theme: str, values: Mapping[str, float]) -> None:
     """Glue `note` for each of the theme's parameters as `kilde-<name>` (`_` as `-`): a
     cell writes `{cite}`source`{glue:text}`kilde-x`` after a factor's value, and only the glued
     note after an assumption's."""
-    from sirkbok.reader.prose import glue
 
     glue({f"kilde-{k.replace('_', '-')}": v for k, v in notes(theme, values).items()})

@@ -16,6 +16,7 @@ from typing import ClassVar
 import pandas as pd
 
 from sirkbok.core.vocabulary import ESTIMATE, MISSING
+from sirkbok.datapackage import load as data
 from sirkbok.reader.cite import cite
 from sirkbok.themes.parameter import Parameter
 
@@ -41,7 +42,6 @@ class Derived:
 
 
 def _statistic(statistikk: pd.DataFrame, stem: str, year: int) -> pd.Series:
-    from sirkbok.datapackage import load as data
 
     return data.one_row(
         "statistikk",
@@ -96,12 +96,10 @@ class DerivedParameter(Parameter):
     uncited: ClassVar[str] = "(estimat, se over)"
 
     def default(self) -> float:
-        from sirkbok.datapackage import load as data
 
         return food_waste_per_inhabitant(data.load("statistikk")).value
 
     def source(self) -> str:
-        from sirkbok.datapackage import load as data
 
         derived = food_waste_per_inhabitant(data.load("statistikk"))
         return (
@@ -416,7 +414,6 @@ def sensitivity_ranges(
     range (an assumption); energy per tonne the gross energy from two plants' published figures
     (`gross_energy_range`; Banks et al.'s recoverable energy is another basis and stays out).
     """
-    from sirkbok.datapackage import load as data
 
     years = food_waste_years(statistikk)
     per_year = [food_waste_per_inhabitant(statistikk, y).value for y in years]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sirkbok.core.errors import Problem, UserError
+from sirkbok.core.format import listing, number, text, year
 from sirkbok.core.vocabulary import MISSING, STATUSES
 from sirkbok.themes.parameter import Parameter
 
@@ -275,7 +276,6 @@ def key_figures(parks: pd.DataFrame, aktor_tall: pd.DataFrame) -> pd.DataFrame:
 
     `tekst` is the value as the source words it («ca. 3 000 ansatte»), with the year and scope.
     """
-    from sirkbok.core.format import number, year
 
     grid = pd.MultiIndex.from_product(
         [parks.index, list(KEY_FIGURES)], names=["aktor", "storrelse"]
@@ -306,8 +306,6 @@ def published_markdown(grid: pd.DataFrame) -> Markdown:
     figure with its citation: a cited list, so Markdown rather than a glued phrase."""
     from IPython.display import Markdown
 
-    from sirkbok.core.format import text
-
     known = grid[grid["status"] != MISSING]
     return Markdown(
         "\n".join(
@@ -325,7 +323,6 @@ def missing_figures(grid: pd.DataFrame) -> str:
     """Which key figures are missing, in one or two sentences for every case: parks with none
     published, then what the others lack («Ellers mangler …» only after such parks); nothing when
     every figure is published."""
-    from sirkbok.core.format import listing
 
     gaps = grid[grid["status"] == MISSING].groupby("park", sort=False)["hva"].apply(list)
     without = [p for p, what in gaps.items() if len(what) == len(KEY_FIGURES)]
@@ -344,7 +341,6 @@ def exchange_phrases(pairs: pd.DataFrame, unmatched: list[str]) -> dict[str, str
     """The chapter's phrases on the candidate exchanges (`pairs`: one row per side stream and
     receiver, with the quantity's `status`) and the side streams with no receiver (`unmatched`),
     worded for none, one and several, and for quantities missing for none, some or all."""
-    from sirkbok.core.format import number
 
     many = len(pairs)
     found = "én mulig utveksling" if many == 1 else f"{number(many)} mulige utvekslinger"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sirkbok.core.format import listing
+from sirkbok.core.format import estimate, listing, number
 from sirkbok.themes.parameter import Parameter
 
 PARAMETERS: list[Parameter] = [
@@ -115,7 +115,6 @@ def scenario_b(
     is 0 then, and the scaled rows are empty), else its tonnes, turnover and climate benefit for
     HRA's area (`hra`) and for Ringeriksregionen (`ringerike`, named `region`). `note` is the
     reference population's `params.note`."""
-    from sirkbok.core.format import estimate, number
 
     if pd.isna(hra["tonn"]):
         return (
