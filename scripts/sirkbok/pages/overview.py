@@ -11,6 +11,7 @@ import pandas as pd
 from sirkbok.core.format import doc_link, listing, number, text, year
 from sirkbok.core.vocabulary import STATUSES
 from sirkbok.reader import charts
+from sirkbok.reader.cite import cite
 from sirkbok.reader.colours import STATUS_COLOURS
 
 if TYPE_CHECKING:  # display objects only where a notebook shows them
@@ -184,10 +185,10 @@ def themes_markdown(
         if len(references):
             lines.append("- Referanser utenfor regionene: " + "; ".join(map(text, references)))
         parts.append(
-            f"**{doc_link(t.navn, t.id)}** – foreslått ledet av **{regions[t.ansvarlig_region]}**"
+            f"**{doc_link(t.navn, t.id)}** – foreslått ledet av **{text(regions[t.ansvarlig_region])}**"
             + (f" ({listing([text(municipalities[k]) for k in leaders])})" if leaders else "")
             + (" (foreslått, vedtak ikke kjent)" if t.status == "foreslått" else "")
-            + f" {{cite}}`{t.status_kilde}`. Aktører:\n\n"
+            + f"{cite(t.status_kilde)}. Aktører:\n\n"
             + "\n".join(lines)
         )
     return Markdown("\n\n".join(parts))
@@ -217,13 +218,13 @@ def key_figures_markdown(
     for t in tema.itertuples():
         points = [
             f"- {text(r.navn.split(' (')[0])}{' (referanse)' if r.referanse else ''}: "
-            f"{text(r.storrelse)}{'' if r.omfang == 'totalt' else ' ' + r.omfang} "
+            f"{text(r.storrelse)}{'' if r.omfang == 'totalt' else ' ' + text(r.omfang)} "
             f"{PRECISION.get(r.presisjon, '')}"
             f"{number(r.verdi, 0 if float(r.verdi).is_integer() else 1)}"
             f"{'' if r.enhet in ('antall', r.storrelse) else ' ' + text(r.enhet.replace('m3', 'm³'))}"
             f"{'' if pd.isna(r.aar) else ', ' + year(r.aar)}"
             f"{' (bokas egen utregning fra tall i kilden, estimat)' if r.status == 'estimat' else ''}"
-            f" {{cite}}`{r.kilde}`"
+            f"{cite(r.kilde)}"
             for r in figures[figures["tema"] == t.id].itertuples()
         ]
         parts.append(

@@ -134,7 +134,7 @@ def sources(keys: Iterable[str]) -> Markdown:
     municipality's population source, say), so the chapter's text need not name them."""
     from IPython.display import Markdown
 
-    return Markdown("Kilder: " + " ".join(f"{{cite}}`{k}`" for k in sorted(set(keys))))
+    return Markdown("Kilder:" + "".join(cite_key(k) for k in sorted(set(keys))))
 
 
 def figure_list(rows: pd.DataFrame, actors: Mapping[str, str], what: Mapping[str, str]) -> Markdown:
@@ -152,7 +152,7 @@ def figure_list(rows: pd.DataFrame, actors: Mapping[str, str], what: Mapping[str
         )
         year = "" if fmt.missing(r.aar) else f" ({fmt.year(r.aar)})"
         label = fmt.text(what.get(r.storrelse, r.storrelse).lower())
-        lines.append(f"- {fmt.text(actors[r.aktor])}, {label}: {value}{year} {{cite}}`{r.kilde}`")
+        lines.append(f"- {fmt.text(actors[r.aktor])}, {label}: {value}{year}{cite_key(r.kilde)}")
     return Markdown("\n".join(lines))
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from sirkbok.core.errors import Problem, UserError
 from sirkbok.core.format import listing, number, text, year
 from sirkbok.core.vocabulary import MISSING, STATUSES
+from sirkbok.reader.cite import cite
 from sirkbok.themes.parameter import Parameter
 
 if TYPE_CHECKING:  # display objects only where a notebook shows them
@@ -311,8 +312,7 @@ def published_markdown(grid: pd.DataFrame) -> Markdown:
         "\n".join(
             f"- **{text(park)}:** "
             + "; ".join(
-                f"{text(r.hva.lower())} {text(r.tekst)} {{cite}}`{r.kilde}`"
-                for r in rows.itertuples()
+                f"{text(r.hva.lower())} {text(r.tekst)}{cite(r.kilde)}" for r in rows.itertuples()
             )
             for park, rows in known.groupby("park", sort=False)
         )
