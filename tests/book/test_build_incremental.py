@@ -110,10 +110,18 @@ def test_every_kind_of_edit_reaches_the_site_and_equals_a_full_build(book: Path)
     assert pages(site) == incremental
 
 
-def test_a_changed_static_file_reaches_the_site_and_every_page_that_names_it(book: Path) -> None:
-    """A stylesheet of the book and a script the extension ships (its package file changed: the
-    record remembers another hash and the site holds an old copy) reach the site without any page
-    being re-read, and every page names them with the new checksum (`?v=`), as a full build does."""
+def test_a_changed_static_file_or_source_reaches_the_site_and_equals_a_full_build(
+    book: Path,
+) -> None:
+    """Two edits built one after the other, then compared once with a full build (one full build
+    for both, to keep the suite fast):
+
+    1. A stylesheet of the book and a script the extension ships (its package file changed: the
+       record remembers another hash and the site holds an old copy) reach the site without any
+       page being re-read, and every page names them with the new checksum (`?v=`).
+    2. The list of sources reuses the last build's formatted references only while they are
+       unchanged: a source's new title reaches the page.
+    """
     site = book / "_build" / "html"
     build(book)
     append(
@@ -140,16 +148,7 @@ def test_a_changed_static_file_reaches_the_site_and_every_page_that_names_it(boo
         r"(?:sirkbok\.css|sirkbok-charts\.js)\?v=\w+", biogass.read_text("utf-8")
     )
     assert len(names_after) == 2 and names_after != names_before
-    incremental = pages(site)
-    assert FULL in build(book, "--all")
-    assert pages(site) == incremental
 
-
-def test_a_changed_source_is_formatted_afresh_and_the_rest_reused(book: Path) -> None:
-    """The list of sources reuses the last build's formatted references only while they are
-    unchanged: a source's new title reaches the page, and the result equals a full build."""
-    site = book / "_build" / "html"
-    build(book)
     sources = book / "data" / "kilder.csv"
     text = sources.read_text(encoding="utf-8")
     old_title = "Samarbeid om sirkulær verdiskapning. Saksframlegg, sak 09/26"
@@ -157,6 +156,7 @@ def test_a_changed_source_is_formatted_afresh_and_the_rest_reused(book: Path) ->
     sources.write_text(text.replace(old_title, old_title + " (testtittel)", 1), encoding="utf-8")
     assert INCREMENTAL in build(book)
     assert "(testtittel)" in (site / "chapters" / "kilder.html").read_text(encoding="utf-8")
+
     incremental = pages(site)
     assert FULL in build(book, "--all")
     assert pages(site) == incremental
