@@ -117,6 +117,22 @@ def test_years_have_no_thousands_separator() -> None:
     assert format.year(pd.NA) == MISSING
 
 
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        ("m2", "m²"),
+        ("km2", "km²"),
+        ("Nm3 CH4/år", "Nm³ CH₄/år"),
+        ("t CO2/år", "t CO₂/år"),
+        ("t/år", "t/år"),
+        ("m22", "m22"),
+        ("<b>m2</b>", "\\<b\\>m²\\</b\\>"),
+    ],
+)
+def test_units_are_shown_with_their_symbols_and_escaped(code: str, shown: str) -> None:
+    assert format.unit(code) == shown
+
+
 def test_reader_table() -> None:
     frame = pd.DataFrame(
         {

@@ -101,6 +101,17 @@ def estimate(value: Any, digits: int = 2, approx: bool = True) -> str:
     return ("ca. " if approx else "") + number(rounded, decimals)
 
 
+# Unit codes in the data package are plain ASCII (typed in a spreadsheet); readers see the symbols.
+_UNIT_TOKENS = {"m2": "m²", "km2": "km²", "m3": "m³", "Nm3": "Nm³", "CO2": "CO₂", "CH4": "CH₄"}
+_UNIT_TOKEN = re.compile(r"\b(" + "|".join(_UNIT_TOKENS) + r")\b")
+
+
+def unit(code: object) -> str:
+    """A unit as readers write it (`m2` -> `m²`, `Nm3 CH4/år` -> `Nm³ CH₄/år`), escaped, since the
+    code comes from the data package."""
+    return text(_UNIT_TOKEN.sub(lambda match: _UNIT_TOKENS[match.group(1)], str(code)))
+
+
 def year(value: Any) -> str:
     """`2014.0` -> `2014`: years never get a thousands separator; missing years read «mangler»."""
     return MISSING if missing(value) else str(int(value))

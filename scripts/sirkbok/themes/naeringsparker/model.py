@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sirkbok.core.errors import Problem, UserError
-from sirkbok.core.format import listing, number, text, year
+from sirkbok.core.format import listing, number, text, unit, year
 from sirkbok.core.vocabulary import MISSING, STATUSES
 from sirkbok.reader.cite import cite
 from sirkbok.themes.parameter import Parameter
@@ -291,11 +291,11 @@ def key_figures(parks: pd.DataFrame, aktor_tall: pd.DataFrame) -> pd.DataFrame:
         if pd.isna(row.verdi):
             texts.append(MISSING)
             continue
-        unit = "" if row.enhet in ("antall", "ansatte") else f" {row.enhet}"
+        shown = "" if row.enhet in ("antall", "ansatte") else f" {unit(row.enhet)}"
         notes = [str(row.omfang)] if row.storrelse == "areal" and pd.notna(row.omfang) else []
         notes += [year(row.aar)] if pd.notna(row.aar) else []
         texts.append(
-            f"{PRECISION.get(str(row.presisjon), '')}{number(row.verdi)}{unit}"
+            f"{PRECISION.get(str(row.presisjon), '')}{number(row.verdi)}{shown}"
             + (f" ({', '.join(notes)})" if notes else "")
         )
     grid["tekst"] = texts
