@@ -17,7 +17,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
@@ -154,18 +154,34 @@ def _letters(text: str) -> str:
     return re.sub(r"[\s\u00ad]+", "", text)
 
 
+def _headings(outline: list[Any]) -> Iterator[Any]:
+    """The entries of a PDF outline (pypdf nests children in a list after their parent) in
+    document order."""
+    for item in outline:
+        if isinstance(item, list):
+            yield from _headings(item)
+        else:
+            yield item
+
+
 def chapter_pages(pdf: bytes, titles: list[str]) -> dict[str, int]:
-    """The page each chapter starts on: the first page, after the last, that opens with its title."""
+    """The page each chapter starts on: the page of the first heading, after the last found, with
+    its title. Read from the outline Chromium writes (one entry per heading, pointing at its page),
+    not from the pages' text: extracting that took seconds per printing."""
     from pypdf import PdfReader
 
-    texts = [_letters(page.extract_text() or "") for page in PdfReader(BytesIO(pdf)).pages]
+    reader = PdfReader(BytesIO(pdf))
+    headings = [
+        (_letters(item.title), reader.get_destination_page_number(item) + 1)
+        for item in _headings(reader.outline)
+    ]
     found: dict[str, int] = {}
-    start = 1  # the title page is page 1
+    start = 0
     for index, title in enumerate(titles):
         wanted = _letters(title)
-        for number in range(start, len(texts)):
-            if texts[number].startswith(wanted):
-                found[str(index)] = number + 1
+        for number in range(start, len(headings)) if wanted else ():
+            if headings[number][0] == wanted:
+                found[str(index)] = headings[number][1]
                 start = number + 1
                 break
     return found
