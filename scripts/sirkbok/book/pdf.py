@@ -172,8 +172,9 @@ def chapter_pages(pdf: bytes, titles: list[str]) -> dict[str, int]:
 
     reader = PdfReader(BytesIO(pdf))
     headings = [
-        (_letters(item.title), reader.get_destination_page_number(item) + 1)
+        (_letters(item.title), page + 1)
         for item in _headings(reader.outline)
+        if (page := reader.get_destination_page_number(item)) is not None
     ]
     found: dict[str, int] = {}
     start = 0
