@@ -306,7 +306,9 @@ def validate_package(data_dir: Path, overrides: dict[str, Source] | None = None)
     return result
 
 
-def _package_stamp(data_dir: Path) -> tuple:
+def package_stamp(data_dir: Path) -> tuple:
+    """What the tables of `data_dir` depend on (names, times and sizes of its files): the key of
+    caches of values computed from them."""
     return tuple(
         sorted(
             (p.name, p.stat().st_mtime_ns, p.stat().st_size)
@@ -344,7 +346,7 @@ def validated_tables(
     """
     book = book or context.current()
     folder = data_dir or book.data_dir  # not resolved: a linked data/ must be seen as one
-    stamp = (str(folder.resolve()), _package_stamp(folder))
+    stamp = (str(folder.resolve()), package_stamp(folder))
 
     def validated() -> dict[str, pd.DataFrame]:
         result = validate_package(folder)

@@ -21,6 +21,7 @@ from sirkbok import themes as registry
 from sirkbok.core import context, publisher
 from sirkbok.core.format import text, url
 from sirkbok.datapackage import load as data
+from sirkbok.datapackage.validate import package_stamp
 from sirkbok.pages.coverage import RESOURCE_NAMES
 
 FORM = "send-inn-tall.yml"  # .github/ISSUE_TEMPLATE/, written by `sirkbok forms`
@@ -131,7 +132,12 @@ def gap_link(table: str, row_id: str) -> str | None:
 
     key, municipality = key_of(table, row_id)
     flows = data.load("ressursstrommer")
-    found = {q.key: q for q in quantities(flows)}.get(key)
+    book = context.current()
+    found = book.memo(
+        "quantities",
+        package_stamp(book.data_dir),
+        lambda: {q.key: q for q in quantities(flows)},
+    ).get(key)
     if found is None:
         return None
     if municipality is None and table == "ressursstrommer":  # an actor's flow in a municipality
