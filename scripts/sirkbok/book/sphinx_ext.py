@@ -430,6 +430,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     _plugin_lookups_once()
     citations.register()  # Norwegian citation forms (bibtex_reference_style, bibtex_default_style)
     citations.reuse_formatted_entries()  # the last build's formatted references, when unchanged
+    citations.decode_latex_once()  # pybtex decodes the same BibTeX strings again and again
     code_section.setup(app)  # one «Slik er det regnet ut» section per notebook chapter
     site_copy.setup(app)  # no link or special file is read, nothing is published through one
     guard.setup(app)  # nothing from outside the repository, no raw HTML from contributions
