@@ -7,10 +7,14 @@ sources (`bibtex_default_style`). Both keep the libraries' layout and change onl
 
 from __future__ import annotations
 
+import codecs
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+import latexcodec  # noqa: F401  # registers the "ulatex" codec
 import pybtex.plugin
+from pybtex.markup import LaTeXParser
 from pybtex.richtext import Text
 from pybtex.style.formatting.alpha import Style as AlphaStyle
 from pybtex.style.template import field as bib_field
@@ -205,3 +209,27 @@ def reuse_formatted_entries() -> None:
     get_formatted_entries.sirkbok_reuse = True  # type: ignore[attr-defined]  # marks the patch as applied
     BibtexDomain.env_updated = env_updated  # type: ignore[method-assign]  # see the docstring
     BibtexDomain.get_formatted_entries = get_formatted_entries  # type: ignore[method-assign]  # see the docstring
+
+
+@functools.cache
+def _decoded(latex: str) -> str:
+    text: str = codecs.decode(latex, "ulatex")  # type: ignore[call-overload]  # str to str codec
+    return text
+
+
+def decode_latex_once() -> None:
+    """Decode each BibTeX string's LaTeX once per process (idempotent).
+
+    pybtex decodes a field or a name part (`Text.from_latex`) each time a style reads it: every
+    reference in the text and the list of sources read the same entries, about 1700 decodings of
+    at most a few hundred strings in a full build, each near a millisecond of latexcodec. The
+    decoding is a function of the string alone; what pybtex makes of the result is unchanged.
+    """
+    if getattr(Text.from_latex, "sirkbok_once", False):
+        return
+
+    def from_latex(cls: type[Text], latex: str) -> Text:
+        return LaTeXParser(_decoded(latex)).parse()
+
+    from_latex.sirkbok_once = True  # type: ignore[attr-defined]  # marks the patch as applied
+    Text.from_latex = classmethod(from_latex)  # see the docstring

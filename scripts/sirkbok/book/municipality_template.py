@@ -11,6 +11,7 @@ municipality into maler/ (sirkbok.book.sphinx_ext); the municipality page links 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -37,12 +38,29 @@ HEADINGS = [
 TO_FILL = {"Ny verdi", "År", "Kildens tittel, utgiver", "Kildens adresse", "Kildegrad", "Merknad"}
 
 
-def rows(municipality: str) -> list[tuple[str, str, str]]:
+@dataclass(frozen=True)
+class Shared:
+    """What every municipality's template reads (the publisher's address, the quantities): read
+    once by write_all for all of them, since parsing _config.yml and listing the quantities took
+    most of the time of one template."""
+
+    email: str
+    listed: list[quantities.Quantity]
+
+    @classmethod
+    def read(cls) -> Shared:
+        return cls(
+            publisher.read(context.current().root).email,
+            quantities.quantities(data.load("ressursstrommer")),
+        )
+
+
+def rows(municipality: str, shared: Shared | None = None) -> list[tuple[str, str, str]]:
     """(quantity label, unit, today's value or «mangler») for every quantity of the municipality."""
     kommuner = data.load("kommuner").set_index("kommunenummer")
     flows = data.load("ressursstrommer").set_index("id")
     found = []
-    for quantity in quantities.quantities(flows.reset_index()):
+    for quantity in (shared or Shared.read()).listed:
         row_id = quantity.row_id(municipality)
         if quantity.table == "kommuner":
             value = kommuner.loc[municipality, quantity.column]
@@ -59,7 +77,7 @@ def rows(municipality: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def workbook(municipality: str) -> bytes:
+def workbook(municipality: str, shared: Shared | None = None) -> bytes:
     """The template for `municipality` (its four-digit number) as .xlsx bytes."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -67,7 +85,7 @@ def workbook(municipality: str) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     name = str(data.load("kommuner").set_index("kommunenummer").loc[municipality, "navn"])
-    who = publisher.read(context.current().root)
+    shared = shared or Shared.read()
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = f"Tall for {name}"[:31]
@@ -83,14 +101,14 @@ def workbook(municipality: str) -> bytes:
         if heading in TO_FILL:
             cell.fill = fill
         sheet.column_dimensions[get_column_letter(column)].width = width
-    for label, unit, shown in rows(municipality):
+    for label, unit, shown in rows(municipality, shared):
         sheet.append([label, unit, shown])
     grades = DataValidation(type="list", formula1='"' + ",".join(forms.GRADES.values()) + '"')
     grades.add(f"H4:H{max(sheet.max_row, 4)}")
     sheet.add_data_validation(grades)
     sheet.freeze_panes = "A4"
     guide = book.create_sheet("Slik fyller du ut")
-    for line in guide_lines(name, who.email):
+    for line in guide_lines(name, shared.email):
         guide.append([line])
     guide.column_dimensions["A"].width = 110
     for worksheet in book.worksheets:
@@ -122,8 +140,9 @@ def write_all(folder: Path) -> list[Path]:
     """One template per municipality, `kommune-<nummer>.xlsx`, in `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
+    shared = Shared.read()
     for municipality in pd.Series(data.load("kommuner")["kommunenummer"]).astype(str):
         target = folder / quantities.template_name(municipality)
-        write_atomic(target, workbook(municipality))
+        write_atomic(target, workbook(municipality, shared))
         written.append(target)
     return written
