@@ -1,13 +1,14 @@
 """One visit per page per width that gathers what every browser sweep checks: the page opened once
 at 1280 px (and a search result) and once on the phone (375 px), see `browser.SCREENS`.
 
-On a visit, what must be read in the page's first state comes first (its requests so far and the
-scripts and styles it loaded: a page without charts must not have loaded the chart library), then
-the English interface words and axe-core as a reader meets the page (on the phone: what runs off
-the screen and the reader checks, with the details opened), then the page is unfolded
-(`browser.unfold`: details opened, every chart drawn) for the layout checks. Console
-errors and requests to other hosts are collected over the whole visit. Read by the browser, layout
-and reader tests (tests/site) through the run's one `page_visits` (tests/conftest.py).
+On a visit, what must be read in the page's first state comes first: its requests so far and the
+scripts and styles it loaded (a page without charts must not have loaded the chart library), its
+form links and contact address. Then, as a reader meets the page, the English interface words and
+axe-core (on the phone: what runs off the screen and the reader checks, with details opened). Then
+the page is unfolded (`browser.unfold`: details opened, every chart drawn) for the layout checks,
+and on the desktop for the drawn charts' state and contrast. Console errors (but axe's own) and
+requests to other hosts are collected over the whole visit. Read by the browser, layout, reader and
+contribution tests (tests/site) through the run's one `page_visits` (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -126,6 +127,70 @@ GAPS = """() => [...document.querySelectorAll('main li')]
 FOOTER = """() => [...document.querySelectorAll('footer a[href^="mailto:"]')]
   .filter(a => a.getBoundingClientRect().width > 0).map(a => a.href)"""
 
+# Per chart: id, render state, the drawn SVG's size, and whether the fallback image is still there.
+CHART_STATES = """els => els.map(e => {
+  const svg = e.querySelector('svg');
+  const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+  return {id: e.id, state: e.dataset.rendered || '', width: Math.round(box.width),
+          height: Math.round(box.height), img: !!e.querySelector('img')};
+})"""
+# Every drawn mark in the charts: shapes 3:1 against the white background (WCAG 1.4.11), text 4.5:1
+# (3:1 when large) against the shape it sits on, or white (1.4.3). A light shape passes when a
+# readable label on it carries its meaning (e.g. «mangler» in a grey cell of a table-like chart).
+MARK_CONTRAST = """() => {
+  const WHITE = [255, 255, 255];
+  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+    const v = m[1].split(',').map(Number);
+    return v.length > 3 && v[3] === 0 ? null : v.slice(0, 3); };
+  const lum = rgb => { const f = x => { x /= 255;
+    return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]); };
+  const ratio = (a, b) => { if (!a) return 0; const [x, y] = [lum(a), lum(b)];
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  const low = [];
+  document.querySelectorAll('.sirk-chart svg').forEach(svg => {
+    const chart = svg.closest('.sirk-chart').id;
+    const shapes = [], texts = [];
+    // Marks made with aria=False (aria-hidden) are decoration, e.g. a shaded background band.
+    svg.querySelectorAll('g.role-mark:not([aria-hidden="true"])').forEach(group => {
+      group.querySelectorAll('path, rect, circle, line, text').forEach(el => {
+        const style = getComputedStyle(el);
+        if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0') {
+          return;
+        }
+        const fill = style.fillOpacity === '0' ? null : parse(style.fill);
+        const stroke = style.strokeOpacity === '0' || style.strokeWidth === '0px' ? null
+                       : parse(style.stroke);
+        if (el.tagName === 'text') {
+          if (fill && el.textContent.trim()) texts.push([el, fill, style]);
+        }
+        else if (fill || stroke) shapes.push({fill, stroke, box: el.getBoundingClientRect(),
+                                              labelled: false, style});
+      });
+    });
+    texts.forEach(([el, fill, style]) => {
+      const box = el.getBoundingClientRect(), x = box.x + box.width / 2, y = box.y + box.height / 2;
+      let under = null;
+      shapes.forEach(s => { if (s.fill && x >= s.box.left && x <= s.box.right && y >= s.box.top
+                                && y <= s.box.bottom) under = s; });
+      const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight, 10) >= 700;
+      const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+      const found = ratio(fill, under ? under.fill : WHITE);
+      if (found >= need) { if (under) under.labelled = true; }
+      else low.push(`${chart}: tekst «${el.textContent.trim()}» ${style.fill} på `
+                    + `${under ? under.style.fill : 'hvitt'} ${found.toFixed(2)}:1 < ${need}:1`);
+    });
+    shapes.forEach(s => {
+      const found = Math.max(ratio(s.fill, WHITE), ratio(s.stroke, WHITE));
+      if (found < 3 && !s.labelled) {
+        low.push(`${chart}: figurelement ${s.style.fill}/${s.style.stroke} mot hvitt `
+                 + `${found.toFixed(2)}:1 < 3:1 og uten lesbar etikett`);
+      }
+    });
+  });
+  return [...new Set(low)];
+}"""
+
 
 def open_any(page: Any, url: str) -> None:
     """Open a page of the book, or a search result once its results are listed."""
@@ -153,7 +218,8 @@ def first_look(page: Any, requests: list[str], base: str) -> dict[str, Any]:
 
 def on_the_desktop(chromium: Any, base: str, paths: list[str]) -> dict[str, dict[str, Any]]:
     """Every page (and a search result) at 1280 px, light scheme: its first look and its WCAG
-    violations (axe opens every details), then unfolded, its layout."""
+    violations (axe opens every details), then unfolded, its layout, its charts' state and their
+    colours' contrast."""
     context = chromium.new_context(**browser.SCREENS[1280], color_scheme="light")
     attempts = browser.block_other_hosts(context)
     page = context.new_page()
@@ -180,6 +246,8 @@ def on_the_desktop(chromium: Any, base: str, paths: list[str]) -> dict[str, dict
         if path != SEARCH:
             browser.unfold(page)
             results[path]["layout"] = layout_checks.check(page)
+            results[path]["charts"] = page.eval_on_selector_all(".sirk-chart", CHART_STATES)
+            results[path]["contrast"] = page.evaluate(MARK_CONTRAST)
         results[path]["errors"] = page_errors + errors
         results[path]["blocked"] = attempts[before:]
     context.close()

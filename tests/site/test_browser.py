@@ -73,25 +73,12 @@ def test_no_page_requests_another_host(sweep: dict[str, dict[str, Any]]) -> None
 # 2. Charts ----------------------------------------------------------------------------------------
 
 
-# Per chart: id, render state, the drawn SVG's size, and whether the fallback image is still there.
-CHART_STATES = """els => els.map(e => {
-  const svg = e.querySelector('svg');
-  const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
-  return {id: e.id, state: e.dataset.rendered || '', width: Math.round(box.width),
-          height: Math.round(box.height), img: !!e.querySelector('img')};
-})"""
-
-
 def test_every_chart_renders_interactively(
-    site: str, chart_pages: list[str], blocked: tuple[Any, list[str]]
+    sweep: dict[str, dict[str, Any]], chart_pages: list[str]
 ) -> None:
-    context, attempts = blocked
-    page = context.new_page()
     counts, failed = {}, []
     for path in chart_pages:
-        browser.open_page(page, site + path)
-        browser.draw_all_charts(page)
-        charts = page.eval_on_selector_all(".sirk-chart", CHART_STATES)
+        charts = sweep[path]["charts"]
         failed += [
             f"{path}: {c}"
             for c in charts
@@ -102,7 +89,7 @@ def test_every_chart_renders_interactively(
         "\n".join(failed)
     )
     assert max(counts.values()) >= 2, f"Ingen side med flere figurer: {counts}"
-    assert attempts == []
+    assert [url for path in chart_pages for url in sweep[path]["blocked"]] == []
 
 
 def test_tooltip_uses_norwegian_numbers(
@@ -239,74 +226,12 @@ def test_every_chart_has_text_alternative_and_table(
             assert "<table" in figure and "<th" in figure, f"{path}: figur uten datatabell"
 
 
-# Every drawn mark in the charts: shapes 3:1 against the white background (WCAG 1.4.11), text 4.5:1
-# (3:1 when large) against the shape it sits on, or white (1.4.3). A light shape passes when a
-# readable label on it carries its meaning (e.g. «mangler» in a grey cell of a table-like chart).
-MARK_CONTRAST = """() => {
-  const WHITE = [255, 255, 255];
-  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
-    const v = m[1].split(',').map(Number);
-    return v.length > 3 && v[3] === 0 ? null : v.slice(0, 3); };
-  const lum = rgb => { const f = x => { x /= 255;
-    return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]); };
-  const ratio = (a, b) => { if (!a) return 0; const [x, y] = [lum(a), lum(b)];
-    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
-  const low = [];
-  document.querySelectorAll('.sirk-chart svg').forEach(svg => {
-    const chart = svg.closest('.sirk-chart').id;
-    const shapes = [], texts = [];
-    // Marks made with aria=False (aria-hidden) are decoration, e.g. a shaded background band.
-    svg.querySelectorAll('g.role-mark:not([aria-hidden="true"])').forEach(group => {
-      group.querySelectorAll('path, rect, circle, line, text').forEach(el => {
-        const style = getComputedStyle(el);
-        if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0') {
-          return;
-        }
-        const fill = style.fillOpacity === '0' ? null : parse(style.fill);
-        const stroke = style.strokeOpacity === '0' || style.strokeWidth === '0px' ? null
-                       : parse(style.stroke);
-        if (el.tagName === 'text') {
-          if (fill && el.textContent.trim()) texts.push([el, fill, style]);
-        }
-        else if (fill || stroke) shapes.push({fill, stroke, box: el.getBoundingClientRect(),
-                                              labelled: false, style});
-      });
-    });
-    texts.forEach(([el, fill, style]) => {
-      const box = el.getBoundingClientRect(), x = box.x + box.width / 2, y = box.y + box.height / 2;
-      let under = null;
-      shapes.forEach(s => { if (s.fill && x >= s.box.left && x <= s.box.right && y >= s.box.top
-                                && y <= s.box.bottom) under = s; });
-      const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight, 10) >= 700;
-      const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
-      const found = ratio(fill, under ? under.fill : WHITE);
-      if (found >= need) { if (under) under.labelled = true; }
-      else low.push(`${chart}: tekst «${el.textContent.trim()}» ${style.fill} på `
-                    + `${under ? under.style.fill : 'hvitt'} ${found.toFixed(2)}:1 < ${need}:1`);
-    });
-    shapes.forEach(s => {
-      const found = Math.max(ratio(s.fill, WHITE), ratio(s.stroke, WHITE));
-      if (found < 3 && !s.labelled) {
-        low.push(`${chart}: figurelement ${s.style.fill}/${s.style.stroke} mot hvitt `
-                 + `${found.toFixed(2)}:1 < 3:1 og uten lesbar etikett`);
-      }
-    });
-  });
-  return [...new Set(low)];
-}"""
-
-
 def test_chart_colours_have_enough_contrast(
-    site: str, chart_pages: list[str], blocked: tuple[Any, list[str]]
+    sweep: dict[str, dict[str, Any]], chart_pages: list[str]
 ) -> None:
-    context, _ = blocked
-    page = context.new_page()
     low = []
     for path in chart_pages:
-        browser.open_page(page, site + path)
-        browser.draw_all_charts(page)
-        low += [f"{path} {found}" for found in page.evaluate(MARK_CONTRAST)]
+        low += [f"{path} {found}" for found in sweep[path]["contrast"]]
     assert not low, (
         "For svak kontrast i figurene (bruk mørkere farge, eller aria=False på rent pynt):\n"
         + "\n".join(low[:20])
