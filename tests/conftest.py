@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from sirkbok.core import paths
 
 if TYPE_CHECKING:
     from sirkbok.pages.headlines import Headline
+    from sirkbok_dev.visits import Visits
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -252,6 +254,18 @@ def chromium() -> Iterator[Any]:
         instance = browser.launch(playwright)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def page_visits(built_book: Path) -> Visits:
+    """Every page of the built book visited once at 1280 px and once at 375 px with every sweep's
+    checks (`sirkbok_dev.visits`): made once per run for the browser, layout and reader tests, whose
+    tests of it `parallel` keeps on one worker. In a thread of its own, as a second sync Playwright
+    cannot start in the thread where a test file's `chromium` may run."""
+    from sirkbok_dev import visits
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(visits.visit_all, built_book).result()
 
 
 def orphans(root: Path, wait: float = 5.0) -> list[int]:

@@ -4,9 +4,10 @@ for the whole run, and which tests must share a worker.
 - `SharedBuild`: one real build per run, started in the background when collection ends (while the
   first tests run) by the first worker that asks (an atomic mkdir), read by every worker. It is made
   unwritable, and its checksums are kept, so that a test that writes into it is caught.
-- Groups: the tests of a file that share a setup (a module-scoped fixture such as a built copy or a
-  browser sweep, or a session fixture of the file itself such as the PDF) run on one worker, so the
-  setup is made once. The workers write the groups at collection; the controller's scheduler reads
+- Groups: the tests of a file that share a setup (a module-scoped fixture such as a built copy, or
+  a session fixture of the file itself such as the PDF) run on one worker, so the setup is made
+  once; so do the tests of several files that read a session fixture in `SHARED_SETUPS` (the
+  browser tests' one visit per page and width). The workers write the groups at collection; the controller's scheduler reads
   them (xdist 3.8's own `xdist_group` cannot rename a test's node id on pytest 9).
 """
 
@@ -25,6 +26,9 @@ from typing import Any
 import pytest
 
 GROUPS = "grupper.json"  # in the run's folder: test node id → its group
+# Session fixtures of the conftest read by tests of several files: the tests that use one form one
+# group, named after it, so that it is made once per run (the browser tests' one visit per page).
+SHARED_SETUPS = ("page_visits",)
 
 
 def run_folder(factory: pytest.TempPathFactory) -> Path:
@@ -143,6 +147,16 @@ def shares_a_setup(item: pytest.Item) -> bool:
     )
 
 
+def group_of(item: pytest.Item) -> str | None:
+    """The group of `item`: the name of a conftest session fixture in `SHARED_SETUPS` it uses, or
+    its file when it shares a setup there, or none."""
+    names = getattr(item, "fixturenames", ())
+    shared = [name for name in SHARED_SETUPS if name in names]
+    if shared:
+        return shared[0]
+    return item.nodeid.split("::")[0] if shares_a_setup(item) else None
+
+
 def order_and_group(config: pytest.Config, items: list[pytest.Item], shared: str) -> None:
     """On a worker: groups first (they are long: no worker should end the run alone with one),
     those that read the shared build (fixture `shared`, built meanwhile) last among them, then
@@ -150,8 +164,9 @@ def order_and_group(config: pytest.Config, items: list[pytest.Item], shared: str
     order, groups = {}, {}
     for item in items:
         order[item.nodeid] = 2 if item.get_closest_marker("slow") else 3
-        if shares_a_setup(item):
-            groups[item.nodeid] = item.nodeid.split("::")[0]
+        group = group_of(item)
+        if group is not None:
+            groups[item.nodeid] = group
             order[item.nodeid] = 1 if shared in getattr(item, "fixturenames", ()) else 0
     items.sort(key=lambda item: order[item.nodeid])
     path = run_folder(config._tmp_path_factory) / GROUPS  # type: ignore[attr-defined]

@@ -51,6 +51,18 @@ SOURCES = (
     "*.json",
 )
 
+# The browser contexts of the one phone and the one desktop every sweep looks through. The phone is
+# 375 × 812 CSS px (an iPhone X-size screen, as the other phone tests use) at 2 device pixels per CSS
+# px, laid out and touched as a phone (`is_mobile`, `has_touch`).
+SCREENS: dict[int, dict[str, Any]] = {
+    375: {
+        "viewport": {"width": 375, "height": 812},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+    1280: {"viewport": {"width": 1280, "height": 900}},
+}
 # JavaScript: True once no chart on the page is being drawn: each shows its image (the chart library
 # loads only when a chart comes near the screen), its interactive version, or fell back to its image.
 CHARTS_SETTLED = """() => Array.from(document.querySelectorAll('.sirk-chart'))
@@ -66,8 +78,28 @@ SCROLL_TO_CHARTS = """async () => {
   }
   window.scrollTo(0, 0);
 }"""
+# JavaScript: everything collapsed by default opened (so that tables inside figures are seen too), and
+# fade-in animations run to their end (so that nothing is measured half transparent).
+OPEN_ALL = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.getAnimations().forEach(a => { try { a.finish(); } catch (e) { /* infinite */ } });
+}"""
 # Text files a web host such as GitHub Pages sends gzip-compressed.
 COMPRESSED = {".html", ".js", ".css", ".svg", ".json", ".csv", ".txt"}
+
+
+def open_page(page: Any, url: str, timeout: int = 15_000) -> None:
+    """Go to `url` and wait until no chart on it is being drawn (each shows its image or more)."""
+    page.goto(url, wait_until="load")
+    page.wait_for_function(CHARTS_SETTLED, timeout=timeout)
+
+
+def unfold(page: Any) -> None:
+    """Open everything and draw every chart, as a reader who opens and scrolls through all sees it;
+    the layout and reader checks measure the page in this state."""
+    page.evaluate(OPEN_ALL)
+    draw_all_charts(page, timeout=15_000)
+    page.wait_for_timeout(150)  # sirkbok-a11y.js marks scroll containers after a change
 
 
 def draw_all_charts(page: Any, timeout: int = 30_000) -> None:

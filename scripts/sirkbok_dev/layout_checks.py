@@ -16,8 +16,6 @@ from typing import Any
 
 from sirkbok_dev import browser
 
-WIDTHS = {375: {"is_mobile": True, "has_touch": True}, 1280: {}}
-
 # JavaScript: every layout fault on the page as it is now (details opened, charts drawn), by kind.
 LAYOUT_FAULTS = r"""() => {
   const width = document.documentElement.clientWidth;
@@ -142,25 +140,26 @@ LAYOUT_FAULTS = r"""() => {
 }"""
 
 
+def check(page: Any) -> dict[str, list[str]]:
+    """The layout faults of a page unfolded (`browser.unfold`), by kind."""
+    faults: dict[str, list[str]] = page.evaluate(LAYOUT_FAULTS)
+    return faults
+
+
 def sweep(
     html_dir: Path, chromium: Any, base: str, pages: list[str] | None = None
 ) -> dict[int, dict[str, dict[str, list[str]]]]:
     """Every page at 375 and 1280 px, details open and charts drawn: its faults by kind."""
     results: dict[int, dict[str, dict[str, list[str]]]] = {}
-    for width, options in WIDTHS.items():
-        context = chromium.new_context(viewport={"width": width, "height": 900}, **options)
+    for width, screen in browser.SCREENS.items():
+        context = chromium.new_context(**screen)
         browser.block_other_hosts(context)
         page = context.new_page()
         results[width] = {}
         for path in pages if pages is not None else browser.pages(html_dir):
-            page.goto(base + path, wait_until="load")
-            page.wait_for_function(browser.CHARTS_SETTLED, timeout=15_000)
-            page.evaluate(
-                "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
-            )
-            browser.draw_all_charts(page, timeout=15_000)
-            page.wait_for_timeout(150)  # sirkbok-a11y.js marks scroll containers after a change
-            results[width][path] = page.evaluate(LAYOUT_FAULTS)
+            browser.open_page(page, base + path)
+            browser.unfold(page)
+            results[width][path] = check(page)
         context.close()
     return results
 

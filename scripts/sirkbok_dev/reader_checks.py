@@ -13,7 +13,7 @@ from typing import Any
 
 from sirkbok_dev import browser
 
-PHONE = {"width": 375, "height": 812}
+PHONE = 375  # px: the width the checks are made at
 OVERLAP_EPSILON = 2.0  # px²: touching boxes (anti-aliasing, shared baselines) are not a collision
 
 # Every pair of visible <text> labels in a rendered Vega chart whose boxes overlap by more than
@@ -77,25 +77,26 @@ def code_words(text: str) -> list[str]:
     return sorted(words | set(RAW_OUTPUT.findall(plain)))
 
 
-def sweep(
-    html_dir: Path, chromium: Any, viewport: dict[str, int] = PHONE
-) -> dict[str, dict[str, list[str]]]:
-    """Every page at `viewport` with all details open: its label collisions and its code words."""
-    context = chromium.new_context(viewport=viewport, device_scale_factor=1)
+def check(page: Any) -> dict[str, list[str]]:
+    """The label collisions (in the charts drawn so far) and the code words of an opened page."""
+    return {
+        "collisions": page.evaluate(LABEL_COLLISIONS, OVERLAP_EPSILON),
+        "code_words": code_words(page.evaluate(READER_TEXT)),
+    }
+
+
+def sweep(html_dir: Path, chromium: Any) -> dict[str, dict[str, list[str]]]:
+    """Every page on the phone (`browser.SCREENS`) with all details open: its label collisions and
+    its code words."""
+    context = chromium.new_context(**browser.SCREENS[PHONE])
     browser.block_other_hosts(context)
     page = context.new_page()
     results = {}
     with browser.serve(html_dir) as base:
         for path in browser.pages(html_dir):
-            page.goto(base + path, wait_until="load")
-            page.wait_for_function(browser.CHARTS_SETTLED, timeout=15_000)
-            page.evaluate(
-                "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
-            )
-            results[path] = {
-                "collisions": page.evaluate(LABEL_COLLISIONS, OVERLAP_EPSILON),
-                "code_words": code_words(page.evaluate(READER_TEXT)),
-            }
+            browser.open_page(page, base + path)
+            page.evaluate(browser.OPEN_ALL)
+            results[path] = check(page)
     context.close()
     return results
 

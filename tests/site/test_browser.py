@@ -1,7 +1,8 @@
 """The built book in Debian's headless chromium: private, accessible, fine on a phone, printable.
 
 The site is served on 127.0.0.1 and every request to another host is aborted and counted. Each page
-is opened once per viewport (`sweep`, `phone_sweep`); the tests assert on what was collected there.
+is opened once per width for this file and the layout and reader tests together (`page_visits`,
+`sirkbok_dev.visits`); the tests assert on what was collected there.
 """
 
 from __future__ import annotations
@@ -19,46 +20,15 @@ from typing import Any
 
 import pytest
 from conftest import browser_marks
-from sirkbok_dev import browser
+from sirkbok_dev import browser, visits
+from sirkbok_dev.visits import ENGLISH_SCAN, ENGLISH_WORDS, SEARCH, axe_violations, open_any
 
 pytestmark = browser_marks()
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE = browser.SCREENS[375]["viewport"]
+DESKTOP = browser.SCREENS[1280]["viewport"]
 NORWEGIAN_NUMBER = re.compile(r"\d,\d|\d[\u202f\u00a0]\d{3}")
 ENGLISH_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+\.\d")
-
-# Everything that is collapsed by default is opened, so that tables inside figures are checked too;
-# fade-in animations are run to their end so that nothing is checked half transparent.
-OPEN_ALL = """() => {
-  document.querySelectorAll('details').forEach(d => { d.open = true; });
-  document.getAnimations().forEach(a => { try { a.finish(); } catch (e) { /* infinite */ } });
-}"""
-
-# For every chart and table: its right edge, and whether it sits in a horizontal scroll container
-# that itself fits the viewport (then a wide table scrolls inside the page instead of widening it).
-OVERFLOW = """() => {
-  const width = document.documentElement.clientWidth;
-  const scroller = el => {
-    for (let p = el; p && p !== document.body; p = p.parentElement) {
-      const style = getComputedStyle(p);
-      if (['auto', 'scroll'].includes(style.overflowX)
-          && p.getBoundingClientRect().right <= width + 1) {
-        return true;
-      }
-    }
-    return false;
-  };
-  const wide = [];
-  document.querySelectorAll('.sirk-figure, article table, .bd-article table').forEach(el => {
-    const box = el.getBoundingClientRect();
-    if (box.width > 0 && box.right > width + 1 && !scroller(el)) {
-      wide.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.right)}px`);
-    }
-  });
-  return {scrollWidth: document.scrollingElement.scrollWidth, width: width, wide: wide};
-}"""
 
 
 @pytest.fixture
@@ -70,136 +40,17 @@ def blocked(chromium: Any) -> Iterator[tuple[Any, list[str]]]:
     context.close()
 
 
-def open_page(page: Any, url: str) -> None:
-    page.goto(url, wait_until="load")
-    page.wait_for_function(browser.CHARTS_SETTLED, timeout=10_000)
+@pytest.fixture
+def sweep(page_visits: visits.Visits) -> dict[str, dict[str, Any]]:
+    """Every page (and a search result) at desktop width: errors, requests, assets, English words,
+    axe and requests to other hosts."""
+    return page_visits[1280]
 
 
-# Every script and stylesheet the page asked for, without its ?v= cache key.
-ASSETS = """() => performance.getEntriesByType('resource')
-  .filter(e => ['script', 'link', 'css'].includes(e.initiatorType))
-  .map(e => e.name.split('?')[0])"""
-
-# Interface words the themes leave in English; found as whole words in what a reader sees or hears
-# outside the chapter text: visible text, and names and tooltips (aria-label, title, alt, …).
-ENGLISH_WORDS = [
-    "Repository", "Suggest edit", "Open issue", "Open an issue", "Launch", "Copyright", "Download",
-    "Contents", "Search", "Toggle", "Skip to", "Back to top", "On this page", "previous page",
-    "next page", "Print to PDF", "Fullscreen", "Source", "Edit this page", "Last updated",
-    "Color mode", "Site navigation", "Main", "Page", "Click to", "Show code", "Hide code", "Copy",
-    "Copied", "interactive", "Navigation", "Index", "Version warning", "Link to this heading",
-]  # fmt: skip
-ENGLISH_SCAN = r"""(words) => {
-  const re = new RegExp('\\b(' + words.join('|') + ')\\b');
-  // Chapter text may quote English titles of sources; its buttons and charts are interface.
-  const chapterText = el => el.closest('article.bd-article')
-    && !el.closest('button, summary, .copybtn, .headerlink, .sirk-chart');
-  const hits = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const el = node.parentElement;
-    if (!el || el.closest('script, style, noscript') || chapterText(el)) continue;
-    if (re.test(node.textContent) && el.getClientRects().length) {
-      hits.push(`tekst «${node.textContent.trim().slice(0, 60)}»`);
-    }
-  }
-  const names = ['aria-label', 'title', 'data-bs-title', 'alt', 'placeholder', 'data-tooltip'];
-  document.querySelectorAll(names.map(n => `[${n}]`).join(', ')).forEach(el => {
-    if (chapterText(el)) return;
-    names.forEach(name => {
-      const value = el.getAttribute(name);
-      if (value && re.test(value)) hits.push(`${el.tagName.toLowerCase()}[${name}] «${value.slice(0, 60)}»`);
-    });
-  });
-  return [...new Set(hits)];
-}"""
-
-
-SEARCH = "search.html?q=sirkul%C3%A6r"  # a results page, with the search word highlighted
-SEARCH_DONE = "() => !!document.querySelector('#search-results .search-summary')"
-
-
-def axe_violations(page: Any) -> list[str]:
-    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now, one line each."""
-    from axe_playwright_python.base import AXE_SCRIPT
-
-    page.evaluate(OPEN_ALL)
-    page.evaluate(AXE_SCRIPT)
-    # The WCAG rules axe-core still calls experimental (e.g. label-content-name-mismatch) are
-    # switched on as well: the stock theme breaks exactly those.
-    experimental = page.evaluate(
-        "tags => axe.getRules(['experimental'])"
-        ".filter(r => r.tags.some(t => tags.includes(t))).map(r => r.ruleId)",
-        AXE_TAGS,
-    )
-    rules = {*experimental, "label-content-name-mismatch"}
-    options = {
-        "runOnly": {"type": "tag", "values": AXE_TAGS},
-        "rules": {rule: {"enabled": True} for rule in sorted(rules)},
-        "resultTypes": ["violations"],
-    }
-    response = page.evaluate("options => axe.run(document, options)", options)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(node["html"][:160] for node in v["nodes"][:3])
-        + f" [{' '.join(v['nodes'][0]['failureSummary'].split())[:300]}]"
-        for v in response["violations"]
-    ]
-
-
-def open_any(page: Any, url: str) -> None:
-    open_page(page, url)
-    if "search.html?q=" in url:
-        page.wait_for_function(SEARCH_DONE, timeout=10_000)
-
-
-@pytest.fixture(scope="module")
-def sweep(built_book: Path, site: str, chromium: Any) -> dict[str, dict[str, Any]]:
-    """Open every page (and a search result) at desktop width: requests to other hosts, and axe."""
-    context = chromium.new_context(viewport=DESKTOP, color_scheme="light")
-    attempts = browser.block_other_hosts(context)
-    page = context.new_page()
-    errors: list[str] = []
-    requests: list[str] = []
-    page.on(
-        "console", lambda message: errors.append(message.text) if message.type == "error" else None
-    )
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("request", lambda request: requests.append(request.url))
-    results: dict[str, dict[str, Any]] = {}
-    for path in [*browser.pages(built_book), SEARCH]:
-        before = len(attempts)
-        errors.clear()
-        requests.clear()
-        open_any(page, site + path)
-        page.wait_for_timeout(200)  # late errors (a missing favicon) arrive after the load event
-        results[path] = {
-            "errors": list(errors),
-            "requests": [url.removeprefix(site) for url in requests],
-            "assets": page.evaluate(ASSETS),
-            "english": page.evaluate(ENGLISH_SCAN, ENGLISH_WORDS),
-            "violations": axe_violations(page),
-            "blocked": attempts[before:],
-        }
-    context.close()
-    return results
-
-
-@pytest.fixture(scope="module")
-def phone_sweep(built_book: Path, site: str, chromium: Any) -> dict[str, dict[str, Any]]:
+@pytest.fixture
+def phone_sweep(page_visits: visits.Visits) -> dict[str, dict[str, Any]]:
     """Every page at 375 px with all details open: page width, and any chart or table too wide."""
-    context = chromium.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
-    )
-    browser.block_other_hosts(context)
-    page = context.new_page()
-    results = {}
-    for path in browser.pages(built_book):
-        open_page(page, site + path)
-        page.evaluate(OPEN_ALL)
-        results[path] = page.evaluate(OVERFLOW)
-    context.close()
-    return results
+    return {path: found["overflow"] for path, found in page_visits[375].items()}
 
 
 @pytest.fixture(scope="module")
@@ -222,25 +73,12 @@ def test_no_page_requests_another_host(sweep: dict[str, dict[str, Any]]) -> None
 # 2. Charts ----------------------------------------------------------------------------------------
 
 
-# Per chart: id, render state, the drawn SVG's size, and whether the fallback image is still there.
-CHART_STATES = """els => els.map(e => {
-  const svg = e.querySelector('svg');
-  const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
-  return {id: e.id, state: e.dataset.rendered || '', width: Math.round(box.width),
-          height: Math.round(box.height), img: !!e.querySelector('img')};
-})"""
-
-
 def test_every_chart_renders_interactively(
-    site: str, chart_pages: list[str], blocked: tuple[Any, list[str]]
+    sweep: dict[str, dict[str, Any]], chart_pages: list[str]
 ) -> None:
-    context, attempts = blocked
-    page = context.new_page()
     counts, failed = {}, []
     for path in chart_pages:
-        open_page(page, site + path)
-        browser.draw_all_charts(page)
-        charts = page.eval_on_selector_all(".sirk-chart", CHART_STATES)
+        charts = sweep[path]["charts"]
         failed += [
             f"{path}: {c}"
             for c in charts
@@ -251,7 +89,7 @@ def test_every_chart_renders_interactively(
         "\n".join(failed)
     )
     assert max(counts.values()) >= 2, f"Ingen side med flere figurer: {counts}"
-    assert attempts == []
+    assert [url for path in chart_pages for url in sweep[path]["blocked"]] == []
 
 
 def test_tooltip_uses_norwegian_numbers(
@@ -261,7 +99,7 @@ def test_tooltip_uses_norwegian_numbers(
     page = context.new_page()
     seen: list[str] = []
     for path in chart_pages:
-        open_page(page, site + path)
+        browser.open_page(page, site + path)
         browser.draw_all_charts(page)
         marks = page.locator(
             ".sirk-chart svg g.role-mark path, .sirk-chart svg g.role-mark rect, "
@@ -316,7 +154,7 @@ def test_print_shows_chart_and_pdf_holds_it(
 
     context, _ = blocked
     page = context.new_page()
-    open_page(page, site + chart_pages[0])
+    browser.open_page(page, site + chart_pages[0])
     browser.draw_all_charts(page)
     page.emulate_media(media="print")
     charts = page.locator(".sirk-chart svg")
@@ -356,7 +194,7 @@ def test_axe_check_catches_what_the_theme_got_wrong(
     """The check is not blind: the stock theme's faults, put back into a page, are found."""
     context, _ = blocked
     page = context.new_page()
-    open_page(page, site + "chapters/forside.html")
+    browser.open_page(page, site + "chapters/forside.html")
     page.evaluate("""() => document.querySelector('#main-content').insertAdjacentHTML('beforeend',
         '<button aria-label="Søk">Search this book... Ctrl+K</button><img src="x.png">')""")
     found = " ".join(axe_violations(page))
@@ -388,74 +226,12 @@ def test_every_chart_has_text_alternative_and_table(
             assert "<table" in figure and "<th" in figure, f"{path}: figur uten datatabell"
 
 
-# Every drawn mark in the charts: shapes 3:1 against the white background (WCAG 1.4.11), text 4.5:1
-# (3:1 when large) against the shape it sits on, or white (1.4.3). A light shape passes when a
-# readable label on it carries its meaning (e.g. «mangler» in a grey cell of a table-like chart).
-MARK_CONTRAST = """() => {
-  const WHITE = [255, 255, 255];
-  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
-    const v = m[1].split(',').map(Number);
-    return v.length > 3 && v[3] === 0 ? null : v.slice(0, 3); };
-  const lum = rgb => { const f = x => { x /= 255;
-    return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]); };
-  const ratio = (a, b) => { if (!a) return 0; const [x, y] = [lum(a), lum(b)];
-    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
-  const low = [];
-  document.querySelectorAll('.sirk-chart svg').forEach(svg => {
-    const chart = svg.closest('.sirk-chart').id;
-    const shapes = [], texts = [];
-    // Marks made with aria=False (aria-hidden) are decoration, e.g. a shaded background band.
-    svg.querySelectorAll('g.role-mark:not([aria-hidden="true"])').forEach(group => {
-      group.querySelectorAll('path, rect, circle, line, text').forEach(el => {
-        const style = getComputedStyle(el);
-        if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0') {
-          return;
-        }
-        const fill = style.fillOpacity === '0' ? null : parse(style.fill);
-        const stroke = style.strokeOpacity === '0' || style.strokeWidth === '0px' ? null
-                       : parse(style.stroke);
-        if (el.tagName === 'text') {
-          if (fill && el.textContent.trim()) texts.push([el, fill, style]);
-        }
-        else if (fill || stroke) shapes.push({fill, stroke, box: el.getBoundingClientRect(),
-                                              labelled: false, style});
-      });
-    });
-    texts.forEach(([el, fill, style]) => {
-      const box = el.getBoundingClientRect(), x = box.x + box.width / 2, y = box.y + box.height / 2;
-      let under = null;
-      shapes.forEach(s => { if (s.fill && x >= s.box.left && x <= s.box.right && y >= s.box.top
-                                && y <= s.box.bottom) under = s; });
-      const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight, 10) >= 700;
-      const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
-      const found = ratio(fill, under ? under.fill : WHITE);
-      if (found >= need) { if (under) under.labelled = true; }
-      else low.push(`${chart}: tekst «${el.textContent.trim()}» ${style.fill} på `
-                    + `${under ? under.style.fill : 'hvitt'} ${found.toFixed(2)}:1 < ${need}:1`);
-    });
-    shapes.forEach(s => {
-      const found = Math.max(ratio(s.fill, WHITE), ratio(s.stroke, WHITE));
-      if (found < 3 && !s.labelled) {
-        low.push(`${chart}: figurelement ${s.style.fill}/${s.style.stroke} mot hvitt `
-                 + `${found.toFixed(2)}:1 < 3:1 og uten lesbar etikett`);
-      }
-    });
-  });
-  return [...new Set(low)];
-}"""
-
-
 def test_chart_colours_have_enough_contrast(
-    site: str, chart_pages: list[str], blocked: tuple[Any, list[str]]
+    sweep: dict[str, dict[str, Any]], chart_pages: list[str]
 ) -> None:
-    context, _ = blocked
-    page = context.new_page()
     low = []
     for path in chart_pages:
-        open_page(page, site + path)
-        browser.draw_all_charts(page)
-        low += [f"{path} {found}" for found in page.evaluate(MARK_CONTRAST)]
+        low += [f"{path} {found}" for found in sweep[path]["contrast"]]
     assert not low, (
         "For svak kontrast i figurene (bruk mørkere farge, eller aria=False på rent pynt):\n"
         + "\n".join(low[:20])
@@ -512,7 +288,7 @@ def test_keyboard_reaches_skip_link_search_and_content(
 ) -> None:
     context, _ = blocked
     page = context.new_page()
-    open_page(page, site + chart_pages[0])
+    browser.open_page(page, site + chart_pages[0])
     page.keyboard.press("Tab")
     first = page.evaluate(
         "() => [document.activeElement.textContent.trim(), "
@@ -602,7 +378,7 @@ def theme_page_at(chromium: Any, site: str, width: int) -> tuple[Any, Any]:
     context = chromium.new_context(viewport={"width": width, "height": 800})
     browser.block_other_hosts(context)
     page = context.new_page()
-    open_page(page, site + THEME_PAGE)
+    browser.open_page(page, site + THEME_PAGE)
     return context, page
 
 
@@ -694,7 +470,7 @@ def test_no_english_interface_words(sweep: dict[str, dict[str, Any]]) -> None:
 def test_english_scan_is_not_blind(site: str, blocked: tuple[Any, list[str]]) -> None:
     context, _ = blocked
     page = context.new_page()
-    open_page(page, site + "chapters/forside.html")
+    browser.open_page(page, site + "chapters/forside.html")
     page.evaluate("""() => document.querySelector('.bd-header-article').insertAdjacentHTML(
         'beforeend', '<button title="Suggest edit">Repository</button>')""")
     hits = page.evaluate(ENGLISH_SCAN, ENGLISH_WORDS)
@@ -741,7 +517,7 @@ def test_every_icon_is_drawn_without_the_icon_font(
     page = context.new_page()
     missing: set[str] = set()
     for path in [THEME_PAGE, "chapters/forside.html", "chapters/bidra.html", "search.html"]:
-        open_page(page, site + path)
+        browser.open_page(page, site + path)
         missing |= set(page.evaluate(ICONS))
     assert not missing, f"Ikoner uten tegning i _static/sirkbok-icons.css: {sorted(missing)}"
 
@@ -754,7 +530,7 @@ def test_charts_show_before_and_without_the_chart_library(
     browser.block_other_hosts(context)
     context.route("**/sirkbok-vega.js*", lambda route: route.abort("blockedbyclient"))
     page = context.new_page()
-    open_page(page, site + chart_pages[0])
+    browser.open_page(page, site + chart_pages[0])
     page.evaluate(browser.SCROLL_TO_CHARTS)
     page.wait_for_function(browser.CHARTS_DRAWN, timeout=10_000)
     charts = page.locator(".sirk-chart")
@@ -782,7 +558,7 @@ def test_chart_library_loads_once_when_a_chart_comes_into_view(
         "request",
         lambda request: bundles.append(request.url) if "sirkbok-vega.js" in request.url else None,
     )
-    open_page(page, site + THEME_PAGE)
+    browser.open_page(page, site + THEME_PAGE)
     page.wait_for_timeout(500)
     assert bundles == [], "figurbiblioteket lastes før en figur er i nærheten av skjermen"
     first = page.locator(".sirk-chart").first

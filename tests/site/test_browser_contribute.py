@@ -1,11 +1,11 @@
 """From a gap to the form: every «mangler» item on the twelve municipality pages links to the
 «Send inn et tall» form pre-filled with its municipality and quantity, and every page's footer gives
-the contact address as a `mailto:` link (Debian's chromium, at 375 and 1280 px)."""
+the contact address as a `mailto:` link (Debian's chromium, at 375 and 1280 px: read from the run's
+one visit per page and width, `page_visits`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -13,26 +13,13 @@ from conftest import browser_marks
 from sirkbok.core import context, publisher
 from sirkbok.datapackage import load as data
 from sirkbok.pages import coverage, quantities
-from sirkbok_dev import browser
+from sirkbok_dev import browser, visits
 
 pytestmark = browser_marks()
 
-VIEWPORTS: dict[int, dict[str, Any]] = {
-    375: {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True},
-    1280: {"viewport": {"width": 1280, "height": 900}},
-}
 KOMMUNER = data.load("kommuner")
 NAMES = dict(zip(KOMMUNER["kommunenummer"], KOMMUNER["navn"], strict=True))
 WHO = publisher.read(context.current().root)
-# Each «mangler» item of the page's list «Dette mangler» and the form links it holds.
-GAPS = """() => [...document.querySelectorAll('main li')]
-  .filter(li => li.textContent.includes('Hentes fra:'))
-  .map(li => ({text: li.textContent,
-               links: [...li.querySelectorAll('a[href*="issues/new"]')].map(a => a.href),
-               shown: [...li.querySelectorAll('a[href*="issues/new"]')]
-                        .every(a => a.getBoundingClientRect().width > 0)}))"""
-FOOTER = """() => [...document.querySelectorAll('footer a[href^="mailto:"]')]
-  .filter(a => a.getBoundingClientRect().width > 0).map(a => a.href)"""
 
 
 def expected_labels(number: str) -> list[str]:
@@ -43,17 +30,15 @@ def expected_labels(number: str) -> list[str]:
     return [labels[quantities.key_of(r.tabell, r.id)[0]] for r in rows.itertuples()]
 
 
-@pytest.mark.parametrize("width", sorted(VIEWPORTS))
+@pytest.mark.parametrize("width", sorted(browser.SCREENS))
 def test_every_gap_on_every_municipality_page_opens_the_prefilled_form(
-    site: str, chromium: Any, width: int
+    page_visits: visits.Visits, width: int
 ) -> None:
-    context = chromium.new_context(**VIEWPORTS[width])
-    blocked = browser.block_other_hosts(context)
-    page = context.new_page()
     checked = 0
+    blocked = []
     for number, name in NAMES.items():
-        page.goto(f"{site}chapters/kommuner/{number}.html", wait_until="load")
-        gaps = page.evaluate(GAPS)
+        found = page_visits[width][f"chapters/kommuner/{number}.html"]
+        gaps = found["gaps"]
         assert len(gaps) == len(expected_labels(number)), number
         for gap, label in zip(gaps, expected_labels(number), strict=True):
             assert len(gap["links"]) == 1 and gap["shown"], gap["text"]
@@ -67,9 +52,9 @@ def test_every_gap_on_every_municipality_page_opens_the_prefilled_form(
             assert query["kommune"] == [f"{number} {name}"]
             assert query["storrelse"] == [label]
             checked += 1
-        assert page.evaluate(FOOTER) == [WHO.mailto], number
+        assert found["footer"] == [WHO.mailto], number
+        blocked += found["blocked"]
     assert checked >= 36  # food waste, textiles and timber are missing for every municipality
-    context.close()
     assert not blocked, blocked
 
 

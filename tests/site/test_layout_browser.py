@@ -1,6 +1,7 @@
 """Every page of the built book at 375 and 1280 px in Debian's chromium: nothing a reader needs is cut.
 
-One browser, one build, one pass over the pages per width (`sirkbok_dev.layout_checks`): link and
+One browser, one build, one visit per page and width shared with the other browser tests
+(`page_visits`, `sirkbok_dev.visits` with `sirkbok_dev.layout_checks`): link and
 heading text (the previous/next titles and their arrows) whole, the search query clear of its icon
 and one search field on the screen,
 tables that fit or scroll in a container a keyboard reaches and that shows it scrolls, no chart text
@@ -14,16 +15,20 @@ from typing import Any
 
 import pytest
 from conftest import browser_marks
-from sirkbok_dev import browser, layout_checks
+from sirkbok_dev import browser, layout_checks, visits
 
 pytestmark = browser_marks()
 
 Found = dict[int, dict[str, dict[str, list[str]]]]
 
 
-@pytest.fixture(scope="module")
-def found(built_book: Path, site: str, chromium: Any) -> Found:
-    return layout_checks.sweep(built_book, chromium, site)
+@pytest.fixture
+def found(page_visits: visits.Visits) -> Found:
+    """The layout faults of every page at both widths, from the run's one visit per page and width."""
+    return {
+        width: {path: result["layout"] for path, result in by_page.items() if "layout" in result}
+        for width, by_page in page_visits.items()
+    }
 
 
 def faults(found: Found, *kinds: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Every page of the built book at 375 px in Debian's chromium, as a reader sees it.
+"""Every page of the built book at 375 px in Debian's chromium, as a reader sees it (details open;
+the run's one visit per page and width, `page_visits`).
 
 No chart label overlaps another (measured from the rendered SVG text boxes), and no code word
 (snake_case identifier) or raw pandas output («<NA>», «nan») appears in the text readers read.
@@ -12,14 +13,15 @@ from typing import Any
 
 import pytest
 from conftest import browser_marks
-from sirkbok_dev import browser, reader_checks
+from sirkbok_dev import browser, reader_checks, visits
 
 pytestmark = browser_marks()
 
 
-@pytest.fixture(scope="module")
-def found(built_book: Path, chromium: Any) -> dict[str, dict[str, list[str]]]:
-    return reader_checks.sweep(built_book, chromium)
+@pytest.fixture
+def found(page_visits: visits.Visits) -> dict[str, dict[str, list[str]]]:
+    """What a reader meets on every page at 375 px, from the run's one visit per page and width."""
+    return {path: result["reader"] for path, result in page_visits[375].items()}
 
 
 def test_every_page_was_checked(found: dict[str, dict[str, list[str]]], built_book: Path) -> None:
