@@ -78,7 +78,8 @@ def code_words(text: str) -> list[str]:
 
 
 def check(page: Any) -> dict[str, list[str]]:
-    """The label collisions (in the charts drawn so far) and the code words of an opened page."""
+    """The label collisions (in the charts drawn so far: `browser.unfold` draws them all) and the
+    code words of an opened page."""
     return {
         "collisions": page.evaluate(LABEL_COLLISIONS, OVERLAP_EPSILON),
         "code_words": code_words(page.evaluate(READER_TEXT)),

@@ -4,9 +4,9 @@ at 1280 px (and a search result) and once on the phone (375 px), see `browser.SC
 On a visit, what must be read in the page's first state comes first: its requests so far and the
 scripts and styles it loaded (a page without charts must not have loaded the chart library), its
 form links and contact address. Then, as a reader meets the page, the English interface words and
-axe-core (on the phone: what runs off the screen and the reader checks, with details opened). Then
-the page is unfolded (`browser.unfold`: details opened, every chart drawn) for the layout checks,
-and on the desktop for the drawn charts' state and contrast. Console errors (but axe's own) and
+axe-core (on the phone: what runs off the screen, with details opened). Then the page is unfolded
+(`browser.unfold`: details opened, every chart drawn) for the layout checks, on the phone for the
+reader checks (label collisions in every chart, code words), and on the desktop for the drawn charts' state and contrast. Console errors (but axe's own) and
 requests to other hosts are collected over the whole visit. Read by the browser, layout, reader and
 contribution tests (tests/site) through the run's one `page_visits` (tests/conftest.py).
 """
@@ -256,8 +256,8 @@ def on_the_desktop(chromium: Any, base: str, paths: list[str]) -> dict[str, dict
 
 def on_the_phone(chromium: Any, base: str, paths: list[str]) -> dict[str, dict[str, Any]]:
     """Every page at 375 px: its form links and contact address as opened; with all details open,
-    what runs off the screen and what a reader meets (label collisions in the charts drawn so far,
-    code words); then unfolded, its layout."""
+    what runs off the screen; then unfolded (every chart drawn), what a reader meets (label
+    collisions, code words) and its layout."""
     context = chromium.new_context(**browser.SCREENS[375])
     attempts = browser.block_other_hosts(context)
     page = context.new_page()
@@ -268,8 +268,8 @@ def on_the_phone(chromium: Any, base: str, paths: list[str]) -> dict[str, dict[s
         results[path] = contact(page)
         page.evaluate(browser.OPEN_ALL)
         results[path]["overflow"] = page.evaluate(OVERFLOW)
-        results[path]["reader"] = reader_checks.check(page)
         browser.unfold(page)
+        results[path]["reader"] = reader_checks.check(page)
         results[path]["layout"] = layout_checks.check(page)
         results[path]["blocked"] = attempts[before:]
     context.close()

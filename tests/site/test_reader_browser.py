@@ -1,5 +1,5 @@
-"""Every page of the built book at 375 px in Debian's chromium, as a reader sees it (details open;
-the run's one visit per page and width, `page_visits`).
+"""Every page of the built book at 375 px in Debian's chromium, as a reader sees it (details open,
+every chart drawn; the run's one visit per page and width, `page_visits`).
 
 No chart label overlaps another (measured from the rendered SVG text boxes), and no code word
 (snake_case identifier) or raw pandas output («<NA>», «nan») appears in the text readers read.

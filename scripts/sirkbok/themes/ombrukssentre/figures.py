@@ -22,6 +22,13 @@ def wrapped(label: str) -> str:
     )
 
 
+def row_height(labels: pd.Series) -> int:
+    """Pixels per bar: room for the longest wrapped label (13 px text, 16 px a line), so the lines
+    of one label never run into the next label on a phone."""
+    lines = int(labels.str.count(r"\|").max()) + 1
+    return max(40, 16 * lines + 12)
+
+
 def population(frame: pd.DataFrame, colours: dict[str, str]) -> charts.Figure:
     """Inhabitants per region (sum of municipalities) and as the waste companies state them."""
     frame = frame.assign(navn=frame["navn"].map(wrapped))
@@ -36,14 +43,20 @@ def population(frame: pd.DataFrame, colours: dict[str, str]) -> charts.Figure:
                 axis=alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=170),
             ),
             x=alt.X("folketall:Q", title="Innbyggere", axis=alt.Axis(tickCount=4)),
-            color=alt.Color("navn:N", scale=charts.colour_scale(colours), legend=None),
+            color=alt.Color(
+                "navn:N",
+                # keyed by the labels as wrapped here: a name wrapped otherwise gets no colour (and
+                # its bar was not drawn)
+                scale=charts.colour_scale({wrapped(name): c for name, c in colours.items()}),
+                legend=None,
+            ),
             tooltip=[
                 alt.Tooltip("navn:N", title="Område"),
                 alt.Tooltip("folketall:Q", title="Innbyggere", format=",.0f"),
                 alt.Tooltip("type:N", title="Tall fra"),
             ],
         )
-        .properties(height=alt.Step(40))
+        .properties(height=alt.Step(row_height(frame["navn"])))
     )
     return charts.publish(
         chart,
