@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sirkbok.core import safeyaml
+from sirkbok.core import context, safeyaml
 from sirkbok.core.errors import Problem, UserError
 
 CONFIG = "_config.yml"
@@ -56,8 +56,14 @@ def is_placeholder(key: str, value: str) -> bool:
 
 
 def read(root: Path) -> Publisher:
-    """The block from `root`/_config.yml; a missing or malformed value names its key and line."""
+    """The block from `root`/_config.yml; a missing or malformed value names its key and line.
+
+    Kept on the current Book until the file changes: every «mangler» link on a page reads it."""
     path = root / CONFIG
+    return context.current().memo_file("publisher", path, lambda: _parse(path))
+
+
+def _parse(path: Path) -> Publisher:
     config = safeyaml.load(path.read_text(encoding="utf-8"), CONFIG, plain=True)
     block = config.get("publisher") if isinstance(config, dict) else None
     if not isinstance(block, dict):
