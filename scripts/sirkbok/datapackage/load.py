@@ -132,9 +132,25 @@ def one_row(
 
 
 def factor(factor_id: str) -> Factor:
-    """The factor `factor_id` from faktorer.csv; `value` is None when only a range is given."""
-    row = one_row("faktorer", "id", factor_id, "Ukjent faktor.", "en id")
+    """The factor `factor_id` from faktorer.csv; `value` is None when only a range is given.
 
+    The table is read once per data package (`derived`): every theme parameter asks for one."""
+    factors = derived("factors", _factors)
+    if factor_id not in factors:
+        one_row("faktorer", "id", factor_id, "Ukjent faktor.", "en id")  # raises, naming the id
+    return factors[factor_id]
+
+
+def _factors() -> dict[str, Factor]:
+    frame = load("faktorer")
+    found: dict[str, Factor] = {}
+    for position in range(len(frame)):
+        row = frame.iloc[position]
+        found.setdefault(str(row["id"]), _factor(row))
+    return found
+
+
+def _factor(row: pd.Series) -> Factor:
     def number(column: str) -> float | None:
         value = _optional(row[column])
         return None if value is None else float(value)
