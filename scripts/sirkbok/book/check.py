@@ -66,7 +66,7 @@ def _check_book(root: Path, figures: bool) -> list[Problem]:
     toc_entries, toc_problems = read_toc(root)
     problems += toc_problems
     problems += orphan_problems(root, toc_entries)
-    data = data_problems(root)
+    data = data_problems()
     problems += data
     if not data:  # the region pages are generated from the data
         problems += region_problems(root)
@@ -171,10 +171,11 @@ def region_problems(root: Path) -> list[Problem]:
 # --- data and figures -----------------------------------------------------------------------------
 
 
-def data_problems(root: Path) -> list[Problem]:
-
+def data_problems() -> list[Problem]:
+    """The current Book's (the checked root's) package problems; the result is kept on the Book,
+    so the region pages generated next load its tables without validating them again."""
     try:
-        return validate.validate_package(root / "data").problems
+        return validate.validated().problems
     except UserError as error:  # a descriptor that fails its profile: listed with the rest
         return error.problems
 

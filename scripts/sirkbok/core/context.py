@@ -68,6 +68,12 @@ class Book:
             self._memo[key] = kept
         return kept[1]
 
+    def memo_file(self, key: str, path: Path, compute: Callable[[], T]) -> T:
+        """`memo` of a value read from the file `path`, kept until the file changes (its path,
+        mtime and size are the stamp); FileNotFoundError when it is missing."""
+        info = path.stat()
+        return self.memo(f"{key} {path}", (info.st_mtime_ns, info.st_size), compute)
+
     def running(self, notebook: str, tables: list[str], figure_dir: Path) -> Book:
         """This book as a notebook running in it sees it (a fresh cache)."""
         return replace(self, notebook=notebook, tables=frozenset(tables), figure_dir=figure_dir)

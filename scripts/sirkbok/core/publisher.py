@@ -58,18 +58,12 @@ def is_placeholder(key: str, value: str) -> bool:
 def read(root: Path) -> Publisher:
     """The block from `root`/_config.yml; a missing or malformed value names its key and line.
 
-    Kept on the current Book until the file changes: a region page or a municipality page asks
-    for it once per missing number."""
+    Kept on the current Book until the file changes: every «mangler» link on a page reads it."""
     path = root / CONFIG
-    try:
-        info = path.stat()
-    except OSError:
-        return _read(path)  # the file's own error, as before
-    stamp = (info.st_mtime_ns, info.st_size)
-    return context.current().memo(f"publisher {path}", stamp, lambda: _read(path))
+    return context.current().memo_file("publisher", path, lambda: _parse(path))
 
 
-def _read(path: Path) -> Publisher:
+def _parse(path: Path) -> Publisher:
     config = safeyaml.load(path.read_text(encoding="utf-8"), CONFIG, plain=True)
     block = config.get("publisher") if isinstance(config, dict) else None
     if not isinstance(block, dict):

@@ -8,8 +8,9 @@ so a notebook can never compute on a table that breaks a key, a unit or a source
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -26,10 +27,13 @@ from sirkbok.datapackage.descriptor import (
     table_path,
     units,
 )
-from sirkbok.datapackage.validate import validated_tables
+from sirkbok.datapackage.validate import package_stamp, validated_tables
+
+T = TypeVar("T")
 
 __all__ = [
     "Factor",
+    "derived",
     "descriptor",
     "factor",
     "last_updated",
@@ -68,6 +72,13 @@ def load(table: str, book: Book | None = None) -> pd.DataFrame:
     _declared_tables_guard(book, table)
     resource(table, book.data_dir)  # unknown names give the list of known tables
     return validated_tables(book.data_dir, book)[table].copy()
+
+
+def derived(key: str, compute: Callable[[], T], book: Book | None = None) -> T:
+    """`compute()`, a value made from the tables, kept on `book` (default: the current Book) until
+    a file in data/ changes: for a lookup a page asks for once per row."""
+    book = book or context.current()
+    return book.memo(key, package_stamp(book.data_dir), compute)
 
 
 @dataclass(frozen=True)
@@ -121,9 +132,25 @@ def one_row(
 
 
 def factor(factor_id: str) -> Factor:
-    """The factor `factor_id` from faktorer.csv; `value` is None when only a range is given."""
-    row = one_row("faktorer", "id", factor_id, "Ukjent faktor.", "en id")
+    """The factor `factor_id` from faktorer.csv; `value` is None when only a range is given.
 
+    The table is read once per data package (`derived`): every theme parameter asks for one."""
+    factors = derived("factors", _factors)
+    if factor_id not in factors:
+        one_row("faktorer", "id", factor_id, "Ukjent faktor.", "en id")  # raises, naming the id
+    return factors[factor_id]
+
+
+def _factors() -> dict[str, Factor]:
+    frame = load("faktorer")
+    found: dict[str, Factor] = {}
+    for position in range(len(frame)):
+        row = frame.iloc[position]
+        found.setdefault(str(row["id"]), _factor(row))
+    return found
+
+
+def _factor(row: pd.Series) -> Factor:
     def number(column: str) -> float | None:
         value = _optional(row[column])
         return None if value is None else float(value)

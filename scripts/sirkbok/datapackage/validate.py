@@ -307,8 +307,10 @@ def validate_package(data_dir: Path, overrides: dict[str, Source] | None = None)
 
 
 def package_stamp(data_dir: Path) -> tuple:
-    """What the tables of `data_dir` depend on (names, times and sizes of its files): the key of
-    caches of values computed from them."""
+    """What the package's tables depend on: each file's name, mtime and size (none when there
+    is no folder: `validate_package` says what is missing)."""
+    if not data_dir.is_dir():
+        return ()
     return tuple(
         sorted(
             (p.name, p.stat().st_mtime_ns, p.stat().st_size)
@@ -344,17 +346,19 @@ def validated_tables(
 
     Raises UserError listing every problem in the package, so nothing computes on a broken table.
     """
+    result = validated(data_dir, book)
+    if result.problems:
+        raise UserError(result.problems)
+    return result.tables
+
+
+def validated(data_dir: Path | None = None, book: context.Book | None = None) -> Result:
+    """`validate_package` of `book`'s data/ (default: the current Book), kept on the Book until a
+    file in data/ changes: `sirkbok check` lists the problems, then its pages load the tables."""
     book = book or context.current()
     folder = data_dir or book.data_dir  # not resolved: a linked data/ must be seen as one
     stamp = (str(folder.resolve()), package_stamp(folder))
-
-    def validated() -> dict[str, pd.DataFrame]:
-        result = validate_package(folder)
-        if result.problems:
-            raise UserError(result.problems)
-        return result.tables
-
-    return book.memo(f"tables {folder}", stamp, validated)
+    return book.memo(f"package {folder}", stamp, lambda: validate_package(folder))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -21,7 +21,6 @@ from sirkbok import themes as registry
 from sirkbok.core import context, publisher
 from sirkbok.core.format import text, url
 from sirkbok.datapackage import load as data
-from sirkbok.datapackage.validate import package_stamp
 from sirkbok.pages.coverage import RESOURCE_NAMES
 
 FORM = "send-inn-tall.yml"  # .github/ISSUE_TEMPLATE/, written by `sirkbok forms`
@@ -131,24 +130,37 @@ def gap_link(table: str, row_id: str) -> str | None:
     it, e.g. a factor). The repository address comes from the publisher block."""
 
     key, municipality = key_of(table, row_id)
-    flows = data.load("ressursstrommer")
-    book = context.current()
-    found = book.memo(
-        "quantities",
-        package_stamp(book.data_dir),
-        lambda: {q.key: q for q in quantities(flows)},
-    ).get(key)
+    by_key, places = data.derived("quantities by key", _by_key)
+    found = by_key.get(key)
     if found is None:
         return None
     if municipality is None and table == "ressursstrommer":  # an actor's flow in a municipality
-        place = flows.loc[flows["id"] == row_id, "kommunenummer"].dropna()
-        municipality = str(place.iloc[0]) if len(place) else None
+        municipality = places.get(row_id)
     named = None
     if municipality is not None:
-        kommuner = data.load("kommuner")
-        names = dict(zip(kommuner["kommunenummer"], kommuner["navn"], strict=True))
-        named = (municipality, str(names.get(municipality, "")))
+        names = data.derived("municipality names", _names)
+        named = (municipality, names.get(municipality, ""))
     return form_link(publisher.read(context.current().root).repository, found, named)
+
+
+def _by_key() -> tuple[dict[str, Quantity], dict[str, str]]:
+    """Quantities by key and each flow's municipality, made once per data package: `gap_link`
+    runs once per missing row."""
+    flows = data.load("ressursstrommer")
+    places: dict[str, str] = {}
+    for flow, place in zip(flows["id"], flows["kommunenummer"], strict=True):
+        if not pd.isna(place):
+            places.setdefault(str(flow), str(place))
+    return {q.key: q for q in quantities(flows)}, places
+
+
+def _names() -> dict[str, str]:
+    """Municipality number -> name (`gap_link`'s, once per data package)."""
+    kommuner = data.load("kommuner")
+    return {
+        number: str(name)
+        for number, name in zip(kommuner["kommunenummer"], kommuner["navn"], strict=True)
+    }
 
 
 def gap_markdown(table: str, row_id: str) -> str:
