@@ -11,7 +11,6 @@ municipality into maler/ (sirkbok.book.sphinx_ext); the municipality page links 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -38,29 +37,12 @@ HEADINGS = [
 TO_FILL = {"Ny verdi", "År", "Kildens tittel, utgiver", "Kildens adresse", "Kildegrad", "Merknad"}
 
 
-@dataclass(frozen=True)
-class Shared:
-    """What every municipality's template reads (the publisher's address, the quantities): read
-    once by write_all for all of them, since parsing _config.yml and listing the quantities took
-    most of the time of one template."""
-
-    email: str
-    listed: list[quantities.Quantity]
-
-    @classmethod
-    def read(cls) -> Shared:
-        return cls(
-            publisher.read(context.current().root).email,
-            quantities.quantities(data.load("ressursstrommer")),
-        )
-
-
-def rows(municipality: str, shared: Shared | None = None) -> list[tuple[str, str, str]]:
+def rows(municipality: str) -> list[tuple[str, str, str]]:
     """(quantity label, unit, today's value or «mangler») for every quantity of the municipality."""
     kommuner = data.load("kommuner").set_index("kommunenummer")
     flows = data.load("ressursstrommer").set_index("id")
     found = []
-    for quantity in (shared or Shared.read()).listed:
+    for quantity in quantities.listed():
         row_id = quantity.row_id(municipality)
         if quantity.table == "kommuner":
             value = kommuner.loc[municipality, quantity.column]
@@ -77,7 +59,7 @@ def rows(municipality: str, shared: Shared | None = None) -> list[tuple[str, str
     return found
 
 
-def workbook(municipality: str, shared: Shared | None = None) -> bytes:
+def workbook(municipality: str) -> bytes:
     """The template for `municipality` (its four-digit number) as .xlsx bytes."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -85,7 +67,6 @@ def workbook(municipality: str, shared: Shared | None = None) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     name = str(data.load("kommuner").set_index("kommunenummer").loc[municipality, "navn"])
-    shared = shared or Shared.read()
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = f"Tall for {name}"[:31]
@@ -101,14 +82,14 @@ def workbook(municipality: str, shared: Shared | None = None) -> bytes:
         if heading in TO_FILL:
             cell.fill = fill
         sheet.column_dimensions[get_column_letter(column)].width = width
-    for label, unit, shown in rows(municipality, shared):
+    for label, unit, shown in rows(municipality):
         sheet.append([label, unit, shown])
     grades = DataValidation(type="list", formula1='"' + ",".join(forms.GRADES.values()) + '"')
     grades.add(f"H4:H{max(sheet.max_row, 4)}")
     sheet.add_data_validation(grades)
     sheet.freeze_panes = "A4"
     guide = book.create_sheet("Slik fyller du ut")
-    for line in guide_lines(name, shared.email):
+    for line in guide_lines(name, publisher.read(context.current().root).email):
         guide.append([line])
     guide.column_dimensions["A"].width = 110
     for worksheet in book.worksheets:
@@ -140,9 +121,8 @@ def write_all(folder: Path) -> list[Path]:
     """One template per municipality, `kommune-<nummer>.xlsx`, in `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    shared = Shared.read()
     for municipality in pd.Series(data.load("kommuner")["kommunenummer"]).astype(str):
         target = folder / quantities.template_name(municipality)
-        write_atomic(target, workbook(municipality, shared))
+        write_atomic(target, workbook(municipality))
         written.append(target)
     return written

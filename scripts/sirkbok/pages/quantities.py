@@ -125,6 +125,12 @@ def form_link(
     return url(f"{repository}/issues/new?{urlencode(fields, quote_via=quote)}")
 
 
+def listed() -> list[Quantity]:
+    """`quantities` of the book's flows, made once per data package (the form links and the
+    municipalities' templates ask for them again and again)."""
+    return data.derived("quantities", lambda: quantities(data.load("ressursstrommer")))
+
+
 def gap_link(table: str, row_id: str) -> str | None:
     """The pre-filled form for one missing row of the data package (None when no quantity fills
     it, e.g. a factor). The repository address comes from the publisher block."""
@@ -151,7 +157,7 @@ def _by_key() -> tuple[dict[str, Quantity], dict[str, str]]:
     for flow, place in zip(flows["id"], flows["kommunenummer"], strict=True):
         if not pd.isna(place):
             places.setdefault(str(flow), str(place))
-    return {q.key: q for q in quantities(flows)}, places
+    return {q.key: q for q in listed()}, places
 
 
 def _names() -> dict[str, str]:
